@@ -1,0 +1,51 @@
+using OrleansRedis.Abstractions.Probe;
+
+namespace OrleansRedis.Silo.Endpoints;
+
+/// <summary>
+/// <c>GET/PUT /probe/{key}</c>: a persisted register that proves a write goes through a grain into Redis storage and
+/// reads back from any silo.
+/// </summary>
+public static class ProbeEndpoints
+{
+    /// <summary>The longest probe key accepted.</summary>
+    public const int MaxKeyLength = 128;
+
+    /// <summary>The body of <c>PUT /probe/{key}</c>.</summary>
+    /// <param name="Value">The value to store.</param>
+    public sealed record ProbeWrite(string? Value);
+
+    public static IEndpointRouteBuilder MapProbeEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        var group = endpoints.MapGroup("/probe").WithTags("Probe");
+        group.MapGet("/{key}", async (string key, IGrainFactory grains) =>
+            ValidKey(key) is { } problem ? problem : Results.Ok(await grains.GetGrain<IStateProbeGrain>(key).GetAsync()))
+            .WithSummary("Reads a probe register.");
+        group.MapPut("/{key}", async (string key, ProbeWrite body, IGrainFactory grains) =>
+        {
+            if (ValidKey(key) is { } problem)
+            {
+                return problem;
+            }
+
+            if (body.Value is null || body.Value.Length > ProbeLimits.MaxValueLength)
+            {
+                return Results.ValidationProblem(new Dictionary<string, string[]>
+                {
+                    ["value"] = [$"A string of at most {ProbeLimits.MaxValueLength} characters is required."],
+                });
+            }
+
+            return Results.Ok(await grains.GetGrain<IStateProbeGrain>(key).SetAsync(body.Value));
+        }).WithSummary("Writes a probe register; the write is persisted in Redis before the response.");
+        return endpoints;
+    }
+
+    private static IResult? ValidKey(string key) =>
+        key.Length is 0 or > MaxKeyLength || key.Any(char.IsControl)
+            ? Results.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["key"] = [$"A key of 1-{MaxKeyLength} printable characters is required."],
+            })
+            : null;
+}

@@ -1,0 +1,57 @@
+using System.Net;
+using Orleans.Configuration;
+using Orleans.Dashboard;
+using OrleansRedis.Grains.Hosting;
+using OrleansRedis.Redis.Health;
+using OrleansRedis.Silo.Errors;
+using OrleansRedis.Silo.Health;
+using OrleansRedis.Silo.Options;
+
+namespace OrleansRedis.Silo.Hosting;
+
+/// <summary>Composes the host: the silo on Redis, the HTTP API and its operations surface.</summary>
+public static class SiloHostBuilderExtensions
+{
+    /// <summary>Co-hosts an Orleans silo that forms its cluster and persists its grains through Redis.</summary>
+    public static WebApplicationBuilder AddOrleansRedisSilo(this WebApplicationBuilder builder, SiloHostSettings settings)
+    {
+        var advertised = ResolveAdvertisedAddress(settings.Cluster.AdvertisedIp);
+        builder.UseOrleans(silo =>
+        {
+            silo.Configure<ClusterOptions>(options =>
+            {
+                options.ClusterId = settings.Cluster.ClusterId;
+                options.ServiceId = settings.Cluster.ServiceId;
+            });
+            silo.ConfigureEndpoints(advertised, settings.Cluster.SiloPort, settings.Cluster.GatewayPort, listenOnAnyHostAddress: true);
+            silo.UseOrleansRedis();
+            silo.AddDashboard();
+        });
+        builder.Services.Configure<AdminSettings>(builder.Configuration.GetSection($"{SiloHostSettings.SectionName}:Admin"));
+        return builder;
+    }
+
+    /// <summary>Adds the HTTP surface: problem+json errors, health checks and OpenAPI.</summary>
+    public static WebApplicationBuilder AddOrleansRedisHttp(this WebApplicationBuilder builder, SiloHostSettings settings)
+    {
+        builder.WebHost.UseUrls($"http://{settings.Http.Host}:{settings.Http.Port}");
+        builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
+        builder.Services.AddOpenApi();
+        builder.Services.AddHealthChecks()
+            .AddCheck<RedisHealthCheck>("redis", tags: [HealthEndpoints.ReadyTag])
+            .AddCheck<SiloActiveHealthCheck>("silo", tags: [HealthEndpoints.ReadyTag]);
+        return builder;
+    }
+
+    private static IPAddress ResolveAdvertisedAddress(string value)
+    {
+        if (IPAddress.TryParse(value, out var address))
+        {
+            return address;
+        }
+
+        return Dns.GetHostAddresses(value).FirstOrDefault(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork)
+            ?? throw new InvalidOperationException($"OrleansRedis:Cluster:AdvertisedIp '{value}' resolves to no IPv4 address.");
+    }
+}

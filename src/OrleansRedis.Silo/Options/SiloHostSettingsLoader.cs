@@ -1,0 +1,84 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using OrleansRedis.Redis;
+
+namespace OrleansRedis.Silo.Options;
+
+/// <summary>
+/// Binds and validates <see cref="SiloHostSettings"/> before the host is built: ports and ids shape the silo itself,
+/// so they must be right before Orleans starts, and a wrong one must stop the process with a message naming it.
+/// </summary>
+public static partial class SiloHostSettingsLoader
+{
+    /// <summary>Binds the settings and lists every problem found; an empty list means they are usable.</summary>
+    public static (SiloHostSettings Settings, IReadOnlyList<string> Errors) Load(IConfiguration configuration)
+    {
+        var settings = new SiloHostSettings();
+        try
+        {
+            configuration.GetSection(SiloHostSettings.SectionName).Bind(settings);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // The binder's message names the key and the expected type, e.g. "OrleansRedis:Http:Port ... Int32".
+            return (settings, [ex.Message]);
+        }
+
+        return (settings, Validate(settings).ToList());
+    }
+
+    /// <summary>Lists every problem in <paramref name="settings"/>, each naming its setting.</summary>
+    public static IEnumerable<string> Validate(SiloHostSettings settings)
+    {
+        foreach (var error in RedisOptionsValidator.Errors(settings.Redis))
+        {
+            yield return error;
+        }
+
+        const string Cluster = "OrleansRedis:Cluster";
+        foreach (var (name, value) in new[] { ("ClusterId", settings.Cluster.ClusterId), ("ServiceId", settings.Cluster.ServiceId) })
+        {
+            if (string.IsNullOrWhiteSpace(value) || !IdPattern().IsMatch(value))
+            {
+                yield return $"{Cluster}:{name} must be 1-64 characters of letters, digits, '.', '_' or '-' (it was '{value}').";
+            }
+        }
+
+        foreach (var (name, port) in new[]
+                 {
+                     ($"{Cluster}:SiloPort", settings.Cluster.SiloPort),
+                     ($"{Cluster}:GatewayPort", settings.Cluster.GatewayPort),
+                     ("OrleansRedis:Http:Port", settings.Http.Port),
+                 })
+        {
+            if (port is < IPEndPoint.MinPort + 1 or > IPEndPoint.MaxPort)
+            {
+                yield return $"{name} must be between 1 and 65535 (it was {port}).";
+            }
+        }
+
+        var ports = new[] { settings.Cluster.SiloPort, settings.Cluster.GatewayPort, settings.Http.Port };
+        if (ports.Distinct().Count() != ports.Length)
+        {
+            yield return $"{Cluster}:SiloPort, {Cluster}:GatewayPort and OrleansRedis:Http:Port must all differ (they were {string.Join(", ", ports)}).";
+        }
+
+        if (string.IsNullOrWhiteSpace(settings.Cluster.AdvertisedIp))
+        {
+            yield return $"{Cluster}:AdvertisedIp is required: the IP address or host name other silos reach this silo at.";
+        }
+
+        if (!IPAddress.TryParse(settings.Http.Host, out _) && settings.Http.Host is not ("localhost" or "*"))
+        {
+            yield return $"OrleansRedis:Http:Host must be an IP address, 'localhost' or '*' (it was '{settings.Http.Host}').";
+        }
+
+        if (settings.Admin.ApiKey is { Length: > 0 and < AdminSettings.MinimumKeyLength })
+        {
+            yield return $"OrleansRedis:Admin:ApiKey must be at least {AdminSettings.MinimumKeyLength} characters long.";
+        }
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]
+    private static partial Regex IdPattern();
+}

@@ -1,0 +1,35 @@
+using Microsoft.Extensions.Options;
+using Orleans.Dashboard;
+using OrleansRedis.Silo.Endpoints;
+using OrleansRedis.Silo.Health;
+using OrleansRedis.Silo.Hosting;
+using OrleansRedis.Silo.Options;
+using Scalar.AspNetCore;
+
+var builder = WebApplication.CreateBuilder(args);
+var (settings, errors) = SiloHostSettingsLoader.Load(builder.Configuration);
+if (errors.Count > 0)
+{
+    return ExitCodes.InvalidConfiguration(errors);
+}
+
+builder.AddOrleansRedisSilo(settings).AddOrleansRedisHttp(settings);
+
+var app = builder.Build();
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.MapOrleansRedisHealth();
+app.MapOpenApi();
+app.MapScalarApiReference("/docs");
+app.MapOrleansDashboard("/dashboard").ExcludeFromDescription();
+app.MapProbeEndpoints();
+
+try
+{
+    await app.RunAsync();
+    return 0;
+}
+catch (OptionsValidationException ex)
+{
+    return ExitCodes.InvalidConfiguration(ex.Failures.ToList());
+}
