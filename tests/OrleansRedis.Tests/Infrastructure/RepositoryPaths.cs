@@ -1,0 +1,39 @@
+namespace OrleansRedis.Tests.Infrastructure;
+
+/// <summary>Finds the built programs of the solution, so tests can run them as real processes.</summary>
+public static class RepositoryPaths
+{
+#if DEBUG
+    private const string Configuration = "Debug";
+#else
+    private const string Configuration = "Release";
+#endif
+
+    /// <summary>Gets the folder holding <c>OrleansRedis.sln</c>.</summary>
+    public static string Root { get; } = FindRoot();
+
+    /// <summary>Gets the built silo host.</summary>
+    public static string SiloDll => Built("src/OrleansRedis.Silo", "OrleansRedis.Silo.dll");
+
+    /// <summary>Gets the built sample client.</summary>
+    public static string SampleClientDll => Built("samples/OrleansRedis.SampleClient", "OrleansRedis.SampleClient.dll");
+
+    private static string Built(string project, string file)
+    {
+        var path = Path.Combine(Root, project, "bin", Configuration, "net10.0", file);
+        return File.Exists(path) ? path : throw new FileNotFoundException($"Build {project} ({Configuration}) first; {path} is missing.", path);
+    }
+
+    private static string FindRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "OrleansRedis.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new DirectoryNotFoundException("OrleansRedis.sln was not found above the test binaries.");
+    }
+}
