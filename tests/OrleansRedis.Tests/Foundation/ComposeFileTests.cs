@@ -1,0 +1,41 @@
+using System.Diagnostics;
+using OrleansRedis.Tests.Infrastructure;
+
+namespace OrleansRedis.Tests.Foundation;
+
+/// <summary>No Docker engine runs here, so the compose file is validated, not run.</summary>
+public sealed class ComposeFileTests
+{
+    [Fact]
+    public async Task DockerCompose_ConfigQuiet_ValidatesTheFile()
+    {
+        var info = new ProcessStartInfo("docker-compose", ["-f", Path.Combine(RepositoryPaths.Root, "docker-compose.yml"), "config", "-q"])
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            WorkingDirectory = RepositoryPaths.Root,
+        };
+
+        using var process = Process.Start(info)!;
+        var errors = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+
+        Assert.True(process.ExitCode == 0, $"docker-compose config -q failed: {errors}");
+    }
+
+    [Fact]
+    public async Task DockerCompose_Services_HaveTwoRedisRolesPostgresAndThreeSilos()
+    {
+        var info = new ProcessStartInfo("docker-compose", ["-f", Path.Combine(RepositoryPaths.Root, "docker-compose.yml"), "config", "--services"])
+        {
+            RedirectStandardOutput = true,
+            WorkingDirectory = RepositoryPaths.Root,
+        };
+
+        using var process = Process.Start(info)!;
+        var services = (await process.StandardOutput.ReadToEndAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries).ToHashSet();
+        await process.WaitForExitAsync();
+
+        Assert.Superset(new HashSet<string> { "redis-state", "redis-cache", "postgres", "silo1", "silo2", "silo3" }, services);
+    }
+}

@@ -1,0 +1,73 @@
+using Microsoft.Extensions.Configuration;
+using OrleansRedis.Silo.Hosting;
+using OrleansRedis.Silo.Options;
+using OrleansRedis.Tests.Infrastructure;
+
+namespace OrleansRedis.Tests.Foundation;
+
+/// <summary>A bad setting stops the host at start, with a message that names it.</summary>
+public sealed class HostConfigurationTests
+{
+    [Theory]
+    [InlineData("OrleansRedis:Redis:State", "", "OrleansRedis:Redis:State is required")]
+    [InlineData("OrleansRedis:Redis:State", "host:notaport:x", "OrleansRedis:Redis:State is not a valid Redis connection string")]
+    [InlineData("OrleansRedis:Http:Port", "70000", "OrleansRedis:Http:Port must be between 1 and 65535")]
+    [InlineData("OrleansRedis:Cluster:SiloPort", "0", "OrleansRedis:Cluster:SiloPort must be between 1 and 65535")]
+    [InlineData("OrleansRedis:Cluster:GatewayPort", "8080", "must all differ")]
+    [InlineData("OrleansRedis:Cluster:ClusterId", "has spaces", "OrleansRedis:Cluster:ClusterId must be 1-64 characters")]
+    [InlineData("OrleansRedis:Redis:OperationTimeout", "00:01:00", "OrleansRedis:Redis:OperationTimeout must be greater than 0")]
+    [InlineData("OrleansRedis:Admin:ApiKey", "short", "OrleansRedis:Admin:ApiKey must be at least 16 characters")]
+    [InlineData("OrleansRedis:Http:Port", "abc", "OrleansRedis:Http:Port")]
+    public void Load_BadSetting_ErrorNamesTheSetting(string key, string value, string expected)
+    {
+        var configuration = Configuration((key, value));
+
+        var (_, errors) = SiloHostSettingsLoader.Load(configuration);
+
+        Assert.Contains(errors, e => e.Contains(expected, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Load_ValidSettings_NoErrors()
+    {
+        var (settings, errors) = SiloHostSettingsLoader.Load(Configuration());
+
+        Assert.Empty(errors);
+        Assert.Equal(("localhost:6379", 8080), (settings.Redis.State, settings.Http.Port));
+    }
+
+    [Fact]
+    public void AdminSettings_ToString_RedactsTheKey()
+    {
+        var admin = new AdminSettings { ApiKey = "a-very-secret-admin-key" };
+
+        Assert.DoesNotContain("secret", admin.ToString());
+    }
+
+    [Theory]
+    [InlineData("OrleansRedis__Redis__State", "", "OrleansRedis:Redis:State")]
+    [InlineData("OrleansRedis__Http__Port", "70000", "OrleansRedis:Http:Port")]
+    public async Task SiloProcess_InvalidSetting_ExitsNonZeroNamingTheSetting(string variable, string value, string named)
+    {
+        var environment = new Dictionary<string, string> { [variable] = value };
+
+        var (exitCode, output) = await SiloProcess.RunToExitAsync(RepositoryPaths.SiloDll, environment, [], TimeSpan.FromSeconds(60));
+
+        Assert.Equal(ExitCodes.InvalidConfigurationCode, exitCode);
+        Assert.Contains(named, output);
+    }
+
+    private static IConfiguration Configuration(params (string Key, string Value)[] overrides)
+    {
+        var values = new Dictionary<string, string?>
+        {
+            ["OrleansRedis:Redis:State"] = "localhost:6379",
+        };
+        foreach (var (key, value) in overrides)
+        {
+            values[key] = value;
+        }
+
+        return new ConfigurationBuilder().AddInMemoryCollection(values).Build();
+    }
+}
