@@ -10,7 +10,7 @@ public sealed class HostConfigurationTests
 {
     [Theory]
     [InlineData("OrleansRedis:Redis:State", "", "OrleansRedis:Redis:State is required")]
-    [InlineData("OrleansRedis:Redis:State", "host:notaport:x", "OrleansRedis:Redis:State is not a valid Redis connection string")]
+    [InlineData("OrleansRedis:Redis:State", "localhost:6379,connectTimeout=soon", "OrleansRedis:Redis:State is not a valid Redis connection string")]
     [InlineData("OrleansRedis:Http:Port", "70000", "OrleansRedis:Http:Port must be between 1 and 65535")]
     [InlineData("OrleansRedis:Cluster:SiloPort", "0", "OrleansRedis:Cluster:SiloPort must be between 1 and 65535")]
     [InlineData("OrleansRedis:Cluster:GatewayPort", "8080", "must all differ")]
