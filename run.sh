@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# Starts a local OrleansRedis cluster: a State Redis (AOF on, noeviction) and N silos (HTTP 8080, 8081, ...).
+# Usage: ./run.sh [--silos N]. Ctrl+C (or SIGTERM) stops everything this script started.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+SILOS=2
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --silos) SILOS="${2:?--silos needs a number}"; shift 2 ;;
+    --silos=*) SILOS="${1#*=}"; shift ;;
+    -h|--help) echo "Usage: ./run.sh [--silos N]"; exit 0 ;;
+    *) echo "Unknown argument: $1 (usage: ./run.sh [--silos N])" >&2; exit 2 ;;
+  esac
+done
+[[ "$SILOS" =~ ^[1-9][0-9]?$ ]] || { echo "--silos must be a number from 1 to 99" >&2; exit 2; }
+
+REDIS_PORT="${REDIS_PORT:-6379}"
+DATA="$(pwd)/.data"
+mkdir -p "$DATA/redis-state" "$DATA/logs"
+
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+if ! command -v redis-server >/dev/null; then
+  echo "Installing redis-server ..."
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq redis-server >/dev/null
+fi
+
+# The admin key protects /admin/*; generated once and kept with the data.
+if [ ! -s "$DATA/admin-key" ]; then
+  head -c 24 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=' > "$DATA/admin-key"
+fi
+ADMIN_KEY="$(cat "$DATA/admin-key")"
+
+pids=()
+redis_pid=""
+cleanup() {
+  trap - INT TERM EXIT
+  echo
+  echo "Stopping ..."
+  # Silos first: a silo leaving the cluster writes its Dead status to Redis, so Redis must outlive them.
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  if [ -n "$redis_pid" ]; then
+    redis-cli -p "$REDIS_PORT" shutdown >/dev/null 2>&1 || kill -TERM "$redis_pid" 2>/dev/null || true
+    wait "$redis_pid" 2>/dev/null || true
+  fi
+  echo "Stopped."
+}
+trap cleanup INT TERM EXIT
+
+if redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1; then
+  echo "Port $REDIS_PORT already answers PING: stop that Redis first or set REDIS_PORT." >&2
+  exit 1
+fi
+redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$DATA/redis-state" \
+  --appendonly yes --appendfsync everysec --maxmemory-policy noeviction --daemonize no \
+  > "$DATA/logs/redis-state.log" 2>&1 &
+redis_pid=$!
+for _ in $(seq 1 50); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.2; done
+redis-cli -p "$REDIS_PORT" ping >/dev/null || { echo "Redis did not start; see $DATA/logs/redis-state.log" >&2; exit 1; }
+echo "State Redis on 127.0.0.1:$REDIS_PORT (AOF on, noeviction), data in $DATA/redis-state"
+
+echo "Building the silo ..."
+dotnet build src/OrleansRedis.Silo -c Release -nologo -v quiet >/dev/null
+SILO_DLL="$(pwd)/src/OrleansRedis.Silo/bin/Release/net10.0/OrleansRedis.Silo.dll"
+
+for i in $(seq 0 $((SILOS - 1))); do
+  OrleansRedis__Redis__State="127.0.0.1:$REDIS_PORT" \
+  OrleansRedis__Cluster__SiloPort=$((11111 + i)) \
+  OrleansRedis__Cluster__GatewayPort=$((30000 + i)) \
+  OrleansRedis__Http__Port=$((8080 + i)) \
+  OrleansRedis__Admin__ApiKey="$ADMIN_KEY" \
+  ASPNETCORE_ENVIRONMENT=Production \
+    dotnet "$SILO_DLL" > "$DATA/logs/silo$i.log" 2>&1 &
+  pids+=($!)
+done
+
+deadline=$((SECONDS + 120))
+for i in $(seq 0 $((SILOS - 1))); do
+  until curl -fs "http://127.0.0.1:$((8080 + i))/health/ready" >/dev/null 2>&1; do
+    if [ $SECONDS -ge $deadline ]; then
+      echo "Silo $i did not become ready within 120 s; see $DATA/logs/silo$i.log" >&2
+      exit 1
+    fi
+    sleep 0.5
+  done
+done
+
+echo
+echo "OrleansRedis is ready: $SILOS silos."
+for i in $(seq 0 $((SILOS - 1))); do
+  echo "  silo $i: http://127.0.0.1:$((8080 + i))   (log: .data/logs/silo$i.log)"
+done
+echo "  health:    http://127.0.0.1:8080/health/ready"
+echo "  dashboard: http://127.0.0.1:8080/dashboard"
+echo "  API docs:  http://127.0.0.1:8080/docs   (OpenAPI: /openapi/v1.json)"
+echo "  admin key: $ADMIN_KEY   (header X-Admin-Key)"
+echo
+echo "Try:"
+echo "  curl -s -X PUT http://127.0.0.1:8080/probe/hello -H 'content-type: application/json' -d '{\"value\":\"world\"}'"
+echo "  curl -s http://127.0.0.1:8081/probe/hello"
+echo
+echo "Ctrl+C stops everything."
+wait "${pids[@]}" "$redis_pid"
