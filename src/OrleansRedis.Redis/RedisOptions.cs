@@ -28,6 +28,13 @@ public sealed class RedisOptions
     /// <value>The default is 2 seconds.</value>
     public TimeSpan OperationTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// Gets or sets the prefix of every key the project writes (Orleans' own membership and state keys start with the
+    /// cluster's ServiceId instead). Deployments that share one Redis need different prefixes.
+    /// </summary>
+    /// <value>The default is <c>or</c>.</value>
+    public string KeyPrefix { get; set; } = "or";
+
     /// <summary>Gets or sets how long one connection attempt may take.</summary>
     /// <value>The default is 5 seconds.</value>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(5);

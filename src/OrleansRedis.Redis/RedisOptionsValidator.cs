@@ -39,6 +39,11 @@ public sealed class RedisOptionsValidator : IValidateOptions<RedisOptions>
             yield return $"{Section}:OperationTimeout must be greater than 0 and at most 00:00:20 (it was {options.OperationTimeout}).";
         }
 
+        if (string.IsNullOrEmpty(options.KeyPrefix) || options.KeyPrefix.Length > 32 || options.KeyPrefix.Any(c => !char.IsAsciiLetterOrDigit(c) && c is not '-' and not '_' and not '.'))
+        {
+            yield return $"{Section}:KeyPrefix must be 1-32 characters of letters, digits, '-', '_' or '.' (it was '{options.KeyPrefix}').";
+        }
+
         if (options.ConnectTimeout <= TimeSpan.Zero || options.ConnectTimeout > TimeSpan.FromMinutes(1))
         {
             yield return $"{Section}:ConnectTimeout must be greater than 0 and at most 00:01:00 (it was {options.ConnectTimeout}).";

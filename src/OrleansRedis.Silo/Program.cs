@@ -13,16 +13,17 @@ if (errors.Count > 0)
     return ExitCodes.InvalidConfiguration(errors);
 }
 
-builder.AddOrleansRedisSilo(settings).AddOrleansRedisHttp(settings);
+builder.AddOrleansRedisSilo(settings).AddOrleansRedisHttp(settings).AddOrleansRedisTelemetry();
 
 var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.MapOrleansRedisHealth();
+app.MapMetrics();
 app.MapOpenApi();
 app.MapScalarApiReference("/docs");
 app.MapOrleansDashboard("/dashboard").ExcludeFromDescription();
-app.MapProbeEndpoints();
+app.MapOrleansRedisApi();
 
 try
 {

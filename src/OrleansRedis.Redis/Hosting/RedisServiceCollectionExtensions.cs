@@ -17,6 +17,7 @@ public static class RedisServiceCollectionExtensions
         services.AddOptions<RedisOptions>().Bind(configuration.GetSection(RedisOptions.SectionName)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RedisOptions>, RedisOptionsValidator>());
         services.TryAddSingleton<RedisConnections>();
+        services.TryAddSingleton<RedisKeys>();
         return services;
     }
 }

@@ -112,4 +112,19 @@ public sealed class SiloHostTests(SiloProcessFixture fixture)
         Assert.Contains($"key={key} value=from the sample client version=1", output);
         Assert.Equal("from the sample client", read.GetProperty("value").GetString());
     }
+
+    [Fact]
+    public async Task Metrics_PrometheusText_IncludesOrleansAndAspNetCoreMeters()
+    {
+        var http = fixture.Silos[0].Http;
+        using var warmUp = await http.GetAsync("/health/live");
+
+        var text = await Eventually.SucceedsAsync(async () =>
+        {
+            var body = await http.GetStringAsync("/metrics");
+            return body.Contains("http_server_request_duration") && body.Contains("orleans_") ? body : throw new InvalidOperationException("meters not exported yet");
+        }, TimeSpan.FromSeconds(30), "/metrics exports Orleans and ASP.NET Core metrics");
+
+        Assert.Contains("# TYPE", text);
+    }
 }

@@ -1,0 +1,11 @@
+namespace OrleansRedis.Silo.Endpoints;
+
+/// <summary>Maps the HTTP API: one line per capability, each in its own file.</summary>
+public static class OrleansRedisEndpoints
+{
+    public static IEndpointRouteBuilder MapOrleansRedisApi(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapProbeEndpoints();
+        return endpoints;
+    }
+}

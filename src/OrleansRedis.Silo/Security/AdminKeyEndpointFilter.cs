@@ -1,0 +1,46 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Options;
+using OrleansRedis.Silo.Options;
+
+namespace OrleansRedis.Silo.Security;
+
+/// <summary>
+/// Guards admin endpoints with the <c>X-Admin-Key</c> header. With no key configured every request is refused, so an
+/// unconfigured deployment never exposes admin operations. Keys are compared in constant time.
+/// </summary>
+public sealed class AdminKeyEndpointFilter(IOptionsMonitor<AdminSettings> settings) : IEndpointFilter
+{
+    /// <summary>The header callers send the key in.</summary>
+    public const string HeaderName = "X-Admin-Key";
+
+    /// <inheritdoc />
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var expected = settings.CurrentValue.ApiKey;
+        if (string.IsNullOrEmpty(expected))
+        {
+            return Results.Problem(
+                statusCode: StatusCodes.Status403Forbidden,
+                title: "Admin endpoints are disabled.",
+                detail: "Set OrleansRedis:Admin:ApiKey to enable them.");
+        }
+
+        var presented = context.HttpContext.Request.Headers[HeaderName].ToString();
+        if (!Matches(presented, expected))
+        {
+            return Results.Problem(
+                statusCode: StatusCodes.Status401Unauthorized,
+                title: "A valid admin key is required.",
+                detail: $"Send the key in the {HeaderName} header.");
+        }
+
+        return await next(context);
+    }
+
+    /// <summary>Compares two keys in time that depends on neither their contents nor their lengths.</summary>
+    public static bool Matches(string presented, string expected) =>
+        CryptographicOperations.FixedTimeEquals(
+            SHA256.HashData(Encoding.UTF8.GetBytes(presented)),
+            SHA256.HashData(Encoding.UTF8.GetBytes(expected)));
+}

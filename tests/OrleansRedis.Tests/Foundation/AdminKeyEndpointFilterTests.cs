@@ -1,0 +1,14 @@
+using OrleansRedis.Silo.Security;
+
+namespace OrleansRedis.Tests.Foundation;
+
+public sealed class AdminKeyEndpointFilterTests
+{
+    [Theory]
+    [InlineData("the-configured-admin-key", true)]
+    [InlineData("the-configured-admin-kez", false)]
+    [InlineData("the-configured-admin-key-longer", false)]
+    [InlineData("", false)]
+    public void Matches_ComparesWholeKey(string presented, bool expected) =>
+        Assert.Equal(expected, AdminKeyEndpointFilter.Matches(presented, "the-configured-admin-key"));
+}
