@@ -1,3 +1,4 @@
+using OrleansRedis.Testing;
 using OrleansRedis.Tests.Infrastructure;
 
 namespace OrleansRedis.Tests.Foundation;

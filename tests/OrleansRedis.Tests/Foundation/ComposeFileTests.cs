@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using OrleansRedis.Testing;
 using OrleansRedis.Tests.Infrastructure;
 
 namespace OrleansRedis.Tests.Foundation;

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using OrleansRedis.Silo.Hosting;
 using OrleansRedis.Silo.Options;
+using OrleansRedis.Testing;
 using OrleansRedis.Tests.Infrastructure;
 
 namespace OrleansRedis.Tests.Foundation;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
+using OrleansRedis.Testing;
 using OrleansRedis.Tests.Infrastructure;
 
 namespace OrleansRedis.Tests.Foundation;

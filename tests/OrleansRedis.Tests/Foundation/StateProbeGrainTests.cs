@@ -1,5 +1,6 @@
 using System.Text.Json;
 using OrleansRedis.Abstractions.Probe;
+using OrleansRedis.Testing;
 using OrleansRedis.Tests.Infrastructure;
 
 namespace OrleansRedis.Tests.Foundation;

@@ -1,5 +1,6 @@
 using Orleans.TestingHost;
 using OrleansRedis.Abstractions.Probe;
+using OrleansRedis.Testing;
 using OrleansRedis.Tests.Infrastructure;
 
 namespace OrleansRedis.Tests.Foundation;

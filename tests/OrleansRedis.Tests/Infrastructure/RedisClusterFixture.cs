@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
 using Orleans.TestingHost;
 using OrleansRedis.Grains.Hosting;
+using OrleansRedis.Testing;
 
 namespace OrleansRedis.Tests.Infrastructure;
 
@@ -62,14 +63,21 @@ public sealed class RedisClusterFixture : IAsyncLifetime
         }
     }
 
-    /// <summary>Wires each test silo to Redis the production way, with membership timings short enough for tests.</summary>
+    /// <summary>Wires each test silo to Redis the production way, with the membership timings of <see cref="TestMembership"/>.</summary>
     public sealed class SiloConfigurator : ISiloConfigurator
     {
         /// <inheritdoc />
         public void Configure(ISiloBuilder siloBuilder)
         {
             siloBuilder.UseOrleansRedis();
-            siloBuilder.Configure<ClusterMembershipOptions>(TestMembership.Apply);
+            siloBuilder.Configure<ClusterMembershipOptions>(options =>
+            {
+                options.ProbeTimeout = TimeSpan.FromSeconds(1);
+                options.NumMissedProbesLimit = 2;
+                options.NumVotesForDeathDeclaration = 1;
+                options.TableRefreshTimeout = TimeSpan.FromSeconds(2);
+                options.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(5);
+            });
         }
     }
 

@@ -1,3 +1,5 @@
+using OrleansRedis.Testing;
+
 namespace OrleansRedis.Tests.Infrastructure;
 
 /// <summary>A private Redis and two real silo processes (the built host) that form one cluster through it.</summary>

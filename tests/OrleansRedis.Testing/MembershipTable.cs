@@ -1,7 +1,7 @@
 using System.Text.Json;
 using StackExchange.Redis;
 
-namespace OrleansRedis.Tests.Infrastructure;
+namespace OrleansRedis.Testing;
 
 /// <summary>Reads the Orleans membership hash straight from Redis, as an operator would.</summary>
 public static class MembershipTable

@@ -1,6 +1,4 @@
-using Orleans.Configuration;
-
-namespace OrleansRedis.Tests.Infrastructure;
+namespace OrleansRedis.Testing;
 
 /// <summary>Membership timings that detect a dead silo in seconds instead of the production minute.</summary>
 public static class TestMembership
@@ -14,14 +12,4 @@ public static class TestMembership
         ["OrleansRedis__Cluster__Membership__TableRefreshTimeout"] = "00:00:02",
         ["OrleansRedis__Cluster__Membership__IAmAliveTablePublishTimeout"] = "00:00:05",
     };
-
-    /// <summary>Applies the short timings to a test-cluster silo.</summary>
-    public static void Apply(ClusterMembershipOptions options)
-    {
-        options.ProbeTimeout = TimeSpan.FromSeconds(1);
-        options.NumMissedProbesLimit = 2;
-        options.NumVotesForDeathDeclaration = 1;
-        options.TableRefreshTimeout = TimeSpan.FromSeconds(2);
-        options.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(5);
-    }
 }

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using StackExchange.Redis;
 
-namespace OrleansRedis.Tests.Infrastructure;
+namespace OrleansRedis.Testing;
 
 /// <summary>
 /// A private <c>redis-server</c> process on a free loopback port with its data in a temporary folder: a test container

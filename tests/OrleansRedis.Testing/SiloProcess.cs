@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace OrleansRedis.Tests.Infrastructure;
+namespace OrleansRedis.Testing;
 
 /// <summary>
 /// The built silo host running as a real operating-system process on free ports, for tests about processes: start,

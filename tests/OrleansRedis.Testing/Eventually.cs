@@ -1,4 +1,4 @@
-namespace OrleansRedis.Tests.Infrastructure;
+namespace OrleansRedis.Testing;
 
 /// <summary>Waits for a condition with a deadline instead of sleeping for a guessed time.</summary>
 public static class Eventually

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace OrleansRedis.Tests.Infrastructure;
+namespace OrleansRedis.Testing;
 
 /// <summary>Finds TCP ports nobody listens on, so parallel tests and leftover processes never collide.</summary>
 public static class FreePort

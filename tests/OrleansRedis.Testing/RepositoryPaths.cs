@@ -1,4 +1,4 @@
-namespace OrleansRedis.Tests.Infrastructure;
+namespace OrleansRedis.Testing;
 
 /// <summary>Finds the built programs of the solution, so tests can run them as real processes.</summary>
 public static class RepositoryPaths

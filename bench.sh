@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Runs every benchmark scenario side by side in one run and writes docs/benchmarks.md.
+# Usage: ./bench.sh [--scenarios a,b] [--seconds N] [--workers N]
+set -euo pipefail
+cd "$(dirname "$0")"
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+if ! command -v redis-server >/dev/null; then
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq redis-server >/dev/null
+fi
+dotnet build OrleansRedis.sln -c Release -nologo -v quiet
+dotnet bench/OrleansRedis.Bench/bin/Release/net10.0/OrleansRedis.Bench.dll --out docs/benchmarks.md "$@"

@@ -1,0 +1,41 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace OrleansRedis.Bench.Harness;
+
+/// <summary>Writes the results as the Markdown of <c>docs/benchmarks.md</c>, with the machine they came from.</summary>
+public static class MarkdownReport
+{
+    /// <summary>Renders <paramref name="results"/> grouped by scenario, with each variant's ratio to the scenario's first variant.</summary>
+    public static string Render(IReadOnlyList<BenchResult> results, BenchSettings settings, string redisVersion)
+    {
+        var text = new StringBuilder();
+        text.AppendLine("# Benchmarks");
+        text.AppendLine();
+        text.AppendLine("Written by `./bench.sh`; every variant of a scenario ran in the same run against the same Redis.");
+        text.AppendLine("These machines are noisy: read the ratios, not the absolute numbers.");
+        text.AppendLine();
+        text.AppendLine($"- Date: {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC");
+        text.AppendLine($"- Machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}");
+        text.AppendLine($"- Redis: {redisVersion} on loopback; 2 silo processes; an external Orleans client in the benchmark process");
+        text.AppendLine($"- Each variant: {settings.Duration.TotalSeconds:0} s measured after a warm-up, {settings.Workers} concurrent callers unless noted");
+        foreach (var scenario in results.GroupBy(r => r.Scenario))
+        {
+            var baseline = scenario.First();
+            text.AppendLine();
+            text.AppendLine($"## {scenario.Key}");
+            text.AppendLine();
+            text.AppendLine($"| variant | ops/s | p50 µs | p99 µs | p99.9 µs | ops/s vs {baseline.Variant} | notes |");
+            text.AppendLine("|---|---:|---:|---:|---:|---:|---|");
+            foreach (var result in scenario)
+            {
+                var ratio = baseline.OpsPerSecond > 0 ? result.OpsPerSecond / baseline.OpsPerSecond : 0;
+                text.AppendLine(string.Create(CultureInfo.InvariantCulture,
+                    $"| {result.Variant} | {result.OpsPerSecond:0} | {result.P50Us:0} | {result.P99Us:0} | {result.P999Us:0} | {ratio:0.00} | {result.Notes} |"));
+            }
+        }
+
+        return text.ToString();
+    }
+}

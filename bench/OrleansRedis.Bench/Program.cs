@@ -1,0 +1,37 @@
+using OrleansRedis.Bench.Harness;
+using OrleansRedis.Bench.Scenarios;
+
+// Usage: OrleansRedis.Bench [--scenarios a,b] [--seconds N] [--workers N] [--out docs/benchmarks.md]
+var options = BenchArguments.Parse(args);
+var scenarios = options.Scenarios.Count == 0
+    ? ScenarioCatalog.All
+    : ScenarioCatalog.All.Where(s => options.Scenarios.Contains(s.Name)).ToList();
+if (scenarios.Count == 0)
+{
+    Console.Error.WriteLine($"No such scenario. Known: {string.Join(", ", ScenarioCatalog.All.Select(s => s.Name))}");
+    return 2;
+}
+
+var settings = new BenchSettings(TimeSpan.FromSeconds(options.Seconds), options.Workers);
+await using var environment = await BenchEnvironment.StartAsync(silos: 2);
+var results = new List<BenchResult>();
+foreach (var scenario in scenarios)
+{
+    Console.WriteLine($"== {scenario.Name}");
+    foreach (var result in await scenario.RunAsync(environment, settings))
+    {
+        Console.WriteLine($"   {result.Variant,-40} {result.OpsPerSecond,10:0} ops/s  p50 {result.P50Us,8:0} µs  p99 {result.P99Us,8:0} µs  {result.Notes}");
+        results.Add(result);
+    }
+}
+
+var redisVersion = (await environment.Redis.RunCliAsync("info", "server")).Split('\n')
+    .FirstOrDefault(l => l.StartsWith("redis_version:", StringComparison.Ordinal))?.Split(':')[1].Trim() ?? "unknown";
+var report = MarkdownReport.Render(results, settings, redisVersion);
+if (options.Output is { } output)
+{
+    await File.WriteAllTextAsync(output, report);
+    Console.WriteLine($"Wrote {output}");
+}
+
+return 0;
