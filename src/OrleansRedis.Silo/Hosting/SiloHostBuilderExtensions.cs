@@ -1,8 +1,11 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using System.Net;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 using OrleansRedis.Grains.Hosting;
 using OrleansRedis.Redis.Health;
+using OrleansRedis.Redis.Operations;
 using OrleansRedis.Silo.Errors;
 using OrleansRedis.Silo.Health;
 using OrleansRedis.Silo.Options;
@@ -31,6 +34,7 @@ public static class SiloHostBuilderExtensions
             silo.Services.AddOptions<ClusterMembershipOptions>()
                 .Bind(builder.Configuration.GetSection($"{SiloHostSettings.SectionName}:Cluster:Membership"));
         });
+        builder.Services.AddRedisOperations();
         builder.Services.Configure<AdminSettings>(builder.Configuration.GetSection($"{SiloHostSettings.SectionName}:Admin"));
         return builder;
     }
@@ -40,6 +44,8 @@ public static class SiloHostBuilderExtensions
     {
         builder.WebHost.UseUrls($"http://{settings.Http.Host}:{settings.Http.Port}");
         builder.Services.AddProblemDetails();
+        builder.Services.ConfigureHttpJsonOptions(options =>
+            options.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase)));
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
         builder.Services.AddOpenApi();
         builder.Services.AddHealthChecks()
