@@ -34,3 +34,8 @@ catch (OptionsValidationException ex)
 {
     return ExitCodes.InvalidConfiguration(ex.Failures.ToList());
 }
+catch (Exception ex) when (ex.FindRedisFailure() is { } redisFailure)
+{
+    // Orleans gives up joining after its own retries; say why in one line instead of an unhandled-exception abort.
+    return ExitCodes.RedisUnreachable(settings.Redis.State, redisFailure);
+}

@@ -18,6 +18,9 @@ public static class RepositoryPaths
     /// <summary>Gets the built sample client.</summary>
     public static string SampleClientDll => Built("samples/OrleansRedis.SampleClient", "OrleansRedis.SampleClient.dll");
 
+    /// <summary>Gets the built command-line tool.</summary>
+    public static string CliDll => Built("src/OrleansRedis.Cli", "orleansredis.dll");
+
     private static string Built(string project, string file)
     {
         var path = Path.Combine(Root, project, "bin", Configuration, "net10.0", file);

@@ -58,6 +58,24 @@ public sealed class HostConfigurationTests
         Assert.Contains(named, output);
     }
 
+    [Fact]
+    public async Task SiloProcess_StateRedisUnreachable_ExitsWithCodeNamingTheSetting()
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["OrleansRedis__Redis__State"] = $"127.0.0.1:{FreePort.Next()}",
+            ["OrleansRedis__Cluster__SiloPort"] = FreePort.Next().ToString(),
+            ["OrleansRedis__Cluster__GatewayPort"] = FreePort.Next().ToString(),
+            ["OrleansRedis__Http__Port"] = FreePort.Next().ToString(),
+        };
+
+        var (exitCode, output) = await SiloProcess.RunToExitAsync(RepositoryPaths.SiloDll, environment, [], TimeSpan.FromSeconds(120));
+
+        Assert.Equal(ExitCodes.RedisUnreachableCode, exitCode);
+        Assert.Contains("OrleansRedis:Redis:State", output);
+        Assert.DoesNotContain("Unhandled exception", output);
+    }
+
     private static IConfiguration Configuration(params (string Key, string Value)[] overrides)
     {
         var values = new Dictionary<string, string?>
