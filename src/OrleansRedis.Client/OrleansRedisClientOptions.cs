@@ -26,4 +26,12 @@ public sealed class OrleansRedisClientOptions
     /// </summary>
     /// <value>The default is 30 seconds, Orleans' own default.</value>
     public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Gets or sets how often the client re-reads the gateway list from the membership table. Silos that restart come
+    /// back with new generations (and, in containers, new addresses); a client that re-reads rarely keeps trying dead
+    /// gateways and misses new ones.
+    /// </summary>
+    /// <value>The default is 10 seconds (Orleans' own default is one minute).</value>
+    public TimeSpan GatewayListRefreshPeriod { get; set; } = TimeSpan.FromSeconds(10);
 }

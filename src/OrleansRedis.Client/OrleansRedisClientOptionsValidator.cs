@@ -41,6 +41,11 @@ public sealed class OrleansRedisClientOptionsValidator : IValidateOptions<Orlean
             errors.Add($"ResponseTimeout must be positive (it was {options.ResponseTimeout}).");
         }
 
+        if (options.GatewayListRefreshPeriod <= TimeSpan.Zero)
+        {
+            errors.Add($"GatewayListRefreshPeriod must be positive (it was {options.GatewayListRefreshPeriod}).");
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

@@ -33,6 +33,9 @@ public sealed class SiloProcess : IAsyncDisposable
     /// <summary>Gets a client for the silo's HTTP API.</summary>
     public HttpClient Http { get; }
 
+    /// <summary>Gets the operating-system process id.</summary>
+    public int ProcessId => _process.Id;
+
     /// <summary>Gets whether the process has exited.</summary>
     public bool HasExited => _process.HasExited;
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using OrleansRedis.Client.Filters;
 using Orleans.Clustering.Redis;
 using Orleans.Configuration;
 using StackExchange.Redis;
@@ -49,7 +50,9 @@ public static class OrleansRedisClientServiceCollectionExtensions
     private static IServiceCollection AddOrleansRedisClientCore(this IServiceCollection services)
     {
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OrleansRedisClientOptions>, OrleansRedisClientOptionsValidator>());
-        services.AddOrleansClient(client => client.UseRedisClustering(_ => { }));
+        services.AddOrleansClient(client => client
+            .UseRedisClustering(_ => { })
+            .AddOutgoingGrainCallFilter<CallDeadlineFilter>());
         services.AddOptions<ClusterOptions>().Configure<IOptions<OrleansRedisClientOptions>>((cluster, options) =>
         {
             cluster.ClusterId = options.Value.ClusterId;
@@ -57,6 +60,8 @@ public static class OrleansRedisClientServiceCollectionExtensions
         });
         services.AddOptions<ClientMessagingOptions>().Configure<IOptions<OrleansRedisClientOptions>>((messaging, options) =>
             messaging.ResponseTimeout = options.Value.ResponseTimeout);
+        services.AddOptions<GatewayOptions>().Configure<IOptions<OrleansRedisClientOptions>>((gateways, options) =>
+            gateways.GatewayListRefreshPeriod = options.Value.GatewayListRefreshPeriod);
         services.AddOptions<RedisClusteringOptions>().Configure<IOptions<OrleansRedisClientOptions>>((redis, options) =>
         {
             var parsed = ConfigurationOptions.Parse(options.Value.RedisState);

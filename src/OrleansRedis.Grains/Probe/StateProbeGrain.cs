@@ -19,7 +19,6 @@ public sealed class StateProbeGrain(
             throw new ArgumentException($"The value is {value.Length} characters long; the limit is {ProbeLimits.MaxValueLength}.", nameof(value));
         }
 
-        var previous = (state.State.Value, state.State.Version, state.State.UpdatedAtUtc);
         state.State.Value = value;
         state.State.Version++;
         state.State.UpdatedAtUtc = time.GetUtcNow();
@@ -29,9 +28,10 @@ public sealed class StateProbeGrain(
         }
         catch
         {
-            // A failed write leaves unsaved changes in memory; put the last persisted values back so the next read
-            // never reports a write that Redis did not take.
-            (state.State.Value, state.State.Version, state.State.UpdatedAtUtc) = previous;
+            // A failed write leaves unsaved changes in memory, and a write whose reply was lost leaves a stale etag
+            // (the next write would fail with InconsistentStateException). Reload what Redis holds; if Redis is out of
+            // reach, drop the activation so the next call starts from storage.
+            await ResyncAsync();
             throw;
         }
 
@@ -40,6 +40,18 @@ public sealed class StateProbeGrain(
 
     /// <inheritdoc />
     public Task<ProbeSnapshot> GetAsync() => Task.FromResult(Snapshot());
+
+    private async Task ResyncAsync()
+    {
+        try
+        {
+            await state.ReadStateAsync();
+        }
+        catch (Exception)
+        {
+            DeactivateOnIdle();
+        }
+    }
 
     private ProbeSnapshot Snapshot() =>
         new(state.State.Value, state.State.Version, state.State.UpdatedAtUtc, silo.SiloAddress.ToString());

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using Orleans.Runtime;
+using OrleansRedis.Abstractions.Errors;
 using StackExchange.Redis;
 
 namespace OrleansRedis.Silo.Errors;
@@ -44,6 +45,7 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
     {
         BadHttpRequestException bad => (bad.StatusCode, "The request is malformed."),
         ArgumentException => (StatusCodes.Status400BadRequest, "The request is invalid."),
+        BackendUnavailableException => (StatusCodes.Status503ServiceUnavailable, "The backend is temporarily unavailable."),
         RedisException or TimeoutException or SiloUnavailableException or OrleansMessageRejectionException
             => (StatusCodes.Status503ServiceUnavailable, "The backend is temporarily unavailable."),
         OrleansException { InnerException: { } inner } => Classify(inner),

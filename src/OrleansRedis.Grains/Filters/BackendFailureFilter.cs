@@ -1,0 +1,47 @@
+using Orleans.Persistence.Redis;
+using Orleans.Storage;
+using OrleansRedis.Abstractions.Errors;
+using StackExchange.Redis;
+
+namespace OrleansRedis.Grains.Filters;
+
+/// <summary>
+/// Turns infrastructure failures escaping a grain call (StackExchange.Redis exceptions, Orleans' Redis storage
+/// exceptions, storage etag conflicts) into <see cref="BackendUnavailableException"/>, a type every client can
+/// deserialize. Without this, a client that does not reference the storage provider receives a TypeLoadException
+/// instead of a reason.
+/// </summary>
+public sealed class BackendFailureFilter : IIncomingGrainCallFilter
+{
+    /// <inheritdoc />
+    public async Task Invoke(IIncomingGrainCallContext context)
+    {
+        try
+        {
+            await context.Invoke();
+        }
+        catch (Exception ex) when (Describe(ex) is { } failure)
+        {
+            throw new BackendUnavailableException("redis", failure);
+        }
+    }
+
+    /// <summary>Returns a reason when <paramref name="exception"/> is an infrastructure failure, otherwise null.</summary>
+    public static string? Describe(Exception exception)
+    {
+        for (Exception? current = exception; current is not null; current = current.InnerException)
+        {
+            switch (current)
+            {
+                case RedisException or RedisStorageException:
+                    return $"Redis is unavailable: {current.Message}";
+                case InconsistentStateException:
+                    return "The stored state changed underneath this call (a write raced it or Redis lost data); retry.";
+                case TimeoutException when current.StackTrace?.Contains("StackExchange.Redis", StringComparison.Ordinal) == true:
+                    return $"Redis did not answer in time: {current.Message}";
+            }
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,52 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using OrleansRedis.Client.Hosting;
+using OrleansRedis.LoadDriver;
+using OrleansRedis.LoadDriver.Scenarios;
+
+// Usage: OrleansRedis.LoadDriver --redis CS --cluster ID --service ID --scenario probe [--workers 8] [--keys 8]
+//        [--run-id ID] [--timeout-ms 5000]
+// Prints READY once connected, then ledger lines until it reads "stop" (or end of input) on standard input.
+var options = args.Select((a, i) => (a, i)).Where(p => p.a.StartsWith("--", StringComparison.Ordinal) && p.i + 1 < args.Length)
+    .ToDictionary(p => p.a[2..], p => args[p.i + 1]);
+string Option(string name, string? fallback = null) =>
+    options.TryGetValue(name, out var value) ? value : fallback ?? throw new ArgumentException($"--{name} is required.");
+
+var timeout = TimeSpan.FromMilliseconds(int.Parse(Option("timeout-ms", "5000")));
+var builder = Host.CreateApplicationBuilder();
+builder.Logging.ClearProviders();
+builder.Services.AddOrleansRedisClient(o =>
+{
+    o.RedisState = Option("redis");
+    o.ClusterId = Option("cluster");
+    o.ServiceId = Option("service");
+    o.ResponseTimeout = timeout;
+    o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(2);
+});
+using var host = builder.Build();
+await host.StartAsync();
+var grains = host.Services.GetRequiredService<IGrainFactory>();
+
+var runId = Option("run-id", Guid.NewGuid().ToString("N")[..8]);
+IDriverScenario scenario = Option("scenario") switch
+{
+    "probe" => new ProbeWritesScenario(int.Parse(Option("keys", "8")), runId),
+    var other => throw new ArgumentException($"Unknown scenario '{other}'."),
+};
+
+var ledger = new Ledger(timeout);
+using var stop = new CancellationTokenSource();
+var workers = Enumerable.Range(0, int.Parse(Option("workers", "8")))
+    .Select(worker => Task.Run(() => scenario.RunWorkerAsync(worker, grains, ledger, stop.Token)))
+    .ToArray();
+ledger.Write("READY");
+
+while (await Console.In.ReadLineAsync() is { } line && line.Trim() != "stop")
+{
+}
+
+await stop.CancelAsync();
+await Task.WhenAll(workers);
+ledger.Write("DONE");
+await host.StopAsync(TimeSpan.FromSeconds(5));
