@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using OrleansRedis.Abstractions.Probe;
 
 namespace OrleansRedis.Silo.Endpoints;
@@ -6,7 +7,7 @@ namespace OrleansRedis.Silo.Endpoints;
 /// <c>GET/PUT /probe/{key}</c>: a persisted register that proves a write goes through a grain into Redis storage and
 /// reads back from any silo.
 /// </summary>
-public static class ProbeEndpoints
+public static partial class ProbeEndpoints
 {
     /// <summary>The longest probe key accepted.</summary>
     public const int MaxKeyLength = 128;
@@ -42,10 +43,14 @@ public static class ProbeEndpoints
     }
 
     private static IResult? ValidKey(string key) =>
-        key.Length is 0 or > MaxKeyLength || key.Any(char.IsControl)
-            ? Results.ValidationProblem(new Dictionary<string, string[]>
+        KeyPattern().IsMatch(key)
+            ? null
+            : Results.ValidationProblem(new Dictionary<string, string[]>
             {
-                ["key"] = [$"A key of 1-{MaxKeyLength} printable characters is required."],
-            })
-            : null;
+                ["key"] = [$"A key is 1-{MaxKeyLength} characters: letters, digits and . _ : @ - (starting with a letter or digit)."],
+            });
+
+    // Keys are opaque, but a narrow alphabet keeps path tricks (../, %00, CR/LF) out of grain ids, logs and Redis keys.
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$")]
+    private static partial Regex KeyPattern();
 }

@@ -43,6 +43,7 @@ public static class SiloHostBuilderExtensions
     public static WebApplicationBuilder AddOrleansRedisHttp(this WebApplicationBuilder builder, SiloHostSettings settings)
     {
         builder.WebHost.UseUrls($"http://{settings.Http.Host}:{settings.Http.Port}");
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = settings.Http.MaxRequestBodyBytes);
         builder.Services.AddProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(options =>
             options.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase)));

@@ -10,4 +10,11 @@ public sealed class HttpSettings
     /// <summary>Gets or sets the HTTP port.</summary>
     /// <value>The default is 8080.</value>
     public int Port { get; set; } = 8080;
+
+    /// <summary>
+    /// Gets or sets the largest request body accepted; larger requests get 413 before their body is read. Session
+    /// data is capped far lower (64 KiB by default); this bounds what a malformed or hostile request can cost.
+    /// </summary>
+    /// <value>The default is 1 MiB.</value>
+    public long MaxRequestBodyBytes { get; set; } = 1024 * 1024;
 }

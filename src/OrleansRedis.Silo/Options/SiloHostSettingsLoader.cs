@@ -73,6 +73,11 @@ public static partial class SiloHostSettingsLoader
             yield return $"OrleansRedis:Http:Host must be an IP address, 'localhost' or '*' (it was '{settings.Http.Host}').";
         }
 
+        if (settings.Http.MaxRequestBodyBytes is < 1024 or > 100L * 1024 * 1024)
+        {
+            yield return $"OrleansRedis:Http:MaxRequestBodyBytes must be between 1024 and 104857600 (it was {settings.Http.MaxRequestBodyBytes}).";
+        }
+
         if (settings.Admin.ApiKey is { Length: > 0 and < AdminSettings.MinimumKeyLength })
         {
             yield return $"OrleansRedis:Admin:ApiKey must be at least {AdminSettings.MinimumKeyLength} characters long.";
