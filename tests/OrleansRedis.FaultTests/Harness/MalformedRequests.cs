@@ -44,6 +44,10 @@ public sealed record MalformedRequests(HttpMethod Method, string Path, byte[]? B
         if (Body is not null)
         {
             message.Content = new ByteArrayContent(Body);
+
+            // As well-behaved clients do for large uploads: the server can refuse (413) before the body is sent,
+            // instead of resetting a connection that is still streaming it.
+            message.Headers.ExpectContinue = Body.Length > 64 * 1024;
             if (ContentType is not null)
             {
                 message.Content.Headers.TryAddWithoutValidation("Content-Type", ContentType);
