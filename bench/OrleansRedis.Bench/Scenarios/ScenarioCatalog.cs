@@ -7,6 +7,7 @@ public static class ScenarioCatalog
 {
     public static IReadOnlyList<IBenchmarkScenario> All { get; } =
     [
+        new RedisCeilingScenario(),
         new ProbeReadScenario(),
     ];
 }
