@@ -8,5 +8,7 @@ public static class ScenarioCatalog
     public static IReadOnlyList<IBenchmarkScenario> All { get; } =
     [
         new ProbeReadScenario(),
+        new LockUncontendedScenario(),
+        new LockContendedScenario(),
     ];
 }

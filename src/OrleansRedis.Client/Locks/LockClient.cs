@@ -13,6 +13,10 @@ namespace OrleansRedis.Client.Locks;
 /// </summary>
 public sealed class LockClient(IGrainFactory grains, IOptions<LockClientOptions> options, TimeProvider time)
 {
+    // A waiting call answers within its wait plus two Redis round trips. One that takes longer went to a silo that
+    // died: give up on it and ask again (the grain's next activation), instead of sitting out the 30 s call timeout.
+    private static readonly TimeSpan CallSlack = TimeSpan.FromSeconds(5);
+
     /// <summary>Creates a client without dependency injection.</summary>
     public static LockClient Create(IGrainFactory grains, LockClientOptions? options = null, TimeProvider? time = null)
     {
@@ -69,9 +73,11 @@ public sealed class LockClient(IGrainFactory grains, IOptions<LockClientOptions>
             var callWait = remaining < settings.MaxWaitPerCall ? remaining : settings.MaxWaitPerCall;
             var started = time.GetTimestamp();
             TimeSpan pause;
+            using var callTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            callTimeout.CancelAfter(callWait + CallSlack);
             try
             {
-                var result = await grain.AcquireAsync(settings.Owner, lease, callWait, cancellationToken).ConfigureAwait(false);
+                var result = await grain.AcquireAsync(settings.Owner, lease, callWait, callTimeout.Token).ConfigureAwait(false);
                 if (result.Lease is { } granted)
                 {
                     // The lease began no earlier than this call did: counting from here never overestimates it.
@@ -81,7 +87,7 @@ public sealed class LockClient(IGrainFactory grains, IOptions<LockClientOptions>
                 // A call that answered long before its wait (the queue was full, the activation moved) must not spin.
                 pause = time.GetElapsedTime(started) < callWait - settings.RetryDelay ? settings.RetryDelay : TimeSpan.Zero;
             }
-            catch (Exception ex) when (IsTransient(ex) && !cancellationToken.IsCancellationRequested)
+            catch (Exception ex) when ((IsTransient(ex) || callTimeout.IsCancellationRequested) && !cancellationToken.IsCancellationRequested)
             {
                 if (Until(deadline) <= TimeSpan.Zero)
                 {

@@ -19,7 +19,7 @@ public sealed class LockFailoverTests(RedisClusterFixture fixture) : IClassFixtu
         var hosting = (await Lock(name).GetStateAsync()).Silo;
         var resource = new ProtectedResource();
         Assert.True(resource.TryAccess(holder.FencingToken));
-        var locks = LockClient.Create(fixture.Grains, new LockClientOptions { RetryDelay = TimeSpan.FromMilliseconds(100) });
+        var locks = LockClient.Create(fixture.Grains, new LockClientOptions { RetryDelay = TimeSpan.FromMilliseconds(100), MaxWaitPerCall = TimeSpan.FromSeconds(2) });
         var inside = 0;
         var maxInside = 0;
         var grants = new List<LockLease>();
