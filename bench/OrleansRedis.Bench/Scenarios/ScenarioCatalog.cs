@@ -9,6 +9,7 @@ public static class ScenarioCatalog
     [
         new ProbeReadScenario(),
         new LockUncontendedScenario(),
-        new LockContendedScenario(),
+        new LockContendedScenario("lock-contended", TimeSpan.Zero),
+        new LockContendedScenario("lock-contended-work", TimeSpan.FromMilliseconds(1)),
     ];
 }
