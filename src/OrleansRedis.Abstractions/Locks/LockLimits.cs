@@ -20,7 +20,10 @@ public static class LockLimits
     public static bool IsValidOwner(string? owner) =>
         owner is { Length: > 0 and <= MaxOwnerLength } && !owner.Any(char.IsControl);
 
-    /// <summary>Returns whether <paramref name="token"/> can be a token: 1-128 characters, none of them control characters.</summary>
+    /// <summary>
+    /// Returns whether <paramref name="token"/> can be a token: 1-128 characters, none of them control characters or
+    /// <c>:</c> (issued tokens are base64url; Redis stores the lease as <c>{token}:{fencingToken}:{owner}</c>).
+    /// </summary>
     public static bool IsValidToken(string? token) =>
-        token is { Length: > 0 and <= MaxTokenLength } && !token.Any(char.IsControl);
+        token is { Length: > 0 and <= MaxTokenLength } && !token.Any(c => char.IsControl(c) || c == ':');
 }

@@ -437,7 +437,7 @@ public sealed partial class LockGrain(
     {
         if (!LockLimits.IsValidToken(token))
         {
-            throw new ArgumentException($"The token must be 1-{LockLimits.MaxTokenLength} characters without control characters.", nameof(token));
+            throw new ArgumentException($"The token must be 1-{LockLimits.MaxTokenLength} characters without control characters or ':'.", nameof(token));
         }
     }
 

@@ -123,12 +123,14 @@ public sealed class LocksHttpTests(SiloProcessFixture fixture)
         using var zeroLease = await Http.PostAsJsonAsync($"/locks/{name}/extend", new { token = lease.Token, leaseMs = 0 });
         using var hugeLease = await Http.PostAsJsonAsync($"/locks/{name}/extend", new { token = lease.Token, leaseMs = 600_001 });
         using var longToken = await Http.PostAsJsonAsync($"/locks/{name}/extend", new { token = new string('t', 129), leaseMs = 1000 });
+        using var craftedToken = await Http.DeleteAsync($"/locks/{name}?token={Uri.EscapeDataString($"{lease.Token}:{lease.FencingToken}")}");
         var state = await LockHttp.StateAsync(Http, name);
 
         Assert.Equal(HttpStatusCode.BadRequest, noToken.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, zeroLease.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, hugeLease.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, longToken.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, craftedToken.StatusCode);
         Assert.Equal((true, lease.FencingToken), (state.GetProperty("held").GetBoolean(), state.GetProperty("fencingToken").GetInt64()));
     }
 
