@@ -45,11 +45,14 @@ public static class LocksEndpoints
     {
         var group = endpoints.MapGroup("/locks").WithTags("Locks");
         group.MapPost("/{name}", AcquireAsync)
-            .WithSummary("Acquires a lock, queueing up to waitMs (FIFO); 409 with Retry-After when still held.");
+            .WithSummary("Acquires a lock, queueing up to waitMs (FIFO); 409 with Retry-After when still held.")
+            .Produces<LeaseResponse>().ProducesProblem(StatusCodes.Status409Conflict).ProducesValidationProblem();
         group.MapPost("/{name}/extend", ExtendAsync)
-            .WithSummary("Extends a lease while its token still holds the lock; 409 when it does not.");
+            .WithSummary("Extends a lease while its token still holds the lock; 409 when it does not.")
+            .Produces<ExtendResponse>().ProducesProblem(StatusCodes.Status409Conflict).ProducesValidationProblem();
         group.MapDelete("/{name}", ReleaseAsync)
-            .WithSummary("Releases a lease and hands the lock to the next waiter; 409 when the token does not hold it.");
+            .WithSummary("Releases a lease and hands the lock to the next waiter; 409 when the token does not hold it.")
+            .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status409Conflict).ProducesValidationProblem();
         group.MapGet("/{name}", async (string name, IGrainFactory grains) =>
         {
             if (ValidName(name) is { } problem)
@@ -59,7 +62,8 @@ public static class LocksEndpoints
 
             var state = await grains.GetGrain<ILockGrain>(name).GetStateAsync();
             return Results.Ok(new StateResponse(state.Held, state.Owner, state.FencingToken, state.ExpiresAtUtc, state.Waiters));
-        }).WithSummary("Reads a lock: holder, fencing token, expiry; consumes nothing.");
+        }).WithSummary("Reads a lock: holder, fencing token, expiry; consumes nothing.")
+            .Produces<StateResponse>().ProducesValidationProblem();
         return endpoints;
     }
 
