@@ -1,3 +1,7 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using OrleansRedis.Abstractions.Locks;
 using OrleansRedis.Client.Locks;
 using OrleansRedis.Grains.Locks;
 using OrleansRedis.Silo.Hosting;
@@ -79,5 +83,33 @@ public sealed class LockOptionsTests
 
         Assert.Equal(ExitCodes.InvalidConfigurationCode, exitCode);
         Assert.Contains("OrleansRedis:Locks:MaxWait must be between", output);
+    }
+
+    [Fact]
+    public async Task ConfiguredMaxWait_LongerWaitOverGrainCut_OverHttpRefused()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        var (clusterId, serviceId) = ($"maxwait-{Guid.NewGuid():N}", $"maxwait-{Guid.NewGuid():N}");
+        await using var silo = SiloProcess.Start(redis.ConnectionString, clusterId, serviceId, new Dictionary<string, string>
+        {
+            ["OrleansRedis__Locks__MaxWait"] = "00:00:01",
+            ["OrleansRedis__Locks__MaxLease"] = "00:01:00",
+        });
+        await silo.WaitReadyAsync();
+        await using var client = await ExternalClient.StartAsync(redis.ConnectionString, clusterId, serviceId);
+        var grain = client.Grains.GetGrain<ILockGrain>($"maxwait-{Guid.NewGuid():N}");
+        await grain.AcquireAsync("holder", TimeSpan.FromSeconds(50), TimeSpan.Zero);
+
+        var waited = Stopwatch.StartNew();
+        var cut = await grain.AcquireAsync("waiter", TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(25));
+        waited.Stop();
+        using var tooLongWait = await silo.Http.PostAsJsonAsync("/locks/x", new { owner = "a", leaseMs = 1000, waitMs = 1001 });
+        using var tooLongLease = await silo.Http.PostAsJsonAsync("/locks/x", new { owner = "a", leaseMs = 60_001 });
+        await Assert.ThrowsAnyAsync<ArgumentException>(() => grain.AcquireAsync("a", TimeSpan.FromSeconds(61), TimeSpan.Zero));
+
+        Assert.False(cut.Acquired);
+        Assert.True(waited.Elapsed < TimeSpan.FromSeconds(20), $"the 25 s wait was not cut to Locks:MaxWait (took {waited.Elapsed})");
+        Assert.Equal(HttpStatusCode.BadRequest, tooLongWait.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, tooLongLease.StatusCode);
     }
 }
