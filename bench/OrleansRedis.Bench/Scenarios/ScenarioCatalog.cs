@@ -9,5 +9,8 @@ public static class ScenarioCatalog
     [
         new RedisCeilingScenario(),
         new ProbeReadScenario(),
+        new LockUncontendedScenario(),
+        new LockContendedScenario("lock-contended", TimeSpan.Zero),
+        new LockContendedScenario("lock-contended-work", TimeSpan.FromMilliseconds(1)),
     ];
 }

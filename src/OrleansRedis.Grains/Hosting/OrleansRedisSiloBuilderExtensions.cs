@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Orleans.Clustering.Redis;
 using Orleans.Persistence;
 using OrleansRedis.Grains.Filters;
+using OrleansRedis.Grains.Locks;
 using OrleansRedis.Redis;
 using OrleansRedis.Redis.Hosting;
 using StackExchange.Redis;
@@ -21,6 +22,7 @@ public static class OrleansRedisSiloBuilderExtensions
         silo.Services.AddOrleansRedisConnections(silo.Configuration);
         silo.Services.AddSingleton(TimeProvider.System);
         silo.AddIncomingGrainCallFilter<BackendFailureFilter>();
+        silo.Services.AddOrleansRedisLocks(silo.Configuration);
 
         // Chosen for good on day one: System.Text.Json stores plain JSON, where the Newtonsoft default embeds .NET
         // type and assembly names that a rename would orphan.

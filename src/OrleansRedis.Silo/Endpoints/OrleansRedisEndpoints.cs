@@ -7,6 +7,7 @@ public static class OrleansRedisEndpoints
     {
         endpoints.MapProbeEndpoints();
         endpoints.MapRedisAdminEndpoints();
+        endpoints.MapLocksEndpoints();
         return endpoints;
     }
 }

@@ -1,0 +1,33 @@
+namespace OrleansRedis.Grains.Locks;
+
+/// <summary>Limits of the distributed locks. Bound from <c>OrleansRedis:Locks</c> and validated at start.</summary>
+public sealed class LockOptions
+{
+    /// <summary>The configuration section these options are bound from.</summary>
+    public const string SectionName = "OrleansRedis:Locks";
+
+    /// <summary>
+    /// Gets or sets the longest lease one acquire or extend may ask for. Holders that need longer renew (the .NET
+    /// client helper does so by itself); a short lease bounds how long a crashed holder blocks everyone else.
+    /// </summary>
+    /// <value>The default is 10 minutes. At most 1 day.</value>
+    public TimeSpan MaxLease { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// Gets or sets the longest one acquire call queues for the lock. A longer wait asked of the grain is cut to this
+    /// (over HTTP it is refused with 400), so a waiting call always answers before Orleans' response timeout; callers
+    /// that need to wait longer call again (the .NET client helper does).
+    /// </summary>
+    /// <value>
+    /// The default is 20 seconds. It must stay below Orleans' response timeout (30 s by default) minus twice
+    /// <c>OrleansRedis:Redis:OperationTimeout</c> and one second of margin.
+    /// </value>
+    public TimeSpan MaxWait { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>
+    /// Gets or sets how many callers may queue for one lock in one activation; more are answered "not acquired"
+    /// at once, so a stampede cannot grow a silo's memory without bound.
+    /// </summary>
+    /// <value>The default is 10000.</value>
+    public int MaxWaitersPerLock { get; set; } = 10_000;
+}

@@ -1,0 +1,250 @@
+using OrleansRedis.Abstractions.Locks;
+using OrleansRedis.Testing;
+using OrleansRedis.Tests.Infrastructure;
+using StackExchange.Redis;
+
+namespace OrleansRedis.Tests.Locks;
+
+/// <summary>The lock grain against a real Redis: leases, tokens, fencing, the FIFO queue and its timer wake-up.</summary>
+[Collection(RedisClusterCollection.Name)]
+public sealed class LockGrainTests(RedisClusterFixture fixture) : IAsyncLifetime
+{
+    private static readonly TimeSpan Long = TimeSpan.FromSeconds(30);
+    private ConnectionMultiplexer _redis = null!;
+
+    private IDatabase Redis => _redis.GetDatabase();
+
+    public async ValueTask InitializeAsync() => _redis = await fixture.Redis.ConnectAsync();
+
+    public async ValueTask DisposeAsync() => await _redis.DisposeAsync();
+
+    [Fact]
+    public async Task Acquire_FreeLock_GrantsLeaseWithRandomTokenFirstFenceAndRedisExpiry()
+    {
+        var name = NewName();
+        var before = await RedisClock.NowAsync(Redis);
+
+        var result = await Lock(name).AcquireAsync("alice", TimeSpan.FromSeconds(5), TimeSpan.Zero);
+        var other = await Lock(NewName()).AcquireAsync("alice", TimeSpan.FromSeconds(5), TimeSpan.Zero);
+        var after = await RedisClock.NowAsync(Redis);
+
+        var lease = Assert.IsType<LockLease>(result.Lease);
+        Assert.Equal((name, "alice", 1L), (lease.Name, lease.Owner, lease.FencingToken));
+        Assert.Equal(22, lease.Token.Length);
+        Assert.NotEqual(lease.Token, other.Lease!.Token);
+        Assert.InRange(lease.ExpiresAtUtc, before.AddSeconds(5), after.AddSeconds(5));
+        Assert.InRange(await Redis.KeyTimeToLiveAsync($"or:lock:{{{name}}}") ?? TimeSpan.Zero, TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public async Task Keys_LeaseAndFence_ShareOneHashTagAndFenceNeverExpires()
+    {
+        var name = NewName();
+        await Lock(name).AcquireAsync("alice", TimeSpan.FromSeconds(5), TimeSpan.Zero);
+
+        Assert.True(await Redis.KeyExistsAsync($"or:lock:{{{name}}}"));
+        Assert.Equal(1, (long)await Redis.StringGetAsync($"or:lock:{{{name}}}:fence"));
+        Assert.Null(await Redis.KeyTimeToLiveAsync($"or:lock:{{{name}}}:fence"));
+    }
+
+    [Fact]
+    public async Task Acquire_HeldNoWait_NotAcquiredWithRetryAfterAndHolder()
+    {
+        var name = NewName();
+        await Lock(name).AcquireAsync("alice", TimeSpan.FromSeconds(10), TimeSpan.Zero);
+
+        var result = await Lock(name).AcquireAsync("bob", TimeSpan.FromSeconds(10), TimeSpan.Zero);
+
+        Assert.False(result.Acquired);
+        Assert.Equal("alice", result.HolderOwner);
+        Assert.InRange(result.RetryAfter, TimeSpan.FromSeconds(8), TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task ReleaseAndExtend_ForeignToken_RefusedAndHolderKeepsLock()
+    {
+        var name = NewName();
+        var holder = (await Lock(name).AcquireAsync("alice", TimeSpan.FromSeconds(10), TimeSpan.Zero)).Lease!;
+
+        var released = await Lock(name).ReleaseAsync("not-the-token");
+        var extended = await Lock(name).ExtendAsync(holder.Token + "x", TimeSpan.FromMinutes(5));
+        var state = await Lock(name).GetStateAsync();
+
+        Assert.False(released);
+        Assert.False(extended.Extended);
+        Assert.Equal((true, "alice", holder.FencingToken), (state.Held, state.Owner, state.FencingToken));
+    }
+
+    [Fact]
+    public async Task ExpiredToken_AfterNextHolderAcquired_CanNeitherReleaseNorExtendTheNewLease()
+    {
+        var name = NewName();
+        var first = (await Lock(name).AcquireAsync("alice", TimeSpan.FromMilliseconds(300), TimeSpan.Zero)).Lease!;
+        var second = await Eventually.SucceedsAsync(
+            async () => (await Lock(name).AcquireAsync("bob", TimeSpan.FromSeconds(10), TimeSpan.Zero)).Lease ?? throw new InvalidOperationException("still held"),
+            Long, "the first lease runs out and bob acquires");
+
+        var released = await Lock(name).ReleaseAsync(first.Token);
+        var extended = await Lock(name).ExtendAsync(first.Token, TimeSpan.FromMinutes(1));
+        var state = await Lock(name).GetStateAsync();
+
+        Assert.False(released);
+        Assert.False(extended.Extended);
+        Assert.True(second.FencingToken > first.FencingToken);
+        Assert.Equal((true, "bob", second.FencingToken), (state.Held, state.Owner, state.FencingToken));
+        Assert.True(await Redis.KeyTimeToLiveAsync($"or:lock:{{{name}}}") > TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public async Task Extend_Holder_MovesExpiryByRedisClockAndKeepsFence()
+    {
+        var name = NewName();
+        var lease = (await Lock(name).AcquireAsync("alice", TimeSpan.FromSeconds(2), TimeSpan.Zero)).Lease!;
+        var before = await RedisClock.NowAsync(Redis);
+
+        var extended = await Lock(name).ExtendAsync(lease.Token, TimeSpan.FromSeconds(60));
+
+        Assert.True(extended.Extended);
+        Assert.Equal(lease.FencingToken, extended.FencingToken);
+        Assert.InRange(extended.ExpiresAtUtc!.Value, before.AddSeconds(60), before.AddSeconds(62));
+        Assert.True(await Redis.KeyTimeToLiveAsync($"or:lock:{{{name}}}") > TimeSpan.FromSeconds(50));
+    }
+
+    [Fact]
+    public async Task FencingToken_AcrossReleasesAndExpiries_StrictlyIncreases()
+    {
+        var name = NewName();
+        var tokens = new List<long>();
+        for (var i = 0; i < 3; i++)
+        {
+            var lease = (await Lock(name).AcquireAsync("alice", TimeSpan.FromSeconds(5), TimeSpan.Zero)).Lease!;
+            tokens.Add(lease.FencingToken);
+            Assert.True(await Lock(name).ReleaseAsync(lease.Token));
+        }
+
+        var expiring = (await Lock(name).AcquireAsync("alice", TimeSpan.FromMilliseconds(200), TimeSpan.Zero)).Lease!;
+        tokens.Add(expiring.FencingToken);
+        var afterExpiry = (await Lock(name).AcquireAsync("bob", TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5))).Lease!;
+        tokens.Add(afterExpiry.FencingToken);
+        var state = await Lock(name).GetStateAsync();
+
+        Assert.Equal([1L, 2, 3, 4, 5], tokens);
+        Assert.Equal(5, state.FencingToken);
+    }
+
+    [Fact]
+    public async Task Acquire_Waiters_GrantedInArrivalOrder()
+    {
+        var name = NewName();
+        var holder = (await Lock(name).AcquireAsync("holder", TimeSpan.FromSeconds(20), TimeSpan.Zero)).Lease!;
+        var granted = new List<string>();
+        var waiters = new List<Task>();
+        for (var i = 0; i < 6; i++)
+        {
+            var owner = $"waiter-{i}";
+            waiters.Add(WaitThenReleaseAsync(name, owner, granted));
+            var queued = i + 1;
+            await Eventually.TrueAsync(async () => (await Lock(name).GetStateAsync()).Waiters == queued, Long, $"{queued} waiters queue");
+        }
+
+        Assert.True(await Lock(name).ReleaseAsync(holder.Token));
+        await Task.WhenAll(waiters).WaitAsync(Long);
+
+        Assert.Equal(Enumerable.Range(0, 6).Select(i => $"waiter-{i}"), granted);
+    }
+
+    [Fact]
+    public async Task Acquire_HolderLeaseRunsOut_WaiterGrantedAtExpiryWithoutPollingRedis()
+    {
+        var name = NewName();
+        var holder = (await Lock(name).AcquireAsync("holder", TimeSpan.FromSeconds(3), TimeSpan.Zero)).Lease!;
+        var scriptsBefore = await ScriptCallsAsync();
+
+        var waiter = (await Lock(name).AcquireAsync("waiter", TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(15))).Lease!;
+        var scriptCalls = await ScriptCallsAsync() - scriptsBefore;
+
+        // Granted by the timer at the Redis-reported expiry: never before it, and promptly after it.
+        var grantedAt = waiter.ExpiresAtUtc - TimeSpan.FromSeconds(5);
+        Assert.InRange(grantedAt, holder.ExpiresAtUtc, holder.ExpiresAtUtc.AddSeconds(1));
+        Assert.Equal(holder.FencingToken + 1, waiter.FencingToken);
+
+        // One attempt on arrival and one at expiry; a polling loop would have run the script many times in 3 s. The
+        // slack covers the silos' own membership scripts.
+        Assert.InRange(scriptCalls, 2, 6);
+    }
+
+    [Fact]
+    public async Task Acquire_WaitRunsOut_NotAcquiredAndLeavesTheQueue()
+    {
+        var name = NewName();
+        await Lock(name).AcquireAsync("holder", TimeSpan.FromSeconds(20), TimeSpan.Zero);
+
+        var result = await Lock(name).AcquireAsync("waiter", TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(300));
+        var state = await Lock(name).GetStateAsync();
+
+        Assert.False(result.Acquired);
+        Assert.Equal("holder", result.HolderOwner);
+        Assert.True(result.RetryAfter > TimeSpan.FromSeconds(10), $"retry after {result.RetryAfter}");
+        Assert.Equal((true, "holder", 0), (state.Held, state.Owner, state.Waiters));
+    }
+
+    [Fact]
+    public async Task Acquire_CallerCancels_LeavesTheQueueAndNextWaiterIsServed()
+    {
+        var name = NewName();
+        var holder = (await Lock(name).AcquireAsync("holder", TimeSpan.FromSeconds(20), TimeSpan.Zero)).Lease!;
+        using var cancel = new CancellationTokenSource();
+        var cancelled = Lock(name).AcquireAsync("cancelled", TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(15), cancel.Token);
+        await Eventually.TrueAsync(async () => (await Lock(name).GetStateAsync()).Waiters == 1, Long, "the first waiter queues");
+        var next = Lock(name).AcquireAsync("next", TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(15));
+        await Eventually.TrueAsync(async () => (await Lock(name).GetStateAsync()).Waiters == 2, Long, "the second waiter queues");
+
+        await cancel.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled);
+        await Eventually.TrueAsync(async () => (await Lock(name).GetStateAsync()).Waiters == 1, Long, "the cancelled waiter leaves the queue");
+        await Lock(name).ReleaseAsync(holder.Token);
+        var granted = await next.WaitAsync(Long);
+
+        Assert.Equal("next", granted.Lease?.Owner);
+    }
+
+    [Theory]
+    [InlineData("", 1000, 0)]
+    [InlineData("alice", 0, 0)]
+    [InlineData("alice", -5, 0)]
+    [InlineData("alice", 600_001, 0)]
+    [InlineData("alice", 1000, -1)]
+    public async Task Acquire_InvalidArguments_ThrowArgumentExceptionAndTakeNothing(string owner, long leaseMs, long waitMs)
+    {
+        var name = NewName();
+
+        await Assert.ThrowsAnyAsync<ArgumentException>(() =>
+            Lock(name).AcquireAsync(owner, TimeSpan.FromMilliseconds(leaseMs), TimeSpan.FromMilliseconds(waitMs)));
+
+        Assert.False((await Lock(name).GetStateAsync()).Held);
+    }
+
+    private async Task WaitThenReleaseAsync(string name, string owner, List<string> granted)
+    {
+        var lease = (await Lock(name).AcquireAsync(owner, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(20))).Lease
+            ?? throw new InvalidOperationException($"{owner} was not granted the lock");
+        lock (granted)
+        {
+            granted.Add(owner);
+        }
+
+        await Lock(name).ReleaseAsync(lease.Token);
+    }
+
+    private async Task<long> ScriptCallsAsync()
+    {
+        var info = await fixture.Redis.RunCliAsync("info", "commandstats");
+        return info.Split('\n')
+            .Where(l => l.StartsWith("cmdstat_eval:", StringComparison.Ordinal) || l.StartsWith("cmdstat_evalsha:", StringComparison.Ordinal))
+            .Sum(l => long.Parse(l.Split("calls=")[1].Split(',')[0]));
+    }
+
+    private ILockGrain Lock(string name) => fixture.Grains.GetGrain<ILockGrain>(name);
+
+    private static string NewName() => $"lock-{Guid.NewGuid():N}";
+}

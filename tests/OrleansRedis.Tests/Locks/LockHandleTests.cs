@@ -1,0 +1,129 @@
+using OrleansRedis.Abstractions.Locks;
+using OrleansRedis.Client.Locks;
+using OrleansRedis.Testing;
+using OrleansRedis.Tests.Infrastructure;
+using StackExchange.Redis;
+
+namespace OrleansRedis.Tests.Locks;
+
+/// <summary>The client helper: auto-renewal, loss detection, the hold cap, release on dispose and long waits.</summary>
+[Collection(RedisClusterCollection.Name)]
+public sealed class LockHandleTests(RedisClusterFixture fixture) : IAsyncLifetime
+{
+    private static readonly TimeSpan Long = TimeSpan.FromSeconds(30);
+    private ConnectionMultiplexer _redis = null!;
+
+    private IDatabase Redis => _redis.GetDatabase();
+
+    public async ValueTask InitializeAsync() => _redis = await fixture.Redis.ConnectAsync();
+
+    public async ValueTask DisposeAsync() => await _redis.DisposeAsync();
+
+    [Fact]
+    public async Task Handle_HeldForTenLeasePeriods_StaysHeldByRenewals()
+    {
+        var name = NewName();
+        var lease = TimeSpan.FromSeconds(1);
+        var locks = LockClient.Create(fixture.Grains);
+
+        await using var handle = await locks.AcquireAsync(name, lease, TimeSpan.Zero);
+        var until = handle.Lease.ExpiresAtUtc + (9 * lease);
+        var checks = 0;
+        while (await RedisClock.NowAsync(Redis) < until)
+        {
+            var state = await Lock(name).GetStateAsync();
+            Assert.True(state.Held && state.FencingToken == handle.FencingToken, $"lost the lock after {checks} checks: {state}");
+            Assert.False(handle.IsLost, handle.LossReason);
+            checks++;
+            await Task.Delay(lease / 4);
+        }
+
+        Assert.True(handle.ExpiresAtUtc > handle.Lease.ExpiresAtUtc + (8 * lease), $"renewed only until {handle.ExpiresAtUtc:O}");
+        Assert.True(await handle.ReleaseAsync());
+        Assert.False((await Lock(name).GetStateAsync()).Held);
+    }
+
+    [Fact]
+    public async Task Handle_LeaseTakenOverWhileHeld_LostTokenFiresAndReleaseKeepsNewHolder()
+    {
+        var name = NewName();
+        var locks = LockClient.Create(fixture.Grains);
+        await using var handle = await locks.AcquireAsync(name, TimeSpan.FromSeconds(1), TimeSpan.Zero);
+        var lost = new TaskCompletionSource();
+        handle.LostToken.Register(() => lost.TrySetResult());
+
+        // Stands in for a lease that ran out while the holder was cut off: the key is gone and someone else took it.
+        await Redis.KeyDeleteAsync($"or:lock:{{{name}}}");
+        var next = (await Lock(name).AcquireAsync("next", TimeSpan.FromSeconds(30), TimeSpan.Zero)).Lease!;
+        await lost.Task.WaitAsync(Long);
+
+        Assert.True(handle.IsLost);
+        Assert.Contains("refused", handle.LossReason);
+        Assert.True(next.FencingToken > handle.FencingToken);
+        Assert.False(await handle.ReleaseAsync());
+        Assert.Equal("next", (await Lock(name).GetStateAsync()).Owner);
+    }
+
+    [Fact]
+    public async Task Handle_HoldCapReached_LostTokenFiresAndRenewalsStop()
+    {
+        var name = NewName();
+        var locks = LockClient.Create(fixture.Grains, new LockClientOptions { MaxHoldTime = TimeSpan.FromMilliseconds(1500) });
+        await using var handle = await locks.AcquireAsync(name, TimeSpan.FromMilliseconds(600), TimeSpan.Zero);
+        var lost = new TaskCompletionSource();
+        handle.LostToken.Register(() => lost.TrySetResult());
+
+        await lost.Task.WaitAsync(Long);
+        var next = await Lock(name).AcquireAsync("next", TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5));
+
+        Assert.Contains("hold time cap", handle.LossReason);
+        Assert.Equal("next", next.Lease?.Owner);
+    }
+
+    [Fact]
+    public async Task Handle_Disposed_ReleasesAndHandsToTheNextWaiter()
+    {
+        var name = NewName();
+        var locks = LockClient.Create(fixture.Grains);
+        var handle = await locks.AcquireAsync(name, TimeSpan.FromSeconds(30), TimeSpan.Zero);
+        var waiter = Lock(name).AcquireAsync("waiter", TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(15));
+        await Eventually.TrueAsync(async () => (await Lock(name).GetStateAsync()).Waiters == 1, Long, "the waiter queues");
+
+        await handle.DisposeAsync();
+        var granted = await waiter.WaitAsync(Long);
+
+        Assert.Equal(handle.FencingToken + 1, granted.Lease?.FencingToken);
+        Assert.False(handle.IsLost);
+    }
+
+    [Fact]
+    public async Task TryAcquire_WaitLongerThanOneCall_LoopsBoundedCallsUntilGranted()
+    {
+        var name = NewName();
+        var holder = (await Lock(name).AcquireAsync("holder", TimeSpan.FromMilliseconds(1500), TimeSpan.Zero)).Lease!;
+        var locks = LockClient.Create(fixture.Grains, new LockClientOptions { MaxWaitPerCall = TimeSpan.FromMilliseconds(300) });
+
+        await using var handle = await locks.TryAcquireAsync(name, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(20));
+
+        Assert.NotNull(handle);
+        Assert.True(handle.Lease.ExpiresAtUtc - TimeSpan.FromSeconds(5) >= holder.ExpiresAtUtc);
+    }
+
+    [Fact]
+    public async Task AcquireAndTryAcquire_StillHeldAfterWait_ThrowWaitTimedOutOrReturnNull()
+    {
+        var name = NewName();
+        await Lock(name).AcquireAsync("holder", TimeSpan.FromSeconds(30), TimeSpan.Zero);
+        var locks = LockClient.Create(fixture.Grains);
+
+        var missing = await locks.TryAcquireAsync(name, TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(200));
+        var error = await Assert.ThrowsAsync<LockException>(() => locks.AcquireAsync(name, TimeSpan.FromSeconds(5), TimeSpan.Zero));
+
+        Assert.Null(missing);
+        Assert.Equal((LockErrorCode.WaitTimedOut, name), (error.Code, error.LockName));
+    }
+
+    private ILockGrain Lock(string name) => fixture.Grains.GetGrain<ILockGrain>(name);
+
+    private static string NewName() => $"handle-{Guid.NewGuid():N}";
+}
