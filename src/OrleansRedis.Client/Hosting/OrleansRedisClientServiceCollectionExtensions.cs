@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using OrleansRedis.Client.Filters;
+using OrleansRedis.Client.Locks;
 using Orleans.Clustering.Redis;
 using Orleans.Configuration;
 using StackExchange.Redis;
@@ -14,7 +15,8 @@ namespace OrleansRedis.Client.Hosting;
 public static class OrleansRedisClientServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds an Orleans client (<see cref="IClusterClient"/>, <see cref="IGrainFactory"/>) that reads the silos'
+    /// Adds an Orleans client (<see cref="IClusterClient"/>, <see cref="IGrainFactory"/>, and the
+    /// <see cref="LockClient"/> helper configured from <c>OrleansRedis:LockClient</c>) that reads the silos'
     /// gateways from the Redis membership table, configured from the <c>OrleansRedis</c> section of
     /// <paramref name="configuration"/> and then <paramref name="configure"/>.
     /// </summary>
@@ -37,6 +39,7 @@ public static class OrleansRedisClientServiceCollectionExtensions
             optionsBuilder.Configure(configure);
         }
 
+        services.AddOrleansRedisLockClient(configuration);
         return services.AddOrleansRedisClientCore();
     }
 
@@ -44,6 +47,7 @@ public static class OrleansRedisClientServiceCollectionExtensions
     public static IServiceCollection AddOrleansRedisClient(this IServiceCollection services, Action<OrleansRedisClientOptions> configure)
     {
         services.AddOptions<OrleansRedisClientOptions>().Configure(configure).ValidateOnStart();
+        services.AddOrleansRedisLockClient();
         return services.AddOrleansRedisClientCore();
     }
 
