@@ -31,6 +31,9 @@ public sealed class LoadDriverProcess : IAsyncDisposable
         process.BeginErrorReadLine();
     }
 
+    /// <summary>Gets the operating-system process id.</summary>
+    public int ProcessId => _process.Id;
+
     /// <summary>Gets every line printed so far.</summary>
     public IReadOnlyList<string> Lines => [.. _lines];
 
