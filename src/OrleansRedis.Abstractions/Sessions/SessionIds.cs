@@ -36,15 +36,23 @@ public static class SessionIds
     /// </summary>
     public static bool IsWellFormed(string? sessionId)
     {
-        if (sessionId is not { Length: IdLength })
+        if (sessionId is not { Length: IdLength } || !sessionId.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
         {
             return false;
         }
 
         Span<byte> decoded = stackalloc byte[IdBytes + 2];
-        return Base64Url.TryDecodeFromChars(sessionId, decoded, out var written) && written == IdBytes
-            // The last character carries 2 padding bits; a canonical encoding leaves them zero, so one id has one spelling.
-            && Base64Url.EncodeToString(decoded[..IdBytes]) == sessionId;
+        try
+        {
+            return Base64Url.TryDecodeFromChars(sessionId, decoded, out var written) && written == IdBytes
+                // The last character carries 2 padding bits; a canonical encoding leaves them zero, so one id has one spelling.
+                && Base64Url.EncodeToString(decoded[..IdBytes]) == sessionId;
+        }
+        catch (FormatException)
+        {
+            // Despite its name, TryDecodeFromChars throws on some malformed input (e.g. non-zero padding bits).
+            return false;
+        }
     }
 
     /// <summary>Returns the SHA-256 of <paramref name="sessionId"/> as lowercase hex: the session's grain and Redis key.</summary>

@@ -19,11 +19,12 @@ public sealed class SessionIndex(RedisConnections connections, RedisKeys keys)
     // KEYS[1]: the user's index (sorted set); KEYS[2]: the user's revoked-before mark.
     // ARGV[1]: the id hash to add; ARGV[2]: the session's creation time (ms); ARGV[3]: its absolute deadline (ms), the
     // score; ARGV[4]: an id hash to remove in the same step (the rotated-away id), or ''.
-    // Refuses a session created before the user's last revocation began. Keeps the index alive as long as its
-    // longest-lived session. Returns 1 when indexed, 0 when refused.
+    // Refuses a session created before the user's last revocation began, or in the same millisecond (the clock's
+    // resolution cannot order those). Keeps the index alive as long as its longest-lived session.
+    // Returns 1 when indexed, 0 when refused.
     private const string AddScript = """
         local mark = redis.call('GET', KEYS[2])
-        if mark and tonumber(ARGV[2]) < tonumber(mark) then
+        if mark and tonumber(ARGV[2]) <= tonumber(mark) then
           return 0
         end
         if ARGV[4] ~= '' then
