@@ -228,7 +228,7 @@ public sealed partial class SessionGrain(
     private async Task<SessionSnapshot?> SlideAsync()
     {
         var sentAt = time.GetTimestamp();
-        return Accept(await store.SlideAsync(IdHash), sentAt);
+        return Accept(await store.SlideAsync(IdHash, _cached?.Record), sentAt);
     }
 
     private SessionSnapshot? Accept(SessionResult result, long sentAt)

@@ -41,15 +41,19 @@ public sealed class SessionStore(RedisConnections connections, RedisKeys keys)
 
     /// <summary>
     /// The sliding read, public so the benchmark can measure the bare script next to the grain.
-    /// KEYS[1]: the session hash. No ARGV.
+    /// KEYS[1]: the session hash. ARGV[1]: the version the caller already holds, or ''.
     /// Reads the session, checks its absolute deadline and slides its idle timeout, in one step.
-    /// Returns {1, now, ttl, user, data, created, deadline, idle, version}; {0} when missing; {-1} when past its
-    /// deadline (the key is deleted).
+    /// Returns {1, now, ttl, user, data, created, deadline, idle, version}, with data '' when the version is the one
+    /// the caller holds (it has the data already); {0} when missing; {-1} when past its deadline (the key is deleted).
     /// </summary>
     public const string SlideScript = """
-        local s = redis.call('HMGET', KEYS[1], 'a', 'i', 'u', 'd', 'c', 'v')
+        local s = redis.call('HMGET', KEYS[1], 'a', 'i', 'u', 'c', 'v')
         if not s[1] then
           return {0}
+        end
+        local data = ''
+        if s[5] ~= ARGV[1] then
+          data = redis.call('HGET', KEYS[1], 'd')
         end
         local t = redis.call('TIME')
         local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -60,7 +64,7 @@ public sealed class SessionStore(RedisConnections connections, RedisKeys keys)
         end
         local ttl = math.min(tonumber(s[2]), deadline - now)
         redis.call('PEXPIRE', KEYS[1], ttl)
-        return {1, now, ttl, s[3], s[4], s[5], s[1], s[2], s[6]}
+        return {1, now, ttl, s[3], data, s[4], s[1], s[2], s[5]}
         """;
 
     // KEYS[1]: the session hash. ARGV[1]: the expected version, or '' for any; ARGV[2]: the new data.
@@ -140,18 +144,23 @@ public sealed class SessionStore(RedisConnections connections, RedisKeys keys)
         };
     }
 
-    /// <summary>Reads the session and slides its idle timeout (never beyond the absolute deadline), in one step.</summary>
-    public async Task<SessionResult> SlideAsync(string idHash)
+    /// <summary>
+    /// Reads the session and slides its idle timeout (never beyond the absolute deadline), in one step. When the caller
+    /// passes the session it already holds, the data is not sent again unless it changed.
+    /// </summary>
+    public async Task<SessionResult> SlideAsync(string idHash, SessionRecord? held = null)
     {
-        var result = (RedisResult[])(await Database.ScriptEvaluateAsync(SlideScript, [keys.Session(idHash)]).ConfigureAwait(false))!;
-        return (long)result[0] switch
+        var result = (RedisResult[])(await Database.ScriptEvaluateAsync(
+            SlideScript, [keys.Session(idHash)], [Optional(held?.Version)]).ConfigureAwait(false))!;
+        if ((long)result[0] != 1)
         {
-            1 => new SessionResult(SessionStatus.Found, new SessionRecord(
-                (string)result[3]!, (string)result[4]!, Long(result[5]), Long(result[6]), Long(result[7]), Long(result[8]),
-                (long)result[1], (long)result[2])),
-            0 => SessionResult.Of(SessionStatus.Missing),
-            _ => SessionResult.Of(SessionStatus.Expired),
-        };
+            return SessionResult.Of((long)result[0] == 0 ? SessionStatus.Missing : SessionStatus.Expired);
+        }
+
+        var data = (string)result[4]!;
+        return new SessionResult(SessionStatus.Found, new SessionRecord(
+            (string)result[3]!, data.Length == 0 ? held!.Data : data, Long(result[5]), Long(result[6]), Long(result[7]), Long(result[8]),
+            (long)result[1], (long)result[2]));
     }
 
     /// <summary>
