@@ -15,9 +15,15 @@ public sealed class SessionIdsTests
         for (var i = 0; i < Count; i++)
         {
             var id = SessionIds.New();
-            Assert.Equal(SessionIds.IdLength, id.Length);
-            Assert.True(Base64Url.TryDecodeFromChars(id, bytes, out var written) && written == 32, $"'{id}' is not 32 bytes of base64url");
-            Assert.True(seen.Add(BitConverter.ToUInt128(bytes)), $"id {i} repeats an earlier one");
+            if (id.Length != SessionIds.IdLength || !Base64Url.TryDecodeFromChars(id, bytes, out var written) || written != 32)
+            {
+                Assert.Fail($"'{id}' is not 32 bytes of base64url");
+            }
+
+            if (!seen.Add(BitConverter.ToUInt128(bytes)))
+            {
+                Assert.Fail($"id {i} repeats an earlier one");
+            }
         }
 
         Assert.Equal(Count, seen.Count);
