@@ -85,8 +85,9 @@ public sealed partial class SessionGrain(
     {
         EnsureKey();
         var normalized = SessionData.Normalize(data, _options.MaxDataBytes);
+        var wasKnown = Drop();
         var sentAt = time.GetTimestamp();
-        return Accept(await store.WriteDataAsync(IdHash, expectedVersion: null, normalized), sentAt);
+        return Accept(await store.WriteDataAsync(IdHash, expectedVersion: null, normalized), sentAt, wasKnown);
     }
 
     /// <inheritdoc />
@@ -103,15 +104,15 @@ public sealed partial class SessionGrain(
 
             var current = _cached!.Record;
             var merged = SessionData.Merge(current.Data, patch, _options.MaxDataBytes);
+            Drop();
             var sentAt = time.GetTimestamp();
             var written = await store.WriteDataAsync(IdHash, current.Version, merged);
             if (written.Status != SessionStatus.Conflict)
             {
-                return Accept(written, sentAt);
+                return Accept(written, sentAt, wasKnown: true);
             }
 
             // Another activation (a brief duplicate during a membership change) wrote in between: reload and redo.
-            _cached = null;
             LogWriteConflict(SessionIds.Handle(IdHash), attempt);
         }
 
@@ -122,6 +123,7 @@ public sealed partial class SessionGrain(
     public async Task<bool> DestroyAsync()
     {
         EnsureKey();
+        Drop();
         var userId = await store.DeleteAsync(IdHash);
         Forget();
         if (userId is null)
@@ -138,6 +140,7 @@ public sealed partial class SessionGrain(
     public async Task<bool> RevokeAsync()
     {
         EnsureKey();
+        Drop();
         var userId = await store.DeleteAsync(IdHash);
         Forget();
         if (userId is null)
@@ -155,8 +158,8 @@ public sealed partial class SessionGrain(
         EnsureKey();
 
         // The old id dies first, in one step, wherever it is read from next.
+        var known = Drop();
         var taken = await store.TakeAsync(IdHash);
-        var known = _cached is not null;
         Forget();
         if (taken.Status != SessionStatus.Found)
         {
@@ -227,11 +230,12 @@ public sealed partial class SessionGrain(
 
     private async Task<SessionSnapshot?> SlideAsync()
     {
+        var held = _cached?.Record;
         var sentAt = time.GetTimestamp();
-        return Accept(await store.SlideAsync(IdHash, _cached?.Record), sentAt);
+        return Accept(await store.SlideAsync(IdHash, held), sentAt, wasKnown: held is not null);
     }
 
-    private SessionSnapshot? Accept(SessionResult result, long sentAt)
+    private SessionSnapshot? Accept(SessionResult result, long sentAt, bool wasKnown)
     {
         if (result.Status == SessionStatus.Found)
         {
@@ -239,9 +243,18 @@ public sealed partial class SessionGrain(
             return _cached.Snapshot;
         }
 
-        CountExpired(result.Status, _cached is not null);
+        CountExpired(result.Status, wasKnown);
         Forget();
         return null;
+    }
+
+    // Before any write the copy in memory is dropped: if the write fails midway (a timeout after Redis applied it),
+    // the next read goes to Redis instead of serving what may no longer be there.
+    private bool Drop()
+    {
+        var wasKnown = _cached is not null;
+        _cached = null;
+        return wasKnown;
     }
 
     // Expired-on-read: the script found the key past its deadline, or this activation had seen the session alive and
