@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Placement;
 using OrleansRedis.Abstractions.Sessions;
 using OrleansRedis.Redis.Sessions;
 
@@ -13,6 +14,7 @@ namespace OrleansRedis.Grains.Sessions;
 /// that copy never outlives the session.
 /// </summary>
 [GrainType("session")]
+[PreferLocalPlacement]
 public sealed partial class SessionGrain(
     SessionStore store,
     SessionIndex index,
