@@ -12,5 +12,6 @@ public static class ScenarioCatalog
         new LockUncontendedScenario(),
         new LockContendedScenario("lock-contended", TimeSpan.Zero),
         new LockContendedScenario("lock-contended-work", TimeSpan.FromMilliseconds(1)),
+        new SessionReadScenario(),
     ];
 }

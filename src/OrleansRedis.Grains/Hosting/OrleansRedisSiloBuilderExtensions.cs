@@ -4,6 +4,7 @@ using Orleans.Clustering.Redis;
 using Orleans.Persistence;
 using OrleansRedis.Grains.Filters;
 using OrleansRedis.Grains.Locks;
+using OrleansRedis.Grains.Sessions;
 using OrleansRedis.Redis;
 using OrleansRedis.Redis.Hosting;
 using StackExchange.Redis;
@@ -23,6 +24,7 @@ public static class OrleansRedisSiloBuilderExtensions
         silo.Services.AddSingleton(TimeProvider.System);
         silo.AddIncomingGrainCallFilter<BackendFailureFilter>();
         silo.Services.AddOrleansRedisLocks(silo.Configuration);
+        silo.Services.AddOrleansRedisSessions(silo.Configuration);
 
         // Chosen for good on day one: System.Text.Json stores plain JSON, where the Newtonsoft default embeds .NET
         // type and assembly names that a rename would orphan.

@@ -8,6 +8,7 @@ public static class OrleansRedisEndpoints
         endpoints.MapProbeEndpoints();
         endpoints.MapRedisAdminEndpoints();
         endpoints.MapLocksEndpoints();
+        endpoints.MapSessionEndpoints();
         return endpoints;
     }
 }

@@ -1,0 +1,352 @@
+using System.Diagnostics;
+using System.Text.Json;
+using OrleansRedis.Abstractions.Sessions;
+using OrleansRedis.Testing;
+using OrleansRedis.Tests.Infrastructure;
+using StackExchange.Redis;
+
+namespace OrleansRedis.Tests.Sessions;
+
+/// <summary>The session grains on the 2-silo test cluster, checked against what Redis holds.</summary>
+[Collection(RedisClusterCollection.Name)]
+public sealed class SessionGrainTests(RedisClusterFixture fixture) : IAsyncLifetime
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(15);
+    private ConnectionMultiplexer _redis = null!;
+
+    private IGrainFactory Grains => fixture.Grains;
+
+    private IDatabase Redis => _redis.GetDatabase();
+
+    public async ValueTask InitializeAsync() => _redis = await fixture.Redis.ConnectAsync();
+
+    public async ValueTask DisposeAsync() => await _redis.DisposeAsync();
+
+    [Fact]
+    public async Task Create_ThenGet_ReturnsUserAndDataAndStoresOnlyTheHash()
+    {
+        var user = NewUser();
+
+        var created = await Grains.CreateSessionAsync(new SessionDraft(user, "{\"theme\":\"dark\"}"));
+        var read = await Grains.GetSession(created.SessionId).GetAsync();
+
+        Assert.NotNull(read);
+        Assert.Equal(user, read.UserId);
+        Assert.Equal("{\"theme\":\"dark\"}", read.Data);
+        Assert.Equal(read.AbsoluteExpiresAtUtc, created.AbsoluteExpiresAtUtc);
+        Assert.True(await Redis.KeyExistsAsync(SessionRedis.SessionKey(SessionIds.Hash(created.SessionId))));
+        Assert.Equal(SessionIds.Hash(created.SessionId), (string?)(await Redis.SortedSetRangeByRankAsync(SessionRedis.UserIndexKey(user))).Single());
+    }
+
+    [Fact]
+    public async Task Create_Defaults_IdleThirtyMinutesAbsoluteEightHours()
+    {
+        var created = await Grains.CreateSessionAsync(new SessionDraft(NewUser(), "{}"));
+        var ttl = await Redis.KeyTimeToLiveAsync(SessionRedis.SessionKey(SessionIds.Hash(created.SessionId)));
+
+        var now = DateTimeOffset.UtcNow;
+        Assert.InRange((created.AbsoluteExpiresAtUtc - now).TotalMinutes, 479, 480);
+        Assert.InRange((created.IdleExpiresAtUtc - now).TotalMinutes, 29, 30);
+        Assert.InRange(ttl!.Value.TotalMinutes, 29, 30);
+    }
+
+    [Theory]
+    [InlineData(5, 3600)] // idle timeout is the nearer limit
+    [InlineData(10, 3)]   // the absolute deadline is nearer than a whole idle timeout
+    public async Task Get_AfterTimePassed_TtlIsMinOfIdleAndRemainingAbsoluteWithin1s(int idleSeconds, int absoluteSeconds)
+    {
+        var created = await CreateAsync(NewUser(), idleSeconds, absoluteSeconds);
+        var key = SessionRedis.SessionKey(SessionIds.Hash(created.SessionId));
+        var initialTtl = (await Redis.KeyTimeToLiveAsync(key))!.Value;
+        // Let 1.5 s pass, watching Redis (not the grain, which would slide it).
+        await Eventually.TrueAsync(async () => (await Redis.KeyTimeToLiveAsync(key)) <= initialTtl - TimeSpan.FromSeconds(1.5), Wait, "1.5 s of TTL elapsed");
+
+        var read = await Grains.GetSession(created.SessionId).GetAsync();
+        var ttl = (await Redis.KeyTimeToLiveAsync(key))!.Value;
+
+        var remainingAbsolute = created.AbsoluteExpiresAtUtc - DateTimeOffset.UtcNow;
+        var expected = TimeSpan.FromSeconds(Math.Min(idleSeconds, remainingAbsolute.TotalSeconds));
+        Assert.NotNull(read);
+        Assert.InRange(ttl.TotalMilliseconds, expected.TotalMilliseconds - 1000, expected.TotalMilliseconds + 50);
+        Assert.True(ttl <= remainingAbsolute + TimeSpan.FromMilliseconds(50), $"TTL {ttl} outlives the absolute deadline ({remainingAbsolute} left)");
+        Assert.InRange((read.IdleExpiresAtUtc - DateTimeOffset.UtcNow - expected).TotalMilliseconds, -1000, 50);
+    }
+
+    [Fact]
+    public async Task Get_NotReadForIdleTimeout_ReturnsNull()
+    {
+        var created = await CreateAsync(NewUser(), idleSeconds: 1, absoluteSeconds: 3600);
+        var key = SessionRedis.SessionKey(SessionIds.Hash(created.SessionId));
+
+        await Eventually.TrueAsync(async () => !await Redis.KeyExistsAsync(key), Wait, "Redis expired the idle session");
+
+        Assert.Null(await Grains.GetSession(created.SessionId).GetAsync());
+    }
+
+    [Fact]
+    public async Task Get_ReadRegularly_LivesWellPastItsIdleTimeout()
+    {
+        var created = await CreateAsync(NewUser(), idleSeconds: 3, absoluteSeconds: 3600);
+        var session = Grains.GetSession(created.SessionId);
+        var clock = Stopwatch.StartNew();
+        using var cadence = new PeriodicTimer(TimeSpan.FromMilliseconds(300));
+
+        var reads = 0;
+        while (clock.Elapsed < TimeSpan.FromSeconds(6.5))
+        {
+            Assert.NotNull(await session.GetAsync());
+            reads++;
+            await cadence.WaitForNextTickAsync();
+        }
+
+        Assert.True(reads >= 10, $"only {reads} reads in 6.5 s");
+        Assert.NotNull(await session.GetAsync());
+    }
+
+    [Fact]
+    public async Task Get_ReadRegularly_EndsAtTheAbsoluteDeadlineNotLater()
+    {
+        var created = await CreateAsync(NewUser(), idleSeconds: 3, absoluteSeconds: 4);
+        var deadline = created.AbsoluteExpiresAtUtc;
+        var session = Grains.GetSession(created.SessionId);
+        using var cadence = new PeriodicTimer(TimeSpan.FromMilliseconds(200));
+
+        // Each read with the time it started: what matters is whether a read begun after the deadline can succeed.
+        var reads = new List<(DateTimeOffset Started, bool Found)>();
+        while (reads.Count == 0 || reads[^1].Started < deadline + TimeSpan.FromSeconds(0.5))
+        {
+            var started = DateTimeOffset.UtcNow;
+            reads.Add((started, await session.GetAsync() is not null));
+            await cadence.WaitForNextTickAsync();
+        }
+
+        var tolerance = TimeSpan.FromMilliseconds(100); // Redis stamps the deadline in whole milliseconds
+        Assert.Contains(reads, r => r.Found && r.Started > deadline - TimeSpan.FromSeconds(1));
+        Assert.All(reads.Where(r => r.Found), r => Assert.True(r.Started <= deadline + tolerance, $"a read begun at {r.Started:O} was served; deadline {deadline:O}"));
+        Assert.All(reads.Where(r => r.Started > deadline + tolerance), r => Assert.False(r.Found));
+        Assert.False(reads[^1].Found);
+    }
+
+    [Fact]
+    public async Task MergeData_ConcurrentDistinctFieldsFromTheClient_AllPresent()
+    {
+        var created = await CreateAsync(NewUser(), idleSeconds: 600, absoluteSeconds: 3600);
+        var session = Grains.GetSession(created.SessionId);
+
+        await Task.WhenAll(Enumerable.Range(0, 100).Select(i => session.MergeDataAsync($"{{\"f{i}\":{i}}}")));
+
+        using var data = JsonDocument.Parse((await session.GetAsync())!.Data);
+        Assert.Equal(100, data.RootElement.EnumerateObject().Count());
+        Assert.All(Enumerable.Range(0, 100), i => Assert.Equal(i, data.RootElement.GetProperty($"f{i}").GetInt32()));
+    }
+
+    [Fact]
+    public async Task MergeData_NullValue_RemovesFieldAndReplaceData_ReplacesAll()
+    {
+        var created = await Grains.CreateSessionAsync(new SessionDraft(NewUser(), "{\"a\":1,\"b\":2}"));
+        var session = Grains.GetSession(created.SessionId);
+
+        var merged = await session.MergeDataAsync("{\"b\":null,\"c\":3}");
+        var replaced = await session.ReplaceDataAsync("{\"z\":true}");
+        var stored = await Redis.HashGetAsync(SessionRedis.SessionKey(SessionIds.Hash(created.SessionId)), "d");
+
+        Assert.Equal("{\"a\":1,\"c\":3}", merged!.Data);
+        Assert.Equal("{\"z\":true}", replaced!.Data);
+        Assert.Equal("{\"z\":true}", (string?)stored);
+    }
+
+    [Fact]
+    public async Task MergeData_ResultTooLarge_ThrowsAndLeavesSessionUnchanged()
+    {
+        var created = await Grains.CreateSessionAsync(new SessionDraft(NewUser(), $"{{\"a\":\"{new string('x', 40_000)}\"}}"));
+        var session = Grains.GetSession(created.SessionId);
+        var key = SessionRedis.SessionKey(SessionIds.Hash(created.SessionId));
+        var before = await Redis.HashGetAllAsync(key);
+
+        var ex = await Assert.ThrowsAsync<SessionException>(() => session.MergeDataAsync($"{{\"b\":\"{new string('y', 40_000)}\"}}"));
+
+        Assert.Equal(SessionError.DataTooLarge, ex.Error);
+        Assert.Equal(before.ToStringDictionary(), (await Redis.HashGetAllAsync(key)).ToStringDictionary());
+        Assert.Equal(40_008, (await session.GetAsync())!.Data.Length);
+    }
+
+    [Fact]
+    public async Task Create_BadInput_ThrowsTypedErrorAndWritesNothing()
+    {
+        var before = await SessionRedis.DumpAsync(_redis);
+        var user = NewUser();
+        var cases = new (SessionDraft Draft, SessionError Error)[]
+        {
+            (new SessionDraft(user, "[1,2]"), SessionError.InvalidData),
+            (new SessionDraft(user, "{oops"), SessionError.InvalidData),
+            (new SessionDraft(user, $"{{\"a\":\"{new string('x', 70_000)}\"}}"), SessionError.DataTooLarge),
+            (new SessionDraft(user, "{}", TimeSpan.FromSeconds(-1)), SessionError.InvalidTimeout),
+            (new SessionDraft(user, "{}", TimeSpan.FromHours(25)), SessionError.InvalidTimeout),
+            (new SessionDraft(user, "{}", null, TimeSpan.FromDays(8)), SessionError.InvalidTimeout),
+            (new SessionDraft(user, "{}", null, TimeSpan.Zero), SessionError.InvalidTimeout),
+            (new SessionDraft("", "{}"), SessionError.InvalidUserId),
+            (new SessionDraft("bad\nuser", "{}"), SessionError.InvalidUserId),
+        };
+
+        foreach (var (draft, error) in cases)
+        {
+            var ex = await Assert.ThrowsAsync<SessionException>(() => Grains.CreateSessionAsync(draft));
+            Assert.Equal(error, ex.Error);
+        }
+
+        Assert.Equal(before, await SessionRedis.DumpAsync(_redis));
+    }
+
+    [Fact]
+    public async Task GetGrain_KeyedByRawIdInsteadOfHash_Refused()
+    {
+        var id = SessionIds.New();
+
+        var ex = await Assert.ThrowsAsync<SessionException>(() => Grains.GetGrain<ISessionGrain>(id).CreateAsync(new SessionDraft(NewUser(), "{}")));
+
+        Assert.Equal(SessionError.InvalidKey, ex.Error);
+        Assert.False(await Redis.KeyExistsAsync(SessionRedis.SessionKey(id)));
+    }
+
+    [Fact]
+    public async Task Rotate_ActiveSession_OldIdGoneAtOnceNewIdCarriesDataAndDeadline()
+    {
+        var user = NewUser();
+        var created = await Grains.CreateSessionAsync(new SessionDraft(user, "{\"role\":\"user\"}"));
+        var old = Grains.GetSession(created.SessionId);
+        var before = await old.GetAsync();
+
+        var rotated = await old.RotateAsync();
+        var oldRead = await old.GetAsync();
+        var newRead = await Grains.GetSession(rotated!.SessionId).GetAsync();
+
+        Assert.Null(oldRead);
+        Assert.NotEqual(created.SessionId, rotated.SessionId);
+        Assert.Equal(("{\"role\":\"user\"}", user), (newRead!.Data, newRead.UserId));
+        Assert.Equal((before!.CreatedAtUtc, before.AbsoluteExpiresAtUtc), (newRead.CreatedAtUtc, newRead.AbsoluteExpiresAtUtc));
+        Assert.False(await Redis.KeyExistsAsync(SessionRedis.SessionKey(SessionIds.Hash(created.SessionId))));
+        Assert.Equal([SessionIds.Hash(rotated.SessionId)], (await Redis.SortedSetRangeByRankAsync(SessionRedis.UserIndexKey(user))).Select(v => (string)v!));
+        Assert.Null(await old.RotateAsync());
+    }
+
+    [Fact]
+    public async Task Destroy_LiveSession_GoneFromRedisAndIndex()
+    {
+        var user = NewUser();
+        var created = await Grains.CreateSessionAsync(new SessionDraft(user, "{}"));
+        var session = Grains.GetSession(created.SessionId);
+        await session.GetAsync();
+
+        Assert.True(await session.DestroyAsync());
+
+        Assert.Null(await session.GetAsync());
+        Assert.False(await session.DestroyAsync());
+        Assert.False(await Redis.KeyExistsAsync(SessionRedis.SessionKey(SessionIds.Hash(created.SessionId))));
+        Assert.Equal(0, await Redis.SortedSetLengthAsync(SessionRedis.UserIndexKey(user)));
+    }
+
+    [Fact]
+    public async Task RevokeAll_SessionsActiveInMemory_AllGoneAtOnce()
+    {
+        var user = NewUser();
+        var other = await Grains.CreateSessionAsync(new SessionDraft(NewUser(), "{}"));
+        var ids = new List<string>();
+        for (var i = 0; i < 4; i++)
+        {
+            ids.Add((await Grains.CreateSessionAsync(new SessionDraft(user, $"{{\"n\":{i}}}"))).SessionId);
+        }
+
+        // Every grain holds a fresh copy: a read right now would be served from memory.
+        foreach (var id in ids)
+        {
+            Assert.NotNull(await Grains.GetSession(id).GetAsync());
+        }
+
+        var revoked = await Grains.GetUserSessions(user).RevokeAllAsync();
+
+        Assert.Equal(4, revoked);
+        foreach (var id in ids)
+        {
+            Assert.Null(await Grains.GetSession(id).GetAsync());
+            Assert.False(await Redis.KeyExistsAsync(SessionRedis.SessionKey(SessionIds.Hash(id))));
+        }
+
+        Assert.Empty(await Grains.GetUserSessions(user).ListAsync());
+        Assert.NotNull(await Grains.GetSession(other.SessionId).GetAsync());
+        Assert.NotNull(await Grains.GetSession((await Grains.CreateSessionAsync(new SessionDraft(user, "{}"))).SessionId).GetAsync());
+    }
+
+    [Fact]
+    public async Task RevokeAll_RacingRotations_LeavesNoLiveSession()
+    {
+        for (var round = 0; round < 50; round++)
+        {
+            var user = NewUser();
+            var created = await Grains.CreateSessionAsync(new SessionDraft(user, "{}"));
+            var session = Grains.GetSession(created.SessionId);
+
+            var rotation = session.RotateAsync();
+            var revocation = Grains.GetUserSessions(user).RevokeAllAsync();
+            var rotated = await rotation;
+            await revocation;
+
+            Assert.Null(await session.GetAsync());
+            if (rotated is not null)
+            {
+                Assert.Null(await Grains.GetSession(rotated.SessionId).GetAsync());
+            }
+
+            Assert.Empty(await Grains.GetUserSessions(user).ListAsync());
+        }
+    }
+
+    [Fact]
+    public async Task List_MetadataOnly_PrunesEndedSessions()
+    {
+        var user = NewUser();
+        var brief = await CreateAsync(user, idleSeconds: 1, absoluteSeconds: 3600);
+        var lasting = await CreateAsync(user, idleSeconds: 600, absoluteSeconds: 3600);
+        var index = SessionRedis.UserIndexKey(user);
+        await Eventually.TrueAsync(async () => !await Redis.KeyExistsAsync(SessionRedis.SessionKey(SessionIds.Hash(brief.SessionId))), Wait, "the brief session expired");
+        Assert.Equal(2, await Redis.SortedSetLengthAsync(index));
+
+        var listed = await Grains.GetUserSessions(user).ListAsync();
+
+        var entry = Assert.Single(listed);
+        Assert.Equal(SessionIds.Handle(SessionIds.Hash(lasting.SessionId)), entry.Handle);
+        Assert.Equal(lasting.AbsoluteExpiresAtUtc, entry.AbsoluteExpiresAtUtc);
+        Assert.InRange((entry.IdleExpiresAtUtc - lasting.IdleExpiresAtUtc).TotalSeconds, -2, 2);
+        Assert.DoesNotContain(lasting.SessionId, JsonSerializer.Serialize(listed));
+        Assert.Equal(1, await Redis.SortedSetLengthAsync(index));
+    }
+
+    [Fact]
+    public async Task Redis_ScanAfterCreatesAndRotations_ShowsNoRawId()
+    {
+        var ids = new List<string>();
+        for (var i = 0; i < 10; i++)
+        {
+            var created = await Grains.CreateSessionAsync(new SessionDraft(NewUser(), "{\"x\":1}"));
+            ids.Add(created.SessionId);
+            if (i % 2 == 0)
+            {
+                ids.Add((await Grains.GetSession(created.SessionId).RotateAsync())!.SessionId);
+            }
+        }
+
+        var scan = await fixture.Redis.RunCliAsync("--scan");
+        var contents = await SessionRedis.DumpAsync(_redis);
+
+        Assert.Contains(SessionIds.Hash(ids[^1]), scan);
+        Assert.All(ids, id =>
+        {
+            Assert.DoesNotContain(id, scan);
+            Assert.DoesNotContain(id, contents);
+        });
+    }
+
+    private static string NewUser() => $"user-{Guid.NewGuid():N}";
+
+    private Task<SessionCreated> CreateAsync(string user, int idleSeconds, int absoluteSeconds) =>
+        Grains.CreateSessionAsync(new SessionDraft(user, "{}", TimeSpan.FromSeconds(idleSeconds), TimeSpan.FromSeconds(absoluteSeconds)));
+}

@@ -1,0 +1,61 @@
+using System.Security.Cryptography;
+using System.Text;
+using StackExchange.Redis;
+
+namespace OrleansRedis.Tests.Sessions;
+
+/// <summary>Looks at the session store's keys straight in Redis, as an operator would, without sliding anything.</summary>
+internal static class SessionRedis
+{
+    /// <summary>The key of a session hash under the default prefix.</summary>
+    public static RedisKey SessionKey(string idHash) => $"or:session:{{{idHash}}}";
+
+    /// <summary>The key of a user's session index under the default prefix.</summary>
+    public static RedisKey UserIndexKey(string userId) =>
+        $"or:user-sessions:{{{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(userId)))}}}";
+
+    /// <summary>
+    /// Dumps every key of the project (prefix <c>or:</c>) with its contents, TTLs left out (they move with time), so two
+    /// dumps are equal exactly when nothing was written in between.
+    /// </summary>
+    public static async Task<string> DumpAsync(IConnectionMultiplexer redis)
+    {
+        var server = redis.GetServers().Single();
+        var database = redis.GetDatabase();
+        var dump = new StringBuilder();
+        var keys = new List<string>();
+        await foreach (var key in server.KeysAsync(pattern: "or:*"))
+        {
+            keys.Add(key!);
+        }
+
+        foreach (var key in keys.Order(StringComparer.Ordinal))
+        {
+            dump.Append(key).Append(" = ");
+            switch (await database.KeyTypeAsync(key))
+            {
+                case RedisType.Hash:
+                    foreach (var entry in (await database.HashGetAllAsync(key)).OrderBy(e => (string)e.Name!, StringComparer.Ordinal))
+                    {
+                        dump.Append(entry.Name).Append(':').Append(entry.Value).Append(';');
+                    }
+
+                    break;
+                case RedisType.SortedSet:
+                    foreach (var entry in await database.SortedSetRangeByRankWithScoresAsync(key))
+                    {
+                        dump.Append(entry.Element).Append('@').Append(entry.Score).Append(';');
+                    }
+
+                    break;
+                default:
+                    dump.Append(await database.StringGetAsync(key));
+                    break;
+            }
+
+            dump.AppendLine();
+        }
+
+        return dump.ToString();
+    }
+}
