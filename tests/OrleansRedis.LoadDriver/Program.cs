@@ -32,6 +32,7 @@ var runId = Option("run-id", Guid.NewGuid().ToString("N")[..8]);
 IDriverScenario scenario = Option("scenario") switch
 {
     "probe" => new ProbeWritesScenario(int.Parse(Option("keys", "8")), runId),
+    "sessions" => new SessionMergesScenario(runId),
     "locks" => new LockFencingScenario(
         (await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(Option("redis"))).GetDatabase(), int.Parse(Option("keys", "2")), runId),
     var other => throw new ArgumentException($"Unknown scenario '{other}'."),

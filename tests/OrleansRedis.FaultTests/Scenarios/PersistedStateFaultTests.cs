@@ -2,18 +2,23 @@ using OrleansRedis.FaultTests.Harness;
 
 namespace OrleansRedis.FaultTests.Scenarios;
 
-/// <summary>Persisted grain state under load: no acknowledged write is lost across silo kills and Redis kills.</summary>
+/// <summary>
+/// Persisted grain state and sessions under load from two external client processes: no acknowledged write is lost
+/// across silo kills and Redis kills, and no call hangs.
+/// </summary>
 public sealed class PersistedStateFaultTests
 {
     private static readonly int SiloKills = FaultSettings.Get("FAULT_SILO_KILLS", 10);
     private static readonly int RedisKills = FaultSettings.Get("FAULT_REDIS_KILLS", 3);
 
     [Fact]
-    public async Task ProbeWrites_SiloKillsAndRedisKills_NoAcknowledgedWriteLostAndNoHangs()
+    public async Task ProbeAndSessionWrites_SiloKillsAndRedisKills_NoAcknowledgedWriteLostAndNoHangs()
     {
         await using var cluster = await FaultCluster.StartAsync(silos: 3);
         await using var driver = await LoadDriverProcess.StartAsync(cluster, "probe", workers: 6, new Dictionary<string, string> { ["--keys"] = "4" });
+        await using var sessions = await LoadDriverProcess.StartAsync(cluster, "sessions", workers: 4);
         await driver.WaitForAcksAsync(50, TimeSpan.FromSeconds(60));
+        await sessions.WaitForAcksAsync(50, TimeSpan.FromSeconds(60));
 
         var redisKillEvery = Math.Max(1, SiloKills / Math.Max(1, RedisKills));
         var redisKills = 0;
@@ -30,7 +35,9 @@ public sealed class PersistedStateFaultTests
         }
 
         await driver.StopAsync();
+        await sessions.StopAsync();
         var ledger = driver.Ledger;
+        var sessionLedger = sessions.Ledger;
         var lost = new List<string>();
         foreach (var (key, acked) in ledger.LastAckedByKey)
         {
@@ -41,9 +48,24 @@ public sealed class PersistedStateFaultTests
             }
         }
 
-        TestContext.Current.TestOutputHelper?.WriteLine($"persisted state: {SiloKills} silo kills, {redisKills} Redis kills, keys={ledger.LastAckedByKey.Count}, {ledger}");
+        foreach (var session in sessionLedger.LastAckedByKey.GroupBy(p => p.Key.Split('#')[0]))
+        {
+            var data = await SessionReader.ReadDataAsync(cluster.Silos[1], session.Key);
+            foreach (var (key, acked) in session)
+            {
+                var field = key.Split('#')[1];
+                var stored = data.TryGetProperty(field, out var value) ? value.GetInt64() : 0;
+                if (stored < acked)
+                {
+                    lost.Add($"session field {field}: acknowledged {acked}, stored {stored}");
+                }
+            }
+        }
+
+        TestContext.Current.TestOutputHelper?.WriteLine($"persisted state: {SiloKills} silo kills, {redisKills} Redis kills; probe keys={ledger.LastAckedByKey.Count} {ledger}; session fields={sessionLedger.LastAckedByKey.Count} {sessionLedger}");
         Assert.Empty(lost);
-        Assert.Equal(0, ledger.Hangs);
+        Assert.Equal(0, ledger.Hangs + sessionLedger.Hangs);
+        Assert.True(sessionLedger.Acks > 100, sessionLedger.ToString());
         Assert.Equal(RedisKills, redisKills);
         Assert.True(ledger.Acks > 50 + (SiloKills * 20), ledger.ToString());
     }
