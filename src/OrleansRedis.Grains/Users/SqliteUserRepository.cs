@@ -1,0 +1,80 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+
+namespace OrleansRedis.Grains.Users;
+
+/// <summary>
+/// Users in an embedded SQLite file, created with its schema on first start. WAL journaling lets several silo
+/// processes on one machine share the file; writers wait for each other up to the operation timeout.
+/// </summary>
+public sealed class SqliteUserRepository : AdoUserRepository
+{
+    private static readonly string[] Migrations =
+    [
+        $"""
+        CREATE TABLE {Table} (
+          id TEXT NOT NULL PRIMARY KEY,
+          name TEXT NULL,
+          email TEXT NULL,
+          version INTEGER NOT NULL,
+          updated_at_ms INTEGER NOT NULL,
+          deleted INTEGER NOT NULL DEFAULT 0
+        )
+        """,
+    ];
+
+    private readonly string _connectionString;
+
+    /// <summary>Creates the repository; the file and its folder are created by <see cref="AdoUserRepository.InitializeAsync"/>.</summary>
+    /// <param name="connectionString">A SQLite connection string naming a file.</param>
+    /// <param name="operationTimeout">The longest one operation may take, waiting for other writers included.</param>
+    public SqliteUserRepository(string connectionString, TimeSpan operationTimeout)
+        : base(operationTimeout)
+    {
+        var builder = new SqliteConnectionStringBuilder(connectionString)
+        {
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            DefaultTimeout = Math.Max(1, (int)Math.Ceiling(operationTimeout.TotalSeconds)),
+        };
+        builder.DataSource = Path.GetFullPath(builder.DataSource);
+        FilePath = builder.DataSource;
+        _connectionString = builder.ToString();
+    }
+
+    /// <summary>Gets the full path of the database file.</summary>
+    public string FilePath { get; }
+
+    /// <inheritdoc />
+    protected override string ProviderName => "SQLite";
+
+    /// <inheritdoc />
+    protected override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <inheritdoc />
+    protected override async Task MigrateAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(FilePath)!);
+        await using (var wal = Command(connection, "PRAGMA journal_mode = WAL"))
+        {
+            await wal.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        // BEGIN IMMEDIATE: the first process to start takes the write lock; the others wait and then find the schema done.
+        await using var transaction = ((SqliteConnection)connection).BeginTransaction(deferred: false);
+        await ApplyMigrationsAsync(connection, transaction, Migrations, cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+}
