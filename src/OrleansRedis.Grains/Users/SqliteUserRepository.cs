@@ -24,6 +24,7 @@ public sealed class SqliteUserRepository : AdoUserRepository
     ];
 
     private readonly string _connectionString;
+    private bool _folderReady;
 
     /// <summary>Creates the repository; the file and its folder are created by <see cref="AdoUserRepository.InitializeAsync"/>.</summary>
     /// <param name="connectionString">A SQLite connection string naming a file.</param>
@@ -50,6 +51,13 @@ public sealed class SqliteUserRepository : AdoUserRepository
     /// <inheritdoc />
     protected override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
     {
+        if (!_folderReady)
+        {
+            // SQLite creates the file but not its folder.
+            Directory.CreateDirectory(Path.GetDirectoryName(FilePath)!);
+            _folderReady = true;
+        }
+
         var connection = new SqliteConnection(_connectionString);
         try
         {
@@ -66,7 +74,6 @@ public sealed class SqliteUserRepository : AdoUserRepository
     /// <inheritdoc />
     protected override async Task MigrateAsync(DbConnection connection, CancellationToken cancellationToken)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(FilePath)!);
         await using (var wal = Command(connection, "PRAGMA journal_mode = WAL"))
         {
             await wal.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
