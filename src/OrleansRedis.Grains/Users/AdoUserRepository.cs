@@ -233,25 +233,53 @@ public abstract class AdoUserRepository : IUserRepository
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(OperationTimeout);
-        try
+        // Reads may run twice: a pooled connection that a database restart broke fails its first command, and the
+        // retry gets a new one. Writes never do: a write that failed mid-flight may have committed.
+        var attempts = operation is "get" or "initialize" ? 2 : 1;
+        for (var attempt = 1; ; attempt++)
         {
-            if (ensureSchema && !_schemaReady)
+            try
             {
-                // The database may have been down at start: the schema is created by the first operation that reaches it.
-                await InitializeAsync(timeout.Token).ConfigureAwait(false);
-            }
+                if (ensureSchema && !_schemaReady)
+                {
+                    // The database may have been down at start: the schema is created by the first operation that reaches it.
+                    await InitializeAsync(timeout.Token).ConfigureAwait(false);
+                }
 
-            await using var connection = await OpenAsync(timeout.Token).ConfigureAwait(false);
-            return await work(connection, timeout.Token).ConfigureAwait(false);
+                using var writer = operation is "get" ? null : await EnterWriteAsync(timeout.Token).ConfigureAwait(false);
+                await using var connection = await OpenAsync(timeout.Token).ConfigureAwait(false);
+                return await work(connection, timeout.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException ex) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                OnConnectionFailure();
+                throw Unavailable(operation, $"it did not answer within {OperationTimeout}", ex);
+            }
+            catch (Exception ex) when (ex is DbException or TimeoutException or IOException or System.Net.Sockets.SocketException)
+            {
+                OnConnectionFailure();
+                if (attempt < attempts && !timeout.IsCancellationRequested)
+                {
+                    continue;
+                }
+
+                throw Unavailable(operation, ex.Message, ex);
+            }
         }
-        catch (OperationCanceledException ex) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-        {
-            throw Unavailable(operation, $"it did not answer within {OperationTimeout}", ex);
-        }
-        catch (Exception ex) when (ex is DbException or TimeoutException or IOException or System.Net.Sockets.SocketException)
-        {
-            throw Unavailable(operation, ex.Message, ex);
-        }
+    }
+
+    /// <summary>
+    /// Called before a write (or a migration); the returned scope ends when it finishes. The default lets writes run
+    /// in parallel; a database with a single writer can queue them here instead of inside the database.
+    /// </summary>
+    protected virtual Task<IDisposable?> EnterWriteAsync(CancellationToken cancellationToken) => Task.FromResult<IDisposable?>(null);
+
+    /// <summary>
+    /// Called after a failed operation: drop pooled connections, which a database restart may have broken, so the
+    /// next operation opens a fresh one instead of failing on a dead socket.
+    /// </summary>
+    protected virtual void OnConnectionFailure()
+    {
     }
 
     private UserException Unavailable(string operation, string reason, Exception inner) =>

@@ -47,6 +47,9 @@ public sealed class PostgresUserRepository : AdoUserRepository, IAsyncDisposable
     public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
 
     /// <inheritdoc />
+    protected override void OnConnectionFailure() => _dataSource.Clear();
+
+    /// <inheritdoc />
     protected override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken) =>
         await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
 

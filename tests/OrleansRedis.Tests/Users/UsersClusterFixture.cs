@@ -98,6 +98,8 @@ public abstract class UsersClusterFixture : IAsyncLifetime
         builder.Options.ServiceId = ServiceId;
         builder.Options.ClusterId = ClusterId;
         builder.Options.ConfigureFileLogging = false;
+        // Real sockets: the second client is a separate Orleans client that reaches the gateways over TCP.
+        builder.Options.ConnectionTransport = ConnectionTransportType.TcpSocket;
         builder.Properties["OrleansRedis:Redis:State"] = Redis.ConnectionString;
         builder.Properties["OrleansRedis:Database:Provider"] = Provider.ToString();
         builder.Properties["OrleansRedis:Database:ConnectionString"] = connectionString;
