@@ -33,8 +33,8 @@ public sealed class UsersMetrics
             "Reads answered with an expired cached copy because the database could not be reached.");
         _cacheErrors = meter.CreateCounter<long>("orleansredis.users.cache.errors", "{error}",
             "Cache Redis commands that failed and were skipped (operation = read|write).");
-        meter.CreateObservableCounter("orleansredis.users.database.queries.total", () => Interlocked.Read(ref _databaseQueries), "{query}",
-            "Every database operation since the silo started.");
+        meter.CreateObservableCounter("orleansredis.users.database.calls", () => Interlocked.Read(ref _databaseQueries), "{call}",
+            "Every database operation since the silo started, all operations and outcomes together (what DatabaseQueries returns).");
     }
 
     /// <summary>Gets the number of database operations this silo has run since it started.</summary>
