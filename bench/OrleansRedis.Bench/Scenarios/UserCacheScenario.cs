@@ -61,6 +61,11 @@ public sealed class UserCacheScenario : IBenchmarkScenario
                     $"{AppInstances} app instances"));
             }
 
+            // The same grain from one client: next to probe-read, it separates the grain's cost from the clients'.
+            results.Add(await LoadRunner.RunAsync("user-hot-read", "user grain (1 external client)", settings.Workers, settings.Duration,
+                (worker, sequence) => environment.Grains.GetGrain<IUserGrain>(hot[(int)((worker * 7919 + sequence) % Keys)]).GetAsync(),
+                "1 app instance"));
+
             for (var i = 0; i < peers.Length; i++)
             {
                 results.Add(await ColdStampedeAsync(peers[i], await database.InsertAsync($"cold{i}-{run}", Keys)));

@@ -164,7 +164,7 @@ public sealed class UsersHttpTests(UsersSiloProcessFixture fixture) : IClassFixt
     [Theory]
     [InlineData("GET")]
     [InlineData("DELETE")]
-    public async Task InvalidIdInPath_Returns400(string method)
+    public async Task AnyMethod_InvalidIdInPath_Returns400ProblemJson(string method)
     {
         using var response = await Http.SendAsync(new HttpRequestMessage(new HttpMethod(method), $"/users/{new string('x', 65)}"));
 

@@ -8,7 +8,7 @@ public sealed class UsersOptionsValidatorTests
     private static readonly TimeSpan DatabaseTimeout = TimeSpan.FromSeconds(5);
 
     [Fact]
-    public void Defaults_AreValidAndDocumented()
+    public void Validate_Defaults_NoErrorsAndDocumentedValues()
     {
         var users = new UsersOptions();
         var database = new DatabaseOptions();
