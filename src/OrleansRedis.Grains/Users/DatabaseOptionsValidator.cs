@@ -18,6 +18,12 @@ public sealed class DatabaseOptionsValidator : IValidateOptions<DatabaseOptions>
     public static IEnumerable<string> Errors(DatabaseOptions options)
     {
         const string Section = DatabaseOptions.SectionName;
+        if (options.BindError is { } bindError)
+        {
+            yield return bindError;
+            yield break;
+        }
+
         if (!Enum.IsDefined(options.Provider))
         {
             yield return $"{Section}:Provider must be 'Sqlite' or 'Postgres' (it was '{options.Provider}').";

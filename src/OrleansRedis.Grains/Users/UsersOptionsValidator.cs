@@ -16,6 +16,12 @@ public sealed class UsersOptionsValidator(IOptions<DatabaseOptions> database) : 
     public static IEnumerable<string> Errors(UsersOptions options, TimeSpan databaseTimeout)
     {
         const string Section = UsersOptions.SectionName;
+        if (options.BindError is { } bindError)
+        {
+            yield return bindError;
+            yield break;
+        }
+
         if (options.CacheTtl < TimeSpan.FromSeconds(1) || options.CacheTtl > TimeSpan.FromDays(30))
         {
             yield return $"{Section}:CacheTtl must be between 00:00:01 and 30.00:00:00 (it was {options.CacheTtl}).";

@@ -16,9 +16,13 @@ public static class UsersServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddOrleansRedisUsers(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<DatabaseOptions>().Bind(configuration.GetSection(DatabaseOptions.SectionName)).ValidateOnStart();
+        services.AddOptions<DatabaseOptions>()
+            .Configure(options => Bind(configuration.GetSection(DatabaseOptions.SectionName), options, error => options.BindError = error))
+            .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DatabaseOptions>, DatabaseOptionsValidator>());
-        services.AddOptions<UsersOptions>().Bind(configuration.GetSection(UsersOptions.SectionName)).ValidateOnStart();
+        services.AddOptions<UsersOptions>()
+            .Configure(options => Bind(configuration.GetSection(UsersOptions.SectionName), options, error => options.BindError = error))
+            .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<UsersOptions>, UsersOptionsValidator>());
         services.AddMetrics();
         services.TryAddSingleton<UsersMetrics>();
@@ -28,6 +32,20 @@ public static class UsersServiceCollectionExtensions
             sp.GetRequiredService<UsersMetrics>()));
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, UserSchemaInitializer>();
         return services;
+    }
+
+    // A value of the wrong type ('Provider=Oracle', 'CacheTtl=soon') makes the binder throw; kept for the validator, it
+    // stops the host like every other bad setting (exit code 2, the setting named) instead of crashing it.
+    private static void Bind(IConfiguration section, object options, Action<string> onError)
+    {
+        try
+        {
+            section.Bind(options);
+        }
+        catch (InvalidOperationException ex)
+        {
+            onError(ex.Message);
+        }
     }
 
     /// <summary>Creates the provider's repository (unmetered) for <paramref name="options"/>.</summary>

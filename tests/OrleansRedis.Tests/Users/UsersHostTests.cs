@@ -12,6 +12,8 @@ public sealed class UsersHostTests
     [Theory]
     [InlineData("OrleansRedis__Database__Provider", "Postgres", "OrleansRedis:Database:ConnectionString")]
     [InlineData("OrleansRedis__Users__CacheTtl", "00:00:00", "OrleansRedis:Users:CacheTtl")]
+    [InlineData("OrleansRedis__Database__Provider", "Oracle", "OrleansRedis:Database:Provider")]
+    [InlineData("OrleansRedis__Users__CacheTtl", "soon", "OrleansRedis:Users:CacheTtl")]
     public async Task SiloProcess_InvalidUsersSetting_ExitsWithInvalidConfigurationNamingIt(string variable, string value, string named)
     {
         await using var redis = await RedisServer.StartAsync();
