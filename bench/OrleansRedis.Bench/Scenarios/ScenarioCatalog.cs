@@ -13,5 +13,6 @@ public static class ScenarioCatalog
         new LockContendedScenario("lock-contended", TimeSpan.Zero),
         new LockContendedScenario("lock-contended-work", TimeSpan.FromMilliseconds(1)),
         new SessionReadScenario(),
+        new UserCacheScenario(),
     ];
 }

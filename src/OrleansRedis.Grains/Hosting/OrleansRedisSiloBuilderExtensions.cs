@@ -5,6 +5,7 @@ using Orleans.Persistence;
 using OrleansRedis.Grains.Filters;
 using OrleansRedis.Grains.Locks;
 using OrleansRedis.Grains.Sessions;
+using OrleansRedis.Grains.Users;
 using OrleansRedis.Redis;
 using OrleansRedis.Redis.Hosting;
 using StackExchange.Redis;
@@ -25,6 +26,7 @@ public static class OrleansRedisSiloBuilderExtensions
         silo.AddIncomingGrainCallFilter<BackendFailureFilter>();
         silo.Services.AddOrleansRedisLocks(silo.Configuration);
         silo.Services.AddOrleansRedisSessions(silo.Configuration);
+        silo.Services.AddOrleansRedisUsers(silo.Configuration);
 
         // Chosen for good on day one: System.Text.Json stores plain JSON, where the Newtonsoft default embeds .NET
         // type and assembly names that a rename would orphan.

@@ -9,6 +9,7 @@ public static class OrleansRedisEndpoints
         endpoints.MapRedisAdminEndpoints();
         endpoints.MapLocksEndpoints();
         endpoints.MapSessionEndpoints();
+        endpoints.MapUsersEndpoints();
         return endpoints;
     }
 }

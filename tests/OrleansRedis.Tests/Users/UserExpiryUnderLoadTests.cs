@@ -1,0 +1,45 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using OrleansRedis.Abstractions.Users;
+
+namespace OrleansRedis.Tests.Users;
+
+/// <summary>A hot user whose cache entry expires under load is reloaded once, not once per waiting request.</summary>
+[Collection(PostgresUsersClusterCollection.Name)]
+public sealed class UserExpiryUnderLoadTests(PostgresUsersClusterFixture fixture)
+{
+    private const int ConcurrentReaders = 200;
+
+    [Fact]
+    public async Task GetAsync_200ConcurrentReadersWhileTheRedisEntryExpires_OneDatabaseQuery()
+    {
+        var id = UserReads.NewId("expiry");
+        await fixture.Database.CreateAsync(id, "Hot", "hot@example.com", DateTimeOffset.UtcNow, CancellationToken.None);
+        var readers = fixture.Readers();
+        await readers[0].GetGrain<IUserGrain>(id).GetAsync();
+        var primed = QueryLog.ReadsOf(id);
+        var ttl = (await fixture.RedisConnection.GetDatabase().KeyTimeToLiveAsync(UsersClusterFixture.CacheKey(id)))!.Value;
+        // A slow refresh keeps it in flight while requests pile up behind it.
+        QueryLog.AfterRead(id, () => Task.Delay(TimeSpan.FromMilliseconds(300)));
+
+        // Run until 1.5 s past the expiry: well before the refreshed entry (4 s TTL) expires again.
+        var stopAt = Stopwatch.GetTimestamp() + (long)((ttl + TimeSpan.FromSeconds(1.5)).TotalSeconds * Stopwatch.Frequency);
+        var reads = new ConcurrentBag<UserReadResult>();
+        await Task.WhenAll(Enumerable.Range(0, ConcurrentReaders).Select(async i =>
+        {
+            var grain = readers[i % readers.Count].GetGrain<IUserGrain>(id);
+            while (Stopwatch.GetTimestamp() < stopAt)
+            {
+                reads.Add(await grain.GetAsync());
+                await Task.Delay(TimeSpan.FromMilliseconds(25)); // paces the load; not a wait for a condition
+            }
+        }));
+        QueryLog.ClearHook(id);
+
+        Assert.Equal(1, primed);
+        Assert.Equal(1, QueryLog.ReadsOf(id) - primed);
+        Assert.Contains(reads, r => r.Source == UserSource.Database);
+        Assert.True(reads.Count > ConcurrentReaders * 2, $"only {reads.Count} reads ran");
+        Assert.All(reads, r => Assert.Equal(("Hot", 1L, false), (r.User!.Name, r.User.Version, r.Stale)));
+    }
+}
