@@ -1,3 +1,7 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.RegularExpressions;
 using OrleansRedis.Testing;
 using OrleansRedis.Tests.Infrastructure;
 
@@ -41,6 +45,42 @@ public sealed class CliCommandTests : IAsyncLifetime
         Assert.Contains("\"maxMemoryPolicy\": \"noeviction\"", json.Output);
         Assert.Equal(5, noKey.ExitCode);
         Assert.Contains("401", noKey.Output);
+    }
+
+    [Fact]
+    public async Task CapabilityCommands_LockSessionUser_ReadableOutputAndExitCodes()
+    {
+        using var http = new HttpClient { BaseAddress = new Uri("http://127.0.0.1:8080") };
+        var lockName = $"cli-{Guid.NewGuid():N}";
+        var userId = $"cli-{Guid.NewGuid():N}"[..20];
+        using var createdUser = await http.PostAsJsonAsync("/users", new { id = userId, name = "Cli User", email = "cli@example.com" });
+        using var createdSession = await http.PostAsJsonAsync("/sessions", new { userId, data = new { theme = "dark" } });
+        var sessionId = (await createdSession.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("sessionId").GetString()!;
+
+        var acquired = await CliAsync("lock", "acquire", lockName, "--owner", "cli-test", "--lease-ms", "30000");
+        var token = Regex.Match(acquired.Output, @"^token\s+(\S+)", RegexOptions.Multiline).Groups[1].Value;
+        var held = await CliAsync("lock", "acquire", lockName, "--owner", "someone-else", "--lease-ms", "30000");
+        var released = await CliAsync("lock", "release", lockName, "--token", token);
+        var session = await CliAsync("session", "get", sessionId);
+        var missingSession = await CliAsync("session", "get", new string('A', 43));
+        var user = await CliAsync("user", "get", userId);
+        var userJson = await CliAsync("user", "get", userId, "--json");
+        var missingUser = await CliAsync("user", "get", "no-such-user-here");
+
+        Assert.Equal(HttpStatusCode.Created, createdUser.StatusCode);
+        Assert.Equal(0, acquired.ExitCode);
+        Assert.Matches(@"fencingToken\s+\d+", acquired.Output);
+        Assert.NotEmpty(token);
+        Assert.Equal(3, held.ExitCode);
+        Assert.Contains("409", held.Output);
+        Assert.Equal(0, released.ExitCode);
+        Assert.Equal(0, session.ExitCode);
+        Assert.Matches($@"userId\s+{userId}", session.Output);
+        Assert.Equal(4, missingSession.ExitCode);
+        Assert.Equal(0, user.ExitCode);
+        Assert.Matches(@"name\s+Cli User", user.Output);
+        Assert.Contains($"\"id\": \"{userId}\"", userJson.Output);
+        Assert.Equal(4, missingUser.ExitCode);
     }
 
     [Fact]
