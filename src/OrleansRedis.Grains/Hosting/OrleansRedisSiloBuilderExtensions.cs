@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans.Clustering.Redis;
 using Orleans.Persistence;
+using OrleansRedis.Grains.RateLimiting;
 using OrleansRedis.Redis;
 using OrleansRedis.Redis.Hosting;
 using StackExchange.Redis;
@@ -19,6 +20,7 @@ public static class OrleansRedisSiloBuilderExtensions
     {
         silo.Services.AddOrleansRedisConnections(silo.Configuration);
         silo.Services.AddSingleton(TimeProvider.System);
+        silo.Services.AddOrleansRedisRateLimiting(silo.Configuration);
 
         // Chosen for good on day one: System.Text.Json stores plain JSON, where the Newtonsoft default embeds .NET
         // type and assembly names that a rename would orphan.

@@ -6,6 +6,7 @@ public static class OrleansRedisEndpoints
     public static IEndpointRouteBuilder MapOrleansRedisApi(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapProbeEndpoints();
+        endpoints.MapRateLimitingEndpoints();
         return endpoints;
     }
 }
