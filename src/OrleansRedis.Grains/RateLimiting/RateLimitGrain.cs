@@ -33,6 +33,7 @@ public sealed partial class RateLimitGrain(
     private RedisKey _key;
     private RequestCoalescer<int, RateLimitVerdict>? _coalescer;
     private long _exhaustedUntil;
+    private long _retryAt;
     private long _resetAt;
     private bool _degraded;
 
@@ -76,7 +77,7 @@ public sealed partial class RateLimitGrain(
         {
             metrics.Decision(policy.Name, allowed: false, SourceCache);
             return Task.FromResult(new RateLimitDecision(
-                false, policy.Limit, 0, time.GetElapsedTime(now, _exhaustedUntil), time.GetElapsedTime(now, Math.Max(_resetAt, _exhaustedUntil)), false));
+                false, policy.Limit, 0, time.GetElapsedTime(now, _retryAt), time.GetElapsedTime(now, Math.Max(_resetAt, _retryAt)), false));
         }
 
         return DecideAsync(policy, cost);
@@ -157,14 +158,16 @@ public sealed partial class RateLimitGrain(
 
         metrics.Script(policy.Algorithm, time.GetElapsedTime(sentAt), costs.Count, succeeded: true);
 
-        // Measured from when the script was sent, so the local view never outlasts Redis's: Redis ran the script at
-        // or after sentAt, and frees the next unit NextAvailable after that.
+        // Redis ran the script between sentAt and receivedAt and frees the next unit NextAvailable after that. Local
+        // denials stop at sentAt + NextAvailable, so they never outlast Redis's; the retry hints they give count from
+        // receivedAt, so a client that follows them is never early.
         var cacheFor = policies.ExhaustedCacheDuration;
         if (batch.Remaining == 0 && batch.NextAvailable > TimeSpan.Zero && cacheFor > TimeSpan.Zero)
         {
-            var ticks = (long)((batch.NextAvailable < cacheFor ? batch.NextAvailable : cacheFor).TotalSeconds * time.TimestampFrequency);
-            _exhaustedUntil = sentAt + ticks;
-            _resetAt = sentAt + (long)(batch.Verdicts[^1].ResetAfter.TotalSeconds * time.TimestampFrequency);
+            var receivedAt = time.GetTimestamp();
+            _retryAt = receivedAt + Ticks(batch.NextAvailable);
+            _resetAt = receivedAt + Ticks(batch.Verdicts[^1].ResetAfter);
+            _exhaustedUntil = sentAt + Ticks(batch.NextAvailable < cacheFor ? batch.NextAvailable : cacheFor);
         }
 
         return batch.Verdicts;
@@ -189,6 +192,8 @@ public sealed partial class RateLimitGrain(
             ? new RateLimitDecision(true, policy.Limit, Math.Max(0, policy.Limit - cost), TimeSpan.Zero, TimeSpan.Zero, true)
             : new RateLimitDecision(false, policy.Limit, 0, DegradedRetryAfter, DegradedRetryAfter, true);
     }
+
+    private long Ticks(TimeSpan duration) => (long)(duration.TotalSeconds * time.TimestampFrequency);
 
     private RateLimitPolicy Policy() =>
         _policy ?? throw new RateLimitException(_keyError!.Value.Code, _keyError.Value.Message);
