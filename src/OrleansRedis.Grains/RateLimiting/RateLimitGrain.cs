@@ -152,11 +152,11 @@ public sealed partial class RateLimitGrain(
         }
         catch
         {
-            metrics.Script(policy.Algorithm, time.GetElapsedTime(sentAt), costs.Count, succeeded: false);
+            metrics.Script(policy.Name, policy.Algorithm, time.GetElapsedTime(sentAt), costs.Count, succeeded: false);
             throw;
         }
 
-        metrics.Script(policy.Algorithm, time.GetElapsedTime(sentAt), costs.Count, succeeded: true);
+        metrics.Script(policy.Name, policy.Algorithm, time.GetElapsedTime(sentAt), costs.Count, succeeded: true);
 
         // Redis ran the script between sentAt and receivedAt and frees the next unit NextAvailable after that. Local
         // denials stop at sentAt + NextAvailable, so they never outlast Redis's; the retry hints they give count from

@@ -35,7 +35,7 @@ public sealed class RateLimitMetrics
             });
         _batchSize = meter.CreateHistogram(
             "orleansredis.ratelimit.batch.size", "{request}",
-            "Checks of one key decided together in one script call (coalescing).",
+            "Checks of one key decided together in one script call (coalescing), by policy.",
             advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024] });
     }
 
@@ -54,12 +54,12 @@ public sealed class RateLimitMetrics
             new KeyValuePair<string, object?>("reason", reason));
 
     /// <summary>Records one script call.</summary>
-    public void Script(RateLimitAlgorithm algorithm, TimeSpan elapsed, int batchSize, bool succeeded)
+    public void Script(string policy, RateLimitAlgorithm algorithm, TimeSpan elapsed, int batchSize, bool succeeded)
     {
         _scriptDuration.Record(elapsed.TotalSeconds,
             new KeyValuePair<string, object?>("algorithm", AlgorithmTag(algorithm)),
             new KeyValuePair<string, object?>("outcome", succeeded ? "ok" : "error"));
-        _batchSize.Record(batchSize);
+        _batchSize.Record(batchSize, new KeyValuePair<string, object?>("policy", policy));
     }
 
     private static string AlgorithmTag(RateLimitAlgorithm algorithm) => algorithm switch
