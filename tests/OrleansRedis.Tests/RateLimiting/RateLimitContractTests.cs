@@ -215,16 +215,20 @@ public abstract class RateLimitContractTests(RateLimitClusterFixture fixture)
             Assert.True((await grain.CheckAsync()).Allowed);
         }
 
-        // Two clients retry without pause; with the seed's order (record, then count) they would lock each other
-        // out for as long as they keep trying.
-        async Task<int> RetryUntilAdmittedAsync(IGrainFactory grains)
+        // Two clients retry through the grain and a third straight against Redis (so every one of its attempts runs
+        // the script), all without pause. With the seed's order (record, then count) each denied attempt would be
+        // recorded and keep the window full for as long as anyone keeps trying.
+        var policy = fixture.Policy(Short);
+        var key = fixture.Key(Short, subject);
+        var store = fixture.FromEachSilo<RateLimitStore>()[1];
+        async Task<int> RetryUntilAdmittedAsync(Func<Task<bool>> check)
         {
             var attempts = 0;
             var deadline = DateTime.UtcNow + Deadline;
             while (DateTime.UtcNow < deadline)
             {
                 attempts++;
-                if ((await grains.GetRateLimitGrain(Short, subject).CheckAsync()).Allowed)
+                if (await check())
                 {
                     return attempts;
                 }
@@ -233,7 +237,10 @@ public abstract class RateLimitContractTests(RateLimitClusterFixture fixture)
             throw new TimeoutException($"a client retrying while denied was not admitted within {Deadline} ({attempts} attempts)");
         }
 
-        var attempts = await Task.WhenAll(RetryUntilAdmittedAsync(fixture.Grains), RetryUntilAdmittedAsync(secondClient));
+        var attempts = await Task.WhenAll(
+            RetryUntilAdmittedAsync(async () => (await fixture.Grains.GetRateLimitGrain(Short, subject).CheckAsync()).Allowed),
+            RetryUntilAdmittedAsync(async () => (await secondClient.GetRateLimitGrain(Short, subject).CheckAsync()).Allowed),
+            RetryUntilAdmittedAsync(async () => (await store.CheckAsync(key, policy.Algorithm, policy.Limit, policy.Window, [1])).Verdicts[0].Allowed));
 
         Assert.All(attempts, count => Assert.True(count > 1, "the client was admitted without ever being denied"));
     }
