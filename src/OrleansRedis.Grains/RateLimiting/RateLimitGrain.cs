@@ -23,6 +23,7 @@ public sealed partial class RateLimitGrain(
     RateLimitPolicies policies,
     RateLimitStore store,
     RateLimitMetrics metrics,
+    RateLimitOutageLog outages,
     TimeProvider time,
     ILogger<RateLimitGrain> logger) : Grain, IRateLimitGrain
 {
@@ -39,7 +40,6 @@ public sealed partial class RateLimitGrain(
     private long _exhaustedUntil;
     private long _retryAt;
     private long _resetAt;
-    private bool _degraded;
 
     /// <inheritdoc />
     public override Task OnActivateAsync(CancellationToken cancellationToken)
@@ -94,6 +94,9 @@ public sealed partial class RateLimitGrain(
     public async Task ResetAsync()
     {
         var policy = Policy();
+
+        // Cleared before and after: checks during the reset ask Redis, and a batch that was in flight cannot leave a
+        // stale "exhausted" behind.
         _exhaustedUntil = 0;
         try
         {
@@ -120,11 +123,7 @@ public sealed partial class RateLimitGrain(
         try
         {
             var verdict = await pending.Task.WaitAsync(policy.DecisionTimeout, time);
-            if (_degraded)
-            {
-                _degraded = false;
-                LogRecovered(policy.Name);
-            }
+            outages.Decided(policy);
 
             if (cost > 0)
             {
@@ -179,12 +178,7 @@ public sealed partial class RateLimitGrain(
 
     private RateLimitDecision Degraded(RateLimitPolicy policy, int cost, string reason, Exception? exception)
     {
-        if (!_degraded)
-        {
-            _degraded = true;
-            LogDegraded(policy.Name, policy.FailureMode, reason, exception?.GetType().Name, exception?.Message);
-        }
-
+        outages.Degraded(policy, reason, exception);
         var allowed = policy.FailureMode == RateLimitFailureMode.Open;
         if (cost > 0)
         {
@@ -203,12 +197,6 @@ public sealed partial class RateLimitGrain(
         _policy ?? throw new RateLimitException(_keyError!.Value.Code, _keyError.Value.Message);
 
     private static string Truncate(string key) => key.Length <= 80 ? key : key[..80] + "...";
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Rate limiting for policy {Policy} is degraded ({FailureMode}): {Reason} {ExceptionType} {ExceptionMessage}")]
-    private partial void LogDegraded(string policy, RateLimitFailureMode failureMode, string reason, string? exceptionType, string? exceptionMessage);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Rate limiting for policy {Policy} decides through Redis again")]
-    private partial void LogRecovered(string policy);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "A rate limit of policy {Policy} was reset")]
     private partial void LogReset(string policy);

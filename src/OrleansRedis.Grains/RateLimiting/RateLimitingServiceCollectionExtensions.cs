@@ -34,6 +34,7 @@ public static class RateLimitingServiceCollectionExtensions
         services.TryAddSingleton<RateLimitPolicies>();
         services.TryAddSingleton<RateLimitStore>();
         services.TryAddSingleton<RateLimitMetrics>();
+        services.TryAddSingleton<RateLimitOutageLog>();
         return services;
     }
 }
