@@ -110,7 +110,9 @@ public sealed class RequestCoalescer<TRequest, TResult>
         private const int Started = 1;
         private const int Abandoned = 2;
 
-        private readonly TaskCompletionSource<TResult> _result = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        // Continuations run inline on the completing batch's context: in a grain that is the grain's own scheduler,
+        // so a caller resumes without another trip through the scheduler queue.
+        private readonly TaskCompletionSource<TResult> _result = new();
         private int _state;
 
         internal Pending(TRequest request) => Request = request;
