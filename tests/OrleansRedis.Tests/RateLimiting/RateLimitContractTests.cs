@@ -144,40 +144,27 @@ public abstract class RateLimitContractTests(RateLimitClusterFixture fixture)
     public async Task Reset_AfterExhausted_FullLimitAvailableAgain()
     {
         var subject = NewSubject();
-        var grain = fixture.Grains.GetRateLimitGrain(Short, subject);
-        for (var i = 0; i < 3; i++)
-        {
-            Assert.True((await grain.CheckAsync()).Allowed);
-        }
+        var grain = fixture.Grains.GetRateLimitGrain(Burst, subject);
+        Assert.True((await grain.CheckAsync(20)).Allowed);
 
         var denied = await grain.CheckAsync();
         await grain.ResetAsync();
         var afterReset = await grain.CheckAsync();
 
         Assert.False(denied.Allowed);
-        Assert.Equal((true, 2L), (afterReset.Allowed, afterReset.Remaining));
+        Assert.Equal((true, 19L), (afterReset.Allowed, afterReset.Remaining));
     }
 
     [Fact]
     public async Task Check_WhileDeniedUntilRetryAfter_AdmittedThenAndNotBefore()
     {
-        var subject = NewSubject();
-        var policy = fixture.Policy(Short);
-        var key = fixture.Key(Short, subject);
-        var grain = fixture.Grains.GetRateLimitGrain(Short, subject);
-
-        // Exhausted straight in Redis, so the grain's first answer comes from the script, not from its local view.
-        await fixture.FromEachSilo<RateLimitStore>()[0].CheckAsync(key, policy.Algorithm, policy.Limit, policy.Window, [1, 1, 1]);
-        var t1 = await fixture.RedisMicrosecondsAsync();
-        var denial = await grain.CheckAsync();
-        var t2 = await fixture.RedisMicrosecondsAsync();
+        var (grain, denial, t1, t2) = await ExhaustThenDenyAsync();
         var retry = RateLimitStore.Microseconds(denial.RetryAfter);
 
-        Assert.False(denial.Allowed);
-        Assert.InRange(retry, 1, 2 * RateLimitStore.Microseconds(policy.Window));
+        Assert.InRange(retry, 1, 2 * RateLimitStore.Microseconds(fixture.Policy(Short).Window));
 
         // Every check made surely before t_denial + retry is denied (denials record nothing, so they do not push the
-        // time back); the first check made surely after it is admitted.
+        // time back); the first check made surely after it is admitted. Times are Redis's clock around each call.
         var admitted = false;
         var checks = 0;
         var deadline = DateTime.UtcNow + Deadline;
@@ -208,19 +195,16 @@ public abstract class RateLimitContractTests(RateLimitClusterFixture fixture)
     public async Task Check_ClientsRetryingWhileDenied_AdmittedOnceWindowAllows()
     {
         var subject = NewSubject();
+        var policy = fixture.Policy(Short);
+        var key = fixture.Key(Short, subject);
+        var store = fixture.FromEachSilo<RateLimitStore>()[1];
         var secondClient = await fixture.SecondClientAsync();
-        var grain = fixture.Grains.GetRateLimitGrain(Short, subject);
-        for (var i = 0; i < 3; i++)
-        {
-            Assert.True((await grain.CheckAsync()).Allowed);
-        }
+        var exhausted = await store.CheckAsync(key, policy.Algorithm, policy.Limit, policy.Window, [(int)policy.Limit]);
+        var freeAt = exhausted.RedisTimeMicroseconds + RateLimitStore.Microseconds(exhausted.NextAvailable);
 
         // Two clients retry through the grain and a third straight against Redis (so every one of its attempts runs
         // the script), all without pause. With the seed's order (record, then count) each denied attempt would be
         // recorded and keep the window full for as long as anyone keeps trying.
-        var policy = fixture.Policy(Short);
-        var key = fixture.Key(Short, subject);
-        var store = fixture.FromEachSilo<RateLimitStore>()[1];
         async Task<int> RetryUntilAdmittedAsync(Func<Task<bool>> check)
         {
             var attempts = 0;
@@ -228,8 +212,11 @@ public abstract class RateLimitContractTests(RateLimitClusterFixture fixture)
             while (DateTime.UtcNow < deadline)
             {
                 attempts++;
-                if (await check())
+                var admitted = await check();
+                var after = await fixture.RedisMicrosecondsAsync();
+                if (admitted)
                 {
+                    Assert.True(after >= freeAt, $"admitted {freeAt - after} us before the first unit was free again");
                     return attempts;
                 }
             }
@@ -242,11 +229,35 @@ public abstract class RateLimitContractTests(RateLimitClusterFixture fixture)
             RetryUntilAdmittedAsync(async () => (await secondClient.GetRateLimitGrain(Short, subject).CheckAsync()).Allowed),
             RetryUntilAdmittedAsync(async () => (await store.CheckAsync(key, policy.Algorithm, policy.Limit, policy.Window, [1])).Verdicts[0].Allowed));
 
-        Assert.All(attempts, count => Assert.True(count > 1, "the client was admitted without ever being denied"));
+        Assert.Equal(3, attempts.Length);
     }
 
     /// <summary>Asserts how many units Redis holds for <paramref name="key"/>, read from the algorithm's own structure.</summary>
     protected abstract Task AssertStoredUnitsAsync(RedisKey key, RateLimitPolicy policy, long units);
+
+    /// <summary>
+    /// Exhausts a fresh subject of the short policy straight in Redis (so the grain's first answer comes from the
+    /// script, not from its local view), then has the grain deny a check, bracketed by Redis's clock. A machine that
+    /// stalls long enough for a unit to come back in between gets a new subject.
+    /// </summary>
+    protected async Task<(IRateLimitGrain Grain, RateLimitDecision Denial, long Before, long After)> ExhaustThenDenyAsync()
+    {
+        var policy = fixture.Policy(Short);
+        for (var attempt = 0; ; attempt++)
+        {
+            var subject = NewSubject();
+            var grain = fixture.Grains.GetRateLimitGrain(Short, subject);
+            await fixture.FromEachSilo<RateLimitStore>()[0].CheckAsync(fixture.Key(Short, subject), policy.Algorithm, policy.Limit, policy.Window, [(int)policy.Limit]);
+            var before = await fixture.RedisMicrosecondsAsync();
+            var denial = await grain.CheckAsync();
+            var after = await fixture.RedisMicrosecondsAsync();
+            if (!denial.Allowed || attempt == 4)
+            {
+                Assert.False(denial.Allowed, "a check right after the limit was spent was admitted, five times over");
+                return (grain, denial, before, after);
+            }
+        }
+    }
 
     /// <summary>Gets a subject no other test uses.</summary>
     protected static string NewSubject() => $"subject-{Guid.NewGuid():N}";

@@ -78,7 +78,7 @@ public sealed class RateLimitFailureModeTests(RateLimitClusterFixture fixture) :
         Assert.False((await closed.CheckAsync()).Degraded);
 
         // Connected but silent: nothing tells the silo Redis is away, only the bound does.
-        await fixture.Redis.RunCliAsync("client", "pause", "3000", "ALL");
+        await fixture.Redis.RunCliAsync("client", "pause", "5000", "ALL");
         var openDecisions = await TimedChecksAsync(open);
         var closedDecisions = await TimedChecksAsync(closed);
 

@@ -4,7 +4,7 @@ namespace OrleansRedis.Tests.RateLimiting;
 /// The policies the rate-limit tests run against, as configuration keys. Per algorithm prefix (<c>log</c>,
 /// <c>counter</c>, <c>gcra</c>): <c>-burst</c> (20 per 5 min: a concurrent burst ends long before the token bucket
 /// drips another unit), <c>-short</c> (3 per 1 s: windows that pass within a test) and <c>-durable</c> (20 per 5 min,
-/// for survival tests). <c>open</c> and <c>closed</c> decide by their failure mode after 300 ms. Exactness policies
+/// for survival tests); <c>log-exact</c> (3 per 3 s). <c>open</c> and <c>closed</c> decide by their failure mode after 300 ms. Exactness policies
 /// fail closed with a 10 s bound, so a slow machine can never turn into an extra admission.
 /// </summary>
 public static class RateLimitTestPolicies
@@ -44,6 +44,7 @@ public static class RateLimitTestPolicies
             Add($"{prefix}-durable", algorithm, 20, "00:05:00", "Closed", "00:00:10");
         }
 
+        Add("log-exact", "SlidingLog", 3, "00:00:03", "Closed", "00:00:10");
         Add("open", "SlidingLog", 5, "00:01:00", "Open", "00:00:00.300");
         Add("closed", "TokenBucket", 5, "00:01:00", "Closed", "00:00:00.300");
         return settings;
