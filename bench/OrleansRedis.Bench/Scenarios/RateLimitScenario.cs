@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using OrleansRedis.Abstractions.RateLimiting;
 using OrleansRedis.Bench.Harness;
@@ -51,6 +52,7 @@ public sealed class RateLimitScenario(string name, int keys, string policy, long
 
         // Counted over warm-up and measurement alike: the share of requests each variant admitted.
         long seedAdmitted = 0, directAdmitted = 0, grainAdmitted = 0, seedTotal = 0, directTotal = 0, grainTotal = 0;
+        var clock = Stopwatch.StartNew();
         var seed = await LoadRunner.RunAsync(Name, "seed pipeline (MULTI, client clock)", settings.Workers, settings.Duration, async (worker, sequence) =>
         {
             var key = (RedisKey)$"seed:{{{policy}/{Subject("seed", worker, sequence)}}}";
@@ -68,6 +70,8 @@ public sealed class RateLimitScenario(string name, int keys, string policy, long
             }
         });
 
+        var seedSeconds = clock.Elapsed.TotalSeconds;
+        clock.Restart();
         var direct = await LoadRunner.RunAsync(Name, "direct Lua sliding log (SE.Redis)", settings.Workers, settings.Duration, async (worker, sequence) =>
         {
             var key = (RedisKey)$"or:ratelimit:{{{policy}/{Subject("direct", worker, sequence)}}}:log";
@@ -80,12 +84,15 @@ public sealed class RateLimitScenario(string name, int keys, string policy, long
             }
         });
 
+        var directSeconds = clock.Elapsed.TotalSeconds;
+
         // Steady state, as for the other variants: every key's activation exists before the clock starts (a peek
         // activates the grain and consumes nothing).
         var warmUp = Enumerable.Range(0, keys).Select(i => keys == 1 ? Subject("grain", 0, 0) : $"grain-{run}-{i}");
         await Parallel.ForEachAsync(warmUp, new ParallelOptions { MaxDegreeOfParallelism = settings.Workers },
             async (subject, _) => await environment.Grains.GetRateLimitGrain(policy, subject).PeekAsync());
 
+        clock.Restart();
         var grain = await LoadRunner.RunAsync(Name, "grain (external client, coalesced)", settings.Workers, settings.Duration, async (worker, sequence) =>
         {
             var decision = await environment.Grains.GetRateLimitGrain(policy, Subject("grain", worker, sequence)).CheckAsync();
@@ -101,15 +108,19 @@ public sealed class RateLimitScenario(string name, int keys, string policy, long
             }
         });
 
-        static string Admitted(long admitted, long total) =>
-            string.Create(CultureInfo.InvariantCulture, $"admitted {100.0 * admitted / Math.Max(1, total):0.#}%");
+        var grainSeconds = clock.Elapsed.TotalSeconds;
+
+        // What each variant admitted over its whole run (warm-up included) against what the limit allows at most in
+        // that time: a sliding window of one second admits at most limit per key per started second.
+        string Admitted(long admitted, long total, double seconds) => string.Create(CultureInfo.InvariantCulture,
+            $"admitted {admitted:N0} of {total:N0} (the limit allows at most {limit * keys * (long)Math.Ceiling(seconds):N0})");
 
         var ratio = direct.OpsPerSecond > 0 ? grain.OpsPerSecond / direct.OpsPerSecond : 0;
         return
         [
-            seed with { Notes = $"{seed.Notes} {Admitted(seedAdmitted, seedTotal)}; records denied requests".Trim() },
-            direct with { Notes = $"{direct.Notes} {Admitted(directAdmitted, directTotal)}".Trim() },
-            grain with { Notes = string.Create(CultureInfo.InvariantCulture, $"{grain.Notes} {Admitted(grainAdmitted, grainTotal)}; grain/direct = {ratio:0.00}").Trim() },
+            seed with { Notes = $"{seed.Notes} {Admitted(seedAdmitted, seedTotal, seedSeconds)}; records denied requests, equal timestamps collide".Trim() },
+            direct with { Notes = $"{direct.Notes} {Admitted(directAdmitted, directTotal, directSeconds)}".Trim() },
+            grain with { Notes = string.Create(CultureInfo.InvariantCulture, $"{grain.Notes} {Admitted(grainAdmitted, grainTotal, grainSeconds)}; grain/direct = {ratio:0.00}").Trim() },
         ];
     }
 }
