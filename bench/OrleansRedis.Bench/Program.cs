@@ -13,7 +13,7 @@ if (scenarios.Count == 0)
 }
 
 var settings = new BenchSettings(TimeSpan.FromSeconds(options.Seconds), options.Workers);
-await using var environment = await BenchEnvironment.StartAsync(silos: 2);
+await using var environment = await BenchEnvironment.StartAsync(silos: 2, ScenarioCatalog.SiloSettings);
 var results = new List<BenchResult>();
 foreach (var scenario in scenarios)
 {

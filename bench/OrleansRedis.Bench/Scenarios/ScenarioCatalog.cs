@@ -14,5 +14,14 @@ public static class ScenarioCatalog
         new LockContendedScenario("lock-contended-work", TimeSpan.FromMilliseconds(1)),
         new SessionReadScenario(),
         new UserCacheScenario(),
+        new RateLimitScenario("ratelimit-1000-keys", keys: 1000, policy: "bench", limit: 100),
+        new RateLimitScenario("ratelimit-hot-key", keys: 1, policy: "bench", limit: 100),
+        new RateLimitScenario("ratelimit-hot-key-all-admitted", keys: 1, policy: "bench-wide", limit: 100_000),
     ];
+
+    /// <summary>Settings every benchmark silo starts with (such as the policies a scenario needs). One line per capability.</summary>
+    public static IReadOnlyDictionary<string, string> SiloSettings { get; } = new[]
+    {
+        RateLimitScenario.SiloSettings,
+    }.SelectMany(settings => settings).ToDictionary(pair => pair.Key, pair => pair.Value);
 }

@@ -6,6 +6,7 @@ using OrleansRedis.Grains.Filters;
 using OrleansRedis.Grains.Locks;
 using OrleansRedis.Grains.Sessions;
 using OrleansRedis.Grains.Users;
+using OrleansRedis.Grains.RateLimiting;
 using OrleansRedis.Redis;
 using OrleansRedis.Redis.Hosting;
 using StackExchange.Redis;
@@ -27,6 +28,7 @@ public static class OrleansRedisSiloBuilderExtensions
         silo.Services.AddOrleansRedisLocks(silo.Configuration);
         silo.Services.AddOrleansRedisSessions(silo.Configuration);
         silo.Services.AddOrleansRedisUsers(silo.Configuration);
+        silo.Services.AddOrleansRedisRateLimiting(silo.Configuration);
 
         // Chosen for good on day one: System.Text.Json stores plain JSON, where the Newtonsoft default embeds .NET
         // type and assembly names that a rename would orphan.

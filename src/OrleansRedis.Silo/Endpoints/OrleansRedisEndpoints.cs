@@ -10,6 +10,7 @@ public static class OrleansRedisEndpoints
         endpoints.MapLocksEndpoints();
         endpoints.MapSessionEndpoints();
         endpoints.MapUsersEndpoints();
+        endpoints.MapRateLimitingEndpoints();
         return endpoints;
     }
 }

@@ -1,0 +1,151 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
+using OrleansRedis.Abstractions.RateLimiting;
+using OrleansRedis.Grains.RateLimiting;
+using OrleansRedis.Redis.RateLimiting;
+using OrleansRedis.Testing;
+using StackExchange.Redis;
+
+namespace OrleansRedis.Tests.RateLimiting;
+
+/// <summary>
+/// Redis away: <c>open</c> admits (degraded), <c>closed</c> denies, each within its 300 ms bound, well before the 2 s
+/// Redis command timeout; once Redis is back, enforcement resumes without restarting a silo.
+/// </summary>
+public sealed class RateLimitFailureModeTests(RateLimitClusterFixture fixture) : IClassFixture<RateLimitClusterFixture>
+{
+    // The policies' bound is 300 ms; the rest is room for a grain call on a busy machine. Either way below the
+    // 2 s after which a Redis command itself would fail: a decision in time comes from the bound, not from Redis.
+    private static readonly TimeSpan WithinBound = TimeSpan.FromMilliseconds(1500);
+    private static readonly TimeSpan Recovery = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task Check_RedisStopped_OpenAdmitsAndClosedDeniesWithinBound_ThenEnforcementResumes()
+    {
+        var subject = $"stopped-{Guid.NewGuid():N}";
+        var open = fixture.Grains.GetRateLimitGrain("open", subject);
+        var closed = fixture.Grains.GetRateLimitGrain("closed", subject);
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.True((await open.CheckAsync()).Allowed);
+            Assert.True((await closed.CheckAsync()).Allowed);
+        }
+
+        var silos = fixture.Cluster.GetActiveSilos().Select(s => s.SiloAddress).ToHashSet();
+        using var meter = new MeterRecorder(RateLimitMetrics.MeterName);
+        await fixture.Redis.ShutdownAsync();
+        List<(RateLimitDecision Decision, TimeSpan Elapsed)> openDecisions, closedDecisions;
+        try
+        {
+            openDecisions = await TimedChecksAsync(open);
+            closedDecisions = await TimedChecksAsync(closed);
+        }
+        finally
+        {
+            await fixture.Redis.RestartAsync();
+        }
+
+        Assert.All(openDecisions, d => Assert.Equal((true, true), (d.Decision.Allowed, d.Decision.Degraded)));
+        Assert.All(closedDecisions, d => Assert.Equal((false, true), (d.Decision.Allowed, d.Decision.Degraded)));
+        Assert.All(openDecisions.Concat(closedDecisions), d => Assert.True(d.Elapsed < WithinBound, $"a degraded decision took {d.Elapsed}"));
+        Assert.True(meter.Values("orleansredis.ratelimit.degraded_decisions", ("policy", "open"), ("failure_mode", "open")).Sum() >= 5);
+        Assert.True(meter.Values("orleansredis.ratelimit.degraded_decisions", ("policy", "closed"), ("failure_mode", "closed")).Sum() >= 5);
+
+        // Redis is back: the same activations decide through Redis again, with the requests made before the outage.
+        await Eventually.TrueAsync(async () => !(await closed.PeekAsync()).Degraded, Recovery, "checks decide through Redis again");
+        var remaining = (await closed.PeekAsync()).Remaining;
+        Assert.InRange(remaining, 0, 2);
+        RateLimitDecision last;
+        var admitted = 0;
+        while ((last = await closed.CheckAsync()).Allowed)
+        {
+            admitted++;
+        }
+
+        Assert.Equal(remaining, admitted);
+        Assert.False(last.Degraded);
+        Assert.Equal(silos, fixture.Cluster.GetActiveSilos().Select(s => s.SiloAddress).ToHashSet());
+    }
+
+    [Fact]
+    public async Task Check_RedisStalled_DecidesByFailureModeWithinBound()
+    {
+        var subject = $"stalled-{Guid.NewGuid():N}";
+        var open = fixture.Grains.GetRateLimitGrain("open", subject);
+        var closed = fixture.Grains.GetRateLimitGrain("closed", subject);
+        Assert.False((await open.CheckAsync()).Degraded);
+        Assert.False((await closed.CheckAsync()).Degraded);
+
+        // Connected but silent: nothing tells the silo Redis is away, only the bound does.
+        await fixture.Redis.RunCliAsync("client", "pause", "5000", "ALL");
+        var openDecisions = await TimedChecksAsync(open);
+        var closedDecisions = await TimedChecksAsync(closed);
+
+        Assert.All(openDecisions, d => Assert.Equal((true, true), (d.Decision.Allowed, d.Decision.Degraded)));
+        Assert.All(closedDecisions, d => Assert.Equal((false, true), (d.Decision.Allowed, d.Decision.Degraded)));
+        Assert.All(openDecisions.Concat(closedDecisions), d => Assert.True(d.Elapsed < WithinBound, $"a degraded decision took {d.Elapsed}"));
+        await Eventually.TrueAsync(async () => !(await closed.CheckAsync()).Degraded, Recovery, "checks decide through Redis again");
+    }
+
+    [Fact]
+    public async Task Check_AfterRedisRestartEmptiedTheScriptCache_KeepsWorking()
+    {
+        var subject = $"restart-{Guid.NewGuid():N}";
+        string[] policies = ["log-durable", "counter-durable", "gcra-durable"];
+        foreach (var policy in policies)
+        {
+            Assert.True((await fixture.Grains.GetRateLimitGrain(policy, subject).CheckAsync(15)).Allowed);
+        }
+
+        Assert.All(await ScriptsCachedAsync(), Assert.True);
+        await fixture.Redis.ShutdownAsync();
+        await fixture.Redis.RestartAsync();
+        await Eventually.TrueAsync(() => Task.FromResult(fixture.Inspector.IsConnected), Recovery, "the inspector reconnects");
+        Assert.All(await ScriptsCachedAsync(), Assert.False);
+
+        foreach (var policy in policies)
+        {
+            var grain = fixture.Grains.GetRateLimitGrain(policy, subject);
+            await Eventually.TrueAsync(async () => !(await grain.PeekAsync()).Degraded, Recovery, $"{policy} decides through Redis again");
+            var tooMuch = await grain.CheckAsync(6);
+            var rest = await grain.CheckAsync(5);
+
+            Assert.Equal((false, false), (tooMuch.Allowed, tooMuch.Degraded));
+            Assert.Equal((true, 0L), (rest.Allowed, rest.Remaining));
+        }
+    }
+
+    [Fact]
+    public async Task Check_AfterScriptFlush_FirstCheckDecidesThroughRedis()
+    {
+        var subject = $"flush-{Guid.NewGuid():N}";
+        var grain = fixture.Grains.GetRateLimitGrain("gcra-durable", subject);
+        Assert.True((await grain.CheckAsync()).Allowed);
+
+        await fixture.Inspector.GetServers()[0].ScriptFlushAsync();
+        var decision = await grain.CheckAsync();
+
+        Assert.Equal((true, false, 18L), (decision.Allowed, decision.Degraded, decision.Remaining));
+    }
+
+    private static async Task<List<(RateLimitDecision Decision, TimeSpan Elapsed)>> TimedChecksAsync(IRateLimitGrain grain)
+    {
+        var checks = Enumerable.Range(0, 5).Select(async _ =>
+        {
+            var clock = Stopwatch.StartNew();
+            var decision = await grain.CheckAsync();
+            return (decision, clock.Elapsed);
+        });
+        return [.. await Task.WhenAll(checks)];
+    }
+
+    private async Task<bool[]> ScriptsCachedAsync()
+    {
+        var hashes = new[] { RateLimitStore.SlidingLogScript, RateLimitStore.SlidingWindowCounterScript, RateLimitStore.TokenBucketScript }
+            .Select(script => (RedisValue)Convert.ToHexStringLower(SHA1.HashData(Encoding.UTF8.GetBytes(script))))
+            .ToArray();
+        var reply = await fixture.Inspector.GetDatabase().ExecuteAsync("SCRIPT", ["EXISTS", .. hashes.Cast<object>()]);
+        return [.. ((long[])reply!).Select(exists => exists == 1)];
+    }
+}

@@ -1,0 +1,33 @@
+using OrleansRedis.Abstractions.RateLimiting;
+using OrleansRedis.Grains.RateLimiting;
+using StackExchange.Redis;
+
+namespace OrleansRedis.Tests.RateLimiting;
+
+/// <summary>The contract for the sliding window counter.</summary>
+[Collection(RateLimitClusterCollection.Name)]
+public sealed class SlidingWindowCounterContractTests(RateLimitClusterFixture fixture) : RateLimitContractTests(fixture)
+{
+    /// <inheritdoc />
+    protected override string Prefix => "counter";
+
+    [Fact]
+    public async Task Check_Counter_StoresTwoBucketsInOneHash()
+    {
+        var subject = NewSubject();
+        await Fixture.Grains.GetRateLimitGrain(Burst, subject).CheckAsync(4);
+
+        var fields = (await Fixture.Inspector.GetDatabase().HashGetAllAsync(Fixture.Key(Burst, subject)))
+            .ToDictionary(f => f.Name.ToString(), f => f.Value.ToString());
+
+        Assert.Equal(["a", "c", "k", "p"], fields.Keys.Order());
+        Assert.Equal(("4", "0", "0"), (fields["c"], fields["p"], fields["k"]));
+    }
+
+    /// <inheritdoc />
+    protected override async Task AssertStoredUnitsAsync(RedisKey key, RateLimitPolicy policy, long units)
+    {
+        var values = await Fixture.Inspector.GetDatabase().HashGetAsync(key, ["c", "p"]);
+        Assert.Equal(units, (long)values[0] + (long)values[1]);
+    }
+}
