@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using Orleans.Dashboard;
 using OrleansRedis.Silo.Endpoints;
 using OrleansRedis.Silo.Health;
@@ -30,9 +29,9 @@ try
     await app.RunAsync();
     return 0;
 }
-catch (OptionsValidationException ex)
+catch (Exception ex) when (ex.OptionsFailures() is { Count: > 0 } failures)
 {
-    return ExitCodes.InvalidConfiguration(ex.Failures.ToList());
+    return ExitCodes.InvalidConfiguration(failures);
 }
 catch (Exception ex) when (ex.FindRedisFailure() is { } redisFailure)
 {

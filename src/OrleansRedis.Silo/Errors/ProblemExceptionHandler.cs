@@ -2,6 +2,10 @@ using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using Orleans.Runtime;
 using OrleansRedis.Abstractions.Errors;
+using OrleansRedis.Abstractions.Locks;
+using OrleansRedis.Abstractions.RateLimiting;
+using OrleansRedis.Abstractions.Sessions;
+using OrleansRedis.Abstractions.Users;
 using StackExchange.Redis;
 
 namespace OrleansRedis.Silo.Errors;
@@ -46,6 +50,18 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
         BadHttpRequestException bad => (bad.StatusCode, "The request is malformed."),
         ArgumentException => (StatusCodes.Status400BadRequest, "The request is invalid."),
         BackendUnavailableException => (StatusCodes.Status503ServiceUnavailable, "The backend is temporarily unavailable."),
+
+        // Each endpoint maps its capability's errors itself; these are the safety net for a call outside those handlers.
+        UserException { Code: UserErrorCode.NotFound } => (StatusCodes.Status404NotFound, "No such user."),
+        UserException { Code: UserErrorCode.AlreadyExists or UserErrorCode.VersionConflict } => (StatusCodes.Status409Conflict, "The user changed or already exists."),
+        UserException { Code: UserErrorCode.DatabaseUnavailable } => (StatusCodes.Status503ServiceUnavailable, "The database is temporarily unavailable."),
+        SessionException { Error: SessionError.AlreadyExists or SessionError.Conflict } => (StatusCodes.Status409Conflict, "The session changed; retry."),
+        SessionException => (StatusCodes.Status400BadRequest, "The session request is invalid."),
+        LockException { Code: LockErrorCode.Unavailable } => (StatusCodes.Status503ServiceUnavailable, "The lock service is temporarily unavailable."),
+        LockException => (StatusCodes.Status409Conflict, "The lock could not be taken or is no longer held."),
+        RateLimitException { Code: RateLimitErrorCode.UnknownPolicy } => (StatusCodes.Status404NotFound, "No such rate-limit policy."),
+        RateLimitException { Code: RateLimitErrorCode.Unavailable } => (StatusCodes.Status503ServiceUnavailable, "Rate limiting is temporarily unavailable."),
+        RateLimitException => (StatusCodes.Status400BadRequest, "The rate-limit request is invalid."),
         RedisException or TimeoutException or SiloUnavailableException or OrleansMessageRejectionException
             => (StatusCodes.Status503ServiceUnavailable, "The backend is temporarily unavailable."),
         OrleansException { InnerException: { } inner } => Classify(inner),

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace OrleansRedis.Silo.Hosting;
@@ -23,4 +24,17 @@ public static class ExceptionExtensions
 
         return null;
     }
+
+    /// <summary>
+    /// Returns every options-validation failure in <paramref name="exception"/>: start-up validation throws one
+    /// <see cref="OptionsValidationException"/>, or an <see cref="AggregateException"/> of them when several option
+    /// classes fail at once.
+    /// </summary>
+    public static IReadOnlyList<string> OptionsFailures(this Exception exception) => exception switch
+    {
+        OptionsValidationException validation => [.. validation.Failures],
+        AggregateException aggregate => [.. aggregate.InnerExceptions.SelectMany(OptionsFailures)],
+        { InnerException: { } inner } => inner.OptionsFailures(),
+        _ => [],
+    };
 }
