@@ -33,8 +33,10 @@ IDriverScenario scenario = Option("scenario") switch
 {
     "probe" => new ProbeWritesScenario(int.Parse(Option("keys", "8")), runId),
     "sessions" => new SessionMergesScenario(runId),
+    "ratelimit" => new RateLimitAdmissionsScenario(Option("policy"), int.Parse(Option("keys", "2")), runId),
     "locks" => new LockFencingScenario(
-        (await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(Option("redis"))).GetDatabase(), int.Parse(Option("keys", "2")), runId),
+        (await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(Option("redis"))).GetDatabase(), int.Parse(Option("keys", "2")), runId,
+        TimeSpan.FromMilliseconds(int.Parse(Option("hold-ms", "5")))),
     var other => throw new ArgumentException($"Unknown scenario '{other}'."),
 };
 

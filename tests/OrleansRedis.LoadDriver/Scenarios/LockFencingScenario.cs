@@ -4,11 +4,11 @@ using StackExchange.Redis;
 namespace OrleansRedis.LoadDriver.Scenarios;
 
 /// <summary>
-/// Workers take turns on a few locks and write to a protected resource that accepts a write only with a fencing token
+/// Workers take turns on a few locks, hold each for a while, then write to a protected resource that accepts a write only with a fencing token
 /// higher than any it has seen (a Lua compare-and-set in Redis). Each grant prints <c>ACK lock NAME FENCE ms</c> and
 /// the resource's verdict <c>FENCE NAME FENCE accepted|rejected</c>, so the test can prove there was no double grant.
 /// </summary>
-public sealed class LockFencingScenario(IDatabase resource, int locks, string runId) : IDriverScenario
+public sealed class LockFencingScenario(IDatabase resource, int locks, string runId, TimeSpan hold) : IDriverScenario
 {
     // KEYS[1] = the resource's highest accepted fence; ARGV[1] = the writer's fence. Returns 1 accepted, 0 rejected.
     private const string AcceptIfNewer = """
@@ -39,9 +39,11 @@ public sealed class LockFencingScenario(IDatabase resource, int locks, string ru
             }
 
             ledger.Write($"ACK lock {name} {lease.FencingToken} 0");
+
+            // Work first, then write: a holder frozen during its work writes with a fence that may be stale by then.
+            await Task.Delay(hold, CancellationToken.None);
             var accepted = (int)await resource.ScriptEvaluateAsync(AcceptIfNewer, [(RedisKey)$"resource:{name}"], [lease.FencingToken]) == 1;
             ledger.Write($"FENCE {name} {lease.FencingToken} {(accepted ? "accepted" : "rejected")} {owner}");
-            await Task.Delay(5, CancellationToken.None);
             await ledger.RecordAsync("lock-release", name, lease.FencingToken.ToString(), () => grains.GetGrain<ILockGrain>(name).ReleaseAsync(lease.Token));
         }
     }
