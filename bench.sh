@@ -9,4 +9,5 @@ if ! command -v redis-server >/dev/null; then
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq redis-server >/dev/null
 fi
 dotnet build OrleansRedis.sln -c Release -nologo -v quiet
-dotnet bench/OrleansRedis.Bench/bin/Release/net10.0/OrleansRedis.Bench.dll --out docs/benchmarks.md "$@"
+# 5 s per variant keeps the whole run under 10 minutes on 2 cores; pass --seconds N for longer runs.
+dotnet bench/OrleansRedis.Bench/bin/Release/net10.0/OrleansRedis.Bench.dll --seconds 5 --out docs/benchmarks.md "$@"

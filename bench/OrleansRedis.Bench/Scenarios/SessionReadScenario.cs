@@ -37,7 +37,8 @@ public sealed class SessionReadScenario : IBenchmarkScenario
         using var cache = new RedisCache(new RedisCacheOptions
         {
             InstanceName = "aspnet-session:",
-            ConnectionMultiplexerFactory = () => Task.FromResult<IConnectionMultiplexer>(environment.Direct),
+            // Its own connection: RedisCache disposes the multiplexer it was given, and later scenarios need Direct.
+            ConnectionMultiplexerFactory = async () => await ConnectionMultiplexer.ConnectAsync(environment.Redis.ConnectionString),
         });
         var results = new List<BenchResult>();
 
