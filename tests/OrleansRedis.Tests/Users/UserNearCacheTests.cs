@@ -1,7 +1,10 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrleansRedis.Abstractions.Users;
+using OrleansRedis.Client.Hosting;
 using OrleansRedis.Client.Users;
 
 namespace OrleansRedis.Tests.Users;
@@ -161,34 +164,58 @@ public sealed class UserNearCacheTests(SqliteUsersClusterFixture fixture)
     }
 
     [Fact]
-    public async Task GetAsync_ReadInFlightWhenThisProcessUpdates_KeepsTheUpdate()
+    public async Task GetAsync_OlderReplyArrivesAfterThisProcessUpdates_KeepsTheUpdate()
     {
         var id = UserReads.NewId("near-race");
-        await fixture.Database.CreateAsync(id, "V1", "v1@example.com", DateTimeOffset.UtcNow, CancellationToken.None);
-        var cache = NewCache();
-        var loaded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        QueryLog.AfterRead(id, async () =>
-        {
-            loaded.TrySetResult();
-            await release.Task;
-        });
+        await fixture.Client.GetGrain<IUserGrain>(id).CreateAsync("V1", "v1@example.com");
+        var held = new HeldReplyFilter(id);
+        using var client = await StartClientAsync(held);
+        var cache = UserNearCache.Create(client.Services.GetRequiredService<IGrainFactory>(), new UserNearCacheOptions { NearCacheTtl = Ttl }, _time);
         try
         {
-            var read = cache.GetAsync(id); // loads version 1 and is held after the database answered
-            await loaded.Task.WaitAsync(TimeSpan.FromSeconds(10));
+            var read = cache.GetAsync(id);
+            await held.Answered.WaitAsync(TimeSpan.FromSeconds(30)); // the grain answered version 1; the reply is held
             await cache.UpdateAsync(id, "V2", "v2@example.com", 1);
-            release.SetResult();
-            await read;
+            held.Release();
+            var late = await read;
 
             var next = await cache.GetAsync(id);
 
+            Assert.Equal(1, late.User!.Version);
             Assert.Equal(("V2", 2L, true), (next.User!.Name, next.User.Version, next.FromNearCache));
         }
         finally
         {
-            release.TrySetResult();
-            QueryLog.ClearHook(id);
+            held.Release();
+            await client.StopAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Invalidate_WhileAnOlderReplyIsInFlight_NextReadAsksTheGrain()
+    {
+        var id = UserReads.NewId("near-fence");
+        await fixture.Client.GetGrain<IUserGrain>(id).CreateAsync("V1", "v1@example.com");
+        var held = new HeldReplyFilter(id);
+        using var client = await StartClientAsync(held);
+        var cache = UserNearCache.Create(client.Services.GetRequiredService<IGrainFactory>(), new UserNearCacheOptions { NearCacheTtl = Ttl }, _time);
+        try
+        {
+            var read = cache.GetAsync(id);
+            await held.Answered.WaitAsync(TimeSpan.FromSeconds(30));
+            await fixture.SecondClient.GetGrain<IUserGrain>(id).UpdateAsync("V2", "v2@example.com", 1);
+            cache.Invalidate(id);
+            held.Release();
+            await read;
+
+            var next = await cache.GetAsync(id);
+
+            Assert.Equal(("V2", false), (next.User!.Name, next.FromNearCache));
+        }
+        finally
+        {
+            held.Release();
+            await client.StopAsync();
         }
     }
 
@@ -296,6 +323,22 @@ public sealed class UserNearCacheTests(SqliteUsersClusterFixture fixture)
         var options = new UserNearCacheOptions();
         configuration.GetSection(UserNearCacheOptions.SectionName).Bind(options);
         return options;
+    }
+
+    private async Task<IHost> StartClientAsync(IOutgoingGrainCallFilter filter)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton(filter);
+        builder.Services.AddOrleansRedisClient(options =>
+        {
+            options.RedisState = fixture.Redis.ConnectionString;
+            options.ClusterId = fixture.ClusterId;
+            options.ServiceId = fixture.ServiceId;
+        });
+        var host = builder.Build();
+        await host.StartAsync();
+        return host;
     }
 
     private UserNearCache NewCache() => UserNearCache.Create(fixture.Client, new UserNearCacheOptions { NearCacheTtl = Ttl }, _time);
