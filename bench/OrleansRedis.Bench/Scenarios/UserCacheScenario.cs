@@ -10,6 +10,7 @@ using Microsoft.Extensions.Options;
 using OrleansRedis.Abstractions.Users;
 using OrleansRedis.Bench.Harness;
 using OrleansRedis.Client.Hosting;
+using OrleansRedis.Client.Users;
 using ZiggyCreatures.Caching.Fusion;
 using ZiggyCreatures.Caching.Fusion.Serialization.SystemTextJson;
 
@@ -17,7 +18,7 @@ namespace OrleansRedis.Bench.Scenarios;
 
 /// <summary>
 /// Cache-aside side by side on the same Redis and the same SQLite database: the user grain through external Orleans
-/// clients, HybridCache with a Redis L2, and FusionCache with a Redis L2. Each is used from 3 app instances (3
+/// clients (without and with the client near cache), HybridCache with a Redis L2, and FusionCache with a Redis L2. Each is used from 3 app instances (3
 /// separate clients or caches with their own DI containers and Redis connections, inside the benchmark process).
 /// Measures hot reads (ops/s, p50/p99) and the database queries caused by 64 concurrent cold reads per key over
 /// 1000 keys.
@@ -29,6 +30,7 @@ public sealed class UserCacheScenario : IBenchmarkScenario
     private const int ReadsPerColdKey = 64;
     private const int ColdKeysAtOnce = 8;
     private static readonly TimeSpan Ttl = TimeSpan.FromHours(1);
+    private static readonly TimeSpan NearCacheTtl = TimeSpan.FromSeconds(1);
 
     /// <inheritdoc />
     public string Name => "users";
@@ -41,9 +43,11 @@ public sealed class UserCacheScenario : IBenchmarkScenario
         var resources = new List<IAsyncDisposable>();
         try
         {
+            var clients = await ClientFactoriesAsync(environment, resources);
             var peers = new[]
             {
-                await GrainPeerAsync(environment, resources),
+                GrainPeer(environment, clients),
+                NearCachePeer(environment, clients),
                 HybridCachePeer(environment, database, run, resources),
                 FusionCachePeer(environment, database, run, resources),
             };
@@ -108,7 +112,7 @@ public sealed class UserCacheScenario : IBenchmarkScenario
             Micros(histogram, 50), Micros(histogram, 99), Micros(histogram, 99.9), notes);
     }
 
-    private static async Task<UserCachePeer> GrainPeerAsync(BenchEnvironment environment, List<IAsyncDisposable> resources)
+    private static async Task<IReadOnlyList<IGrainFactory>> ClientFactoriesAsync(BenchEnvironment environment, List<IAsyncDisposable> resources)
     {
         var factories = new List<IGrainFactory> { environment.Grains };
         for (var i = 1; i < AppInstances; i++)
@@ -127,10 +131,21 @@ public sealed class UserCacheScenario : IBenchmarkScenario
             factories.Add(host.Services.GetRequiredService<IGrainFactory>());
         }
 
-        return new UserCachePeer("user grain (external clients)",
+        return factories;
+    }
+
+    private static UserCachePeer GrainPeer(BenchEnvironment environment, IReadOnlyList<IGrainFactory> factories) =>
+        new("user grain (external clients)",
             factories.Select(f => (Func<string, Task<UserRecord?>>)(async id => (await f.GetGrain<IUserGrain>(id).GetAsync()).User)).ToList(),
             () => SiloDatabaseReadsAsync(environment));
-    }
+
+    // The same clients, each with its own UserNearCache: in-process hits like HybridCache's local cache, with the grain
+    // as the one loader behind them.
+    private static UserCachePeer NearCachePeer(BenchEnvironment environment, IReadOnlyList<IGrainFactory> factories) =>
+        new($"user grain + client near cache ({NearCacheTtl.TotalSeconds:0} s)",
+            factories.Select(f => UserNearCache.Create(f, new UserNearCacheOptions { NearCacheTtl = NearCacheTtl }))
+                .Select(cache => (Func<string, Task<UserRecord?>>)(async id => (await cache.GetAsync(id)).User)).ToList(),
+            () => SiloDatabaseReadsAsync(environment));
 
     private static UserCachePeer HybridCachePeer(BenchEnvironment environment, UserBenchDatabase database, string run, List<IAsyncDisposable> resources)
     {

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using OrleansRedis.Client.Filters;
 using OrleansRedis.Client.Locks;
+using OrleansRedis.Client.Users;
 using Orleans.Clustering.Redis;
 using Orleans.Configuration;
 using StackExchange.Redis;
@@ -16,7 +17,8 @@ public static class OrleansRedisClientServiceCollectionExtensions
 {
     /// <summary>
     /// Adds an Orleans client (<see cref="IClusterClient"/>, <see cref="IGrainFactory"/>, and the
-    /// <see cref="LockClient"/> helper configured from <c>OrleansRedis:LockClient</c>) that reads the silos'
+    /// <see cref="LockClient"/> helper configured from <c>OrleansRedis:LockClient</c>, and the
+    /// <see cref="UserNearCache"/> configured from <c>OrleansRedis:UserNearCache</c>) that reads the silos'
     /// gateways from the Redis membership table, configured from the <c>OrleansRedis</c> section of
     /// <paramref name="configuration"/> and then <paramref name="configure"/>.
     /// </summary>
@@ -40,6 +42,7 @@ public static class OrleansRedisClientServiceCollectionExtensions
         }
 
         services.AddOrleansRedisLockClient(configuration);
+        services.AddOrleansRedisUserNearCache(configuration);
         return services.AddOrleansRedisClientCore();
     }
 
@@ -48,6 +51,7 @@ public static class OrleansRedisClientServiceCollectionExtensions
     {
         services.AddOptions<OrleansRedisClientOptions>().Configure(configure).ValidateOnStart();
         services.AddOrleansRedisLockClient();
+        services.AddOrleansRedisUserNearCache();
         return services.AddOrleansRedisClientCore();
     }
 
