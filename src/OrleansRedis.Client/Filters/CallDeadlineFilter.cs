@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Options;
+using Orleans.Persistence.Redis;
+using OrleansRedis.Abstractions.Errors;
 
 namespace OrleansRedis.Client.Filters;
 
@@ -6,6 +8,7 @@ namespace OrleansRedis.Client.Filters;
 /// Bounds every grain call from this client by <see cref="OrleansRedisClientOptions.ResponseTimeout"/> plus a small
 /// grace. Orleans' own response timer starts once a message is sent; time spent finding or connecting to a gateway
 /// (a silo just died) comes on top of it. This filter makes the bound hold end to end: a caller never waits longer.
+/// It also turns a storage failure raised during activation into <see cref="BackendUnavailableException"/>.
 /// </summary>
 public sealed class CallDeadlineFilter(IOptions<OrleansRedisClientOptions> options) : IOutgoingGrainCallFilter
 {
@@ -21,6 +24,11 @@ public sealed class CallDeadlineFilter(IOptions<OrleansRedisClientOptions> optio
         try
         {
             await call.WaitAsync(_deadline).ConfigureAwait(false);
+        }
+        catch (RedisStorageException ex)
+        {
+            // Raised while a grain activates and reads its state, where the silo's call filter cannot translate it.
+            throw new BackendUnavailableException("redis", $"Redis is unavailable: {ex.Message}");
         }
         catch (TimeoutException) when (!call.IsCompleted)
         {
