@@ -1,15 +1,23 @@
 namespace OrleansRedis.Testing;
 
-/// <summary>Membership timings that detect a dead silo in seconds instead of the production minute.</summary>
+/// <summary>
+/// Membership timings that detect a dead silo in seconds instead of the production minute. Silos read them from
+/// <c>OrleansRedis:Cluster:Membership</c>, so test-cluster silos (configuration keys) and silo processes (environment
+/// variables) get them through the same binding the production host uses.
+/// </summary>
 public static class TestMembership
 {
-    /// <summary>The same timings as environment settings for a silo process.</summary>
-    public static readonly IReadOnlyDictionary<string, string> Environment = new Dictionary<string, string>
+    /// <summary>The timings as configuration keys, for an in-process test cluster.</summary>
+    public static readonly IReadOnlyDictionary<string, string> Settings = new Dictionary<string, string>
     {
-        ["OrleansRedis__Cluster__Membership__ProbeTimeout"] = "00:00:01",
-        ["OrleansRedis__Cluster__Membership__NumMissedProbesLimit"] = "2",
-        ["OrleansRedis__Cluster__Membership__NumVotesForDeathDeclaration"] = "1",
-        ["OrleansRedis__Cluster__Membership__TableRefreshTimeout"] = "00:00:02",
-        ["OrleansRedis__Cluster__Membership__IAmAliveTablePublishTimeout"] = "00:00:05",
+        ["OrleansRedis:Cluster:Membership:ProbeTimeout"] = "00:00:01",
+        ["OrleansRedis:Cluster:Membership:NumMissedProbesLimit"] = "2",
+        ["OrleansRedis:Cluster:Membership:NumVotesForDeathDeclaration"] = "1",
+        ["OrleansRedis:Cluster:Membership:TableRefreshTimeout"] = "00:00:02",
+        ["OrleansRedis:Cluster:Membership:IAmAliveTablePublishTimeout"] = "00:00:05",
     };
+
+    /// <summary>The same timings as environment variables, for a silo process.</summary>
+    public static readonly IReadOnlyDictionary<string, string> Environment =
+        Settings.ToDictionary(pair => pair.Key.Replace(":", "__", StringComparison.Ordinal), pair => pair.Value);
 }

@@ -1,6 +1,8 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans.Clustering.Redis;
+using Orleans.Configuration;
 using Orleans.Persistence;
 using OrleansRedis.Grains.Filters;
 using OrleansRedis.Grains.Locks;
@@ -33,6 +35,10 @@ public static class OrleansRedisSiloBuilderExtensions
         // Chosen for good on day one: System.Text.Json stores plain JSON, where the Newtonsoft default embeds .NET
         // type and assembly names that a rename would orphan.
         silo.UseSystemTextJsonGrainStorageSerializer();
+
+        // Operators (and tests) tune failure detection here, e.g. OrleansRedis:Cluster:Membership:ProbeTimeout.
+        silo.Services.AddOptions<ClusterMembershipOptions>()
+            .Bind(silo.Configuration.GetSection("OrleansRedis:Cluster:Membership"));
 
         silo.UseRedisClustering(_ => { });
         silo.Services.AddOptions<RedisClusteringOptions>()

@@ -29,10 +29,6 @@ public static class SiloHostBuilderExtensions
             silo.ConfigureEndpoints(advertised, settings.Cluster.SiloPort, settings.Cluster.GatewayPort, listenOnAnyHostAddress: true);
             silo.UseOrleansRedis();
             silo.AddDashboard();
-
-            // Operators (and fault tests) may tune failure detection, e.g. Membership:ProbeTimeout.
-            silo.Services.AddOptions<ClusterMembershipOptions>()
-                .Bind(builder.Configuration.GetSection($"{SiloHostSettings.SectionName}:Cluster:Membership"));
         });
         builder.Services.AddRedisOperations();
         builder.Services.Configure<AdminSettings>(builder.Configuration.GetSection($"{SiloHostSettings.SectionName}:Admin"));

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Orleans.Configuration;
 using Orleans.TestingHost;
 using OrleansRedis.Grains.Hosting;
 using OrleansRedis.Testing;
@@ -43,6 +42,11 @@ public sealed class RedisClusterFixture : IAsyncLifetime
         builder.Options.ClusterId = ClusterId;
         builder.Options.ConfigureFileLogging = false;
         builder.Properties["OrleansRedis:Redis:State"] = Redis.ConnectionString;
+        foreach (var (key, value) in TestMembership.Settings)
+        {
+            builder.Properties[key] = value;
+        }
+
         builder.AddSiloBuilderConfigurator<SiloConfigurator>();
         builder.AddClientBuilderConfigurator<ClientConfigurator>();
         Cluster = builder.Build();
@@ -67,18 +71,7 @@ public sealed class RedisClusterFixture : IAsyncLifetime
     public sealed class SiloConfigurator : ISiloConfigurator
     {
         /// <inheritdoc />
-        public void Configure(ISiloBuilder siloBuilder)
-        {
-            siloBuilder.UseOrleansRedis();
-            siloBuilder.Configure<ClusterMembershipOptions>(options =>
-            {
-                options.ProbeTimeout = TimeSpan.FromSeconds(1);
-                options.NumMissedProbesLimit = 2;
-                options.NumVotesForDeathDeclaration = 1;
-                options.TableRefreshTimeout = TimeSpan.FromSeconds(2);
-                options.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(5);
-            });
-        }
+        public void Configure(ISiloBuilder siloBuilder) => siloBuilder.UseOrleansRedis();
     }
 
     /// <summary>Lets the in-test client find gateways through the Redis membership table.</summary>
