@@ -33,10 +33,21 @@ public sealed class RedisServer : IAsyncDisposable
     /// <summary>Starts a new server; fails loudly when <c>redis-server</c> is not installed.</summary>
     public static async Task<RedisServer> StartAsync(params string[] extraArguments)
     {
-        var directory = Directory.CreateTempSubdirectory("orleansredis-redis-").FullName;
-        var server = new RedisServer(FreePort.Next(), directory, extraArguments);
-        await server.StartProcessAsync();
-        return server;
+        // Another test process may bind the port between our check and redis-server's bind: try a new port then.
+        for (var attempt = 1; ; attempt++)
+        {
+            var directory = Directory.CreateTempSubdirectory("orleansredis-redis-").FullName;
+            var server = new RedisServer(FreePort.Next(), directory, extraArguments);
+            try
+            {
+                await server.StartProcessAsync();
+                return server;
+            }
+            catch (TimeoutException) when (attempt < 3 && server._process is { HasExited: true })
+            {
+                await server.DisposeAsync();
+            }
+        }
     }
 
     /// <summary>Stops the server with SIGKILL: nothing is flushed beyond what AOF already wrote.</summary>
