@@ -16,9 +16,11 @@ public static class ProblemServiceCollectionExtensions
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
         {
             var details = context.ProblemDetails;
-            if (details.Status is { } status && (details.Title is null || details.Title == ReasonPhrases.GetReasonPhrase(status)))
+            // The framework titles its own problems with the reason phrase ("Not Found"); ours never are one.
+            if (details.Status is { } status && Problems.TitleFor(status) is { } title
+                && (details.Title is null || details.Title == ReasonPhrases.GetReasonPhrase(status)))
             {
-                details.Title = Problems.TitleFor(status);
+                details.Title = title;
             }
         });
         services.AddExceptionHandler<ProblemExceptionHandler>();

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.WebUtilities;
 using Orleans.Runtime;
 using OrleansRedis.Abstractions.Errors;
 using OrleansRedis.Abstractions.Locks;
@@ -117,8 +116,11 @@ public static class Problems
         _ => Create(status, TitleFor(status), type: null, detail),
     };
 
-    /// <summary>Gets the vocabulary's title for <paramref name="status"/>; the reason phrase for a status outside it.</summary>
-    public static string TitleFor(int status) => status switch
+    /// <summary>
+    /// Gets the vocabulary's title for <paramref name="status"/>; <see langword="null"/> for a status outside it (413,
+    /// 429...), which keeps the framework's title.
+    /// </summary>
+    public static string? TitleFor(int status) => status switch
     {
         StatusCodes.Status400BadRequest => InvalidTitle,
         StatusCodes.Status401Unauthorized => UnauthorizedTitle,
@@ -128,7 +130,7 @@ public static class Problems
         StatusCodes.Status500InternalServerError => UnexpectedTitle,
         StatusCodes.Status502BadGateway => BadGatewayTitle,
         StatusCodes.Status503ServiceUnavailable => UnavailableTitle,
-        _ => ReasonPhrases.GetReasonPhrase(status),
+        _ => null,
     };
 
     /// <summary>
@@ -171,7 +173,7 @@ public static class Problems
     };
 
     private static ProblemResult Create(
-        int status, string title, string? type, string? detail, IDictionary<string, object?>? extensions = null, long? retryAfterSeconds = null)
+        int status, string? title, string? type, string? detail, IDictionary<string, object?>? extensions = null, long? retryAfterSeconds = null)
     {
         var details = new ProblemDetails { Status = status, Title = title, Type = type, Detail = detail };
         if (extensions is not null)

@@ -16,11 +16,11 @@ namespace OrleansRedis.Tests.Foundation;
 /// <summary>The one exception table and the vocabulary's titles, types and headers.</summary>
 public sealed class ProblemExceptionHandlerTests
 {
-    public static TheoryData<Exception, int, string> Cases => new()
+    public static TheoryData<Exception, int, string?> Cases => new()
     {
         { new ArgumentException("bad"), 400, Problems.InvalidTitle },
         { new BadHttpRequestException("not json"), 400, Problems.InvalidTitle },
-        { new BadHttpRequestException("too big", StatusCodes.Status413PayloadTooLarge), 413, "Payload Too Large" },
+        { new BadHttpRequestException("too big", StatusCodes.Status413PayloadTooLarge), 413, null },
         { new BackendUnavailableException("redis", "down"), 503, Problems.UnavailableTitle },
         { new RedisException("down"), 503, Problems.UnavailableTitle },
         { new TimeoutException("slow"), 503, Problems.UnavailableTitle },
@@ -54,7 +54,7 @@ public sealed class ProblemExceptionHandlerTests
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void Classify_MapsEachFailureToItsStatusAndTitle(Exception exception, int status, string title)
+    public void Classify_MapsEachFailureToItsStatusAndTitle(Exception exception, int status, string? title)
     {
         var problem = ProblemExceptionHandler.Classify(exception);
 
