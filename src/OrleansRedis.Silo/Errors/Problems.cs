@@ -109,7 +109,8 @@ public static class Problems
     /// <summary>A problem of any status, titled from the vocabulary when the status is in it.</summary>
     public static ProblemResult ForStatus(int status, string? detail) => status switch
     {
-        StatusCodes.Status400BadRequest => Create(status, InvalidTitle, InvalidType, detail),
+        // A 400 always carries errors, empty when no single field is to blame (a body that is not JSON).
+        StatusCodes.Status400BadRequest => Invalid(new Dictionary<string, string[]>(StringComparer.Ordinal), detail),
         StatusCodes.Status404NotFound => Create(status, NotFoundTitle, NotFoundType, detail),
         StatusCodes.Status409Conflict => Create(status, ConflictTitle, ConflictType, detail),
         StatusCodes.Status503ServiceUnavailable => Create(status, UnavailableTitle, UnavailableType, detail, retryAfterSeconds: DefaultRetryAfterSeconds),

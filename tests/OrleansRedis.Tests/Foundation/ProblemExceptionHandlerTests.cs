@@ -73,6 +73,16 @@ public sealed class ProblemExceptionHandlerTests
     }
 
     [Fact]
+    public void Classify_ArgumentFromAGrain_IsInvalidWithErrorsButNoField()
+    {
+        var details = Assert.IsType<Microsoft.AspNetCore.Http.HttpValidationProblemDetails>(
+            ProblemExceptionHandler.Classify(new ArgumentOutOfRangeException("costs", "A cost must be between 0 and the limit.")).Details);
+
+        Assert.Empty(details.Errors);
+        Assert.StartsWith("A cost must be between 0 and the limit.", details.Detail);
+    }
+
+    [Fact]
     public void Classify_Unexpected_RevealsNoDetail()
     {
         var problem = ProblemExceptionHandler.Classify(new InvalidOperationException("connection string with a password"));
