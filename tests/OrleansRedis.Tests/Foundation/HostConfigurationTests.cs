@@ -42,7 +42,7 @@ public sealed class HostConfigurationTests
             ("OrleansRedis:Redis:OperationTimeout", "00:01:00"),
             ("OrleansRedis:Locks:MaxWait", "00:01:00"),
             ("OrleansRedis:RateLimits:Policies:demo:Limt", "5"),
-            ("OrleansRedis:Users:CacheTtl", "0"));
+            ("OrleansRedis:Users:CacheTtl", "soon"));
 
         var (_, errors) = SiloHostSettingsLoader.Load(configuration);
 
