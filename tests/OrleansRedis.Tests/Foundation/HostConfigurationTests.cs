@@ -18,6 +18,7 @@ public sealed class HostConfigurationTests
     [InlineData("OrleansRedis:Cluster:ClusterId", "has spaces", "OrleansRedis:Cluster:ClusterId must be 1-64 characters")]
     [InlineData("OrleansRedis:Redis:OperationTimeout", "00:01:00", "OrleansRedis:Redis:OperationTimeout must be greater than 0")]
     [InlineData("OrleansRedis:Admin:ApiKey", "short", "OrleansRedis:Admin:ApiKey must be at least 16 characters")]
+    [InlineData("OrleansRedis:Redis:StateServiceKey", "state", "OrleansRedis:Redis:State and OrleansRedis:Redis:StateServiceKey (or a StateMultiplexer factory) are both set")]
     [InlineData("OrleansRedis:Http:Port", "abc", "OrleansRedis:Http:Port must be a whole number (it was 'abc').")]
     [InlineData("OrleansRedis:Redis:OperationTimeout", "soon", "OrleansRedis:Redis:OperationTimeout must be a duration such as 00:00:10 (hh:mm:ss) (it was 'soon').")]
     [InlineData("OrleansRedis:Locks:MaxWaitersPerLock", "many", "OrleansRedis:Locks:MaxWaitersPerLock must be a whole number (it was 'many').")]
