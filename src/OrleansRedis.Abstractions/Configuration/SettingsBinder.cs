@@ -12,7 +12,9 @@ namespace OrleansRedis.Abstractions.Configuration;
 /// value that cannot be read (a word where a number belongs, an unknown enum name, and, when asked, an unknown key) is
 /// kept as a failure that names the full setting, e.g. <c>OrleansRedis:RateLimits:Policies:demo:Limit must be a whole
 /// number (it was 'five').</c> The failures travel with the options instance to <see cref="SettingsValidator{TOptions}"/>,
-/// which reports them first, together with the range problems of every other setting.
+/// which reports them first, together with the range problems of every other setting. It binds what the project's
+/// options hold: scalars (strings, numbers, booleans, enums by name, durations), nested settings classes and
+/// string-keyed dictionaries; other property types (lists, delegates, interfaces) are left to code.
 /// </summary>
 public static class SettingsBinder
 {
@@ -87,6 +89,11 @@ public static class SettingsBinder
         }
 
         var instance = property.GetValue(target);
+        if (instance is null && property.SetMethod is not { IsPublic: true })
+        {
+            return;
+        }
+
         if (instance is null)
         {
             instance = Activator.CreateInstance(type)!;

@@ -19,13 +19,15 @@ public static class RedisServiceCollectionExtensions
         this IServiceCollection services, IConfiguration? configuration, Action<RedisOptions>? configure = null)
     {
         var options = services.AddOptions<RedisOptions>();
+        if (configuration is not null && !services.Any(d => d.ServiceType == typeof(BoundFromConfiguration)))
+        {
+            // Once: a second binding of the same section would only repeat its problems.
+            services.AddSingleton<BoundFromConfiguration>();
+            options.BindSettings(configuration, RedisOptions.SectionName);
+        }
+
         if (!services.Any(d => d.ServiceType == typeof(RedisConnections)))
         {
-            if (configuration is not null)
-            {
-                options.BindSettings(configuration, RedisOptions.SectionName);
-            }
-
             options.ValidateOnStart();
             services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RedisOptions>, RedisOptionsValidator>());
             services.TryAddSingleton<RedisConnections>();
@@ -39,4 +41,7 @@ public static class RedisServiceCollectionExtensions
 
         return services;
     }
+
+    /// <summary>Marks a service collection whose Redis options are already bound from configuration.</summary>
+    private sealed class BoundFromConfiguration;
 }
