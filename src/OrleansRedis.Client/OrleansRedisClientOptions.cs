@@ -2,10 +2,14 @@ namespace OrleansRedis.Client;
 
 /// <summary>
 /// How an external client finds the cluster. Bound from the <c>OrleansRedis</c> section, using the same keys as the
-/// silo (<c>Redis:State</c>, <c>Cluster:ClusterId</c>, <c>Cluster:ServiceId</c>), so one configuration serves both.
+/// silo (<c>Redis:State</c>, <c>Cluster:ClusterId</c>, <c>Cluster:ServiceId</c>), so one configuration serves both;
+/// the client's own timings from <c>OrleansRedis:Client</c> (<c>ResponseTimeout</c>, <c>GatewayListRefreshPeriod</c>).
 /// </summary>
 public sealed class OrleansRedisClientOptions
 {
+    /// <summary>The configuration section of the client's own settings.</summary>
+    public const string SectionName = "OrleansRedis:Client";
+
     /// <summary>
     /// Gets or sets the connection string of the State Redis that holds the membership table; the client reads the
     /// silos' gateway addresses from it.

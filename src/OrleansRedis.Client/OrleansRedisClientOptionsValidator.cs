@@ -1,13 +1,13 @@
-using Microsoft.Extensions.Options;
+using OrleansRedis.Abstractions.Configuration;
 using StackExchange.Redis;
 
 namespace OrleansRedis.Client;
 
 /// <summary>Validates <see cref="OrleansRedisClientOptions"/>, naming each bad setting.</summary>
-public sealed class OrleansRedisClientOptionsValidator : IValidateOptions<OrleansRedisClientOptions>
+public sealed class OrleansRedisClientOptionsValidator : SettingsValidator<OrleansRedisClientOptions>
 {
     /// <inheritdoc />
-    public ValidateOptionsResult Validate(string? name, OrleansRedisClientOptions options)
+    protected override IEnumerable<string> Check(OrleansRedisClientOptions options)
     {
         var errors = new List<string>();
         if (string.IsNullOrWhiteSpace(options.RedisState))
@@ -38,14 +38,14 @@ public sealed class OrleansRedisClientOptionsValidator : IValidateOptions<Orlean
 
         if (options.ResponseTimeout <= TimeSpan.Zero)
         {
-            errors.Add($"ResponseTimeout must be positive (it was {options.ResponseTimeout}).");
+            errors.Add($"OrleansRedis:Client:ResponseTimeout must be positive (it was {options.ResponseTimeout}).");
         }
 
         if (options.GatewayListRefreshPeriod <= TimeSpan.Zero)
         {
-            errors.Add($"GatewayListRefreshPeriod must be positive (it was {options.GatewayListRefreshPeriod}).");
+            errors.Add($"OrleansRedis:Client:GatewayListRefreshPeriod must be positive (it was {options.GatewayListRefreshPeriod}).");
         }
 
-        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+        return errors;
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -7,42 +8,45 @@ namespace OrleansRedis.Redis;
 /// <summary>
 /// The process's Redis connections: one multiplexer per role, shared by the grains and by Orleans' clustering and
 /// storage providers. A multiplexer is thread-safe and pipelines every caller over one socket, so a pool of
-/// connections would only add sockets, not throughput.
+/// connections would only add sockets, not throughput. A host that already has a multiplexer hands it in
+/// (<see cref="RedisOptions.StateServiceKey"/>, <see cref="RedisOptions.StateMultiplexer"/>); it is used as is and
+/// never disposed here.
 /// </summary>
 public sealed partial class RedisConnections : IAsyncDisposable
 {
-    private readonly Lazy<ConnectionMultiplexer> _state;
-    private readonly Lazy<ConnectionMultiplexer>? _cache;
+    private readonly Role _state;
+    private readonly Role? _cache;
     private readonly ILogger<RedisConnections> _logger;
 
     public RedisConnections(IOptions<RedisOptions> options, ILogger<RedisConnections> logger)
+        : this(options, logger, EmptyServices.Instance)
+    {
+    }
+
+    [ActivatorUtilitiesConstructor]
+    public RedisConnections(IOptions<RedisOptions> options, ILogger<RedisConnections> logger, IServiceProvider services)
     {
         _logger = logger;
         var value = options.Value;
-        StateConfiguration = CreateConfiguration(value.State, value, "state");
-        _state = new Lazy<ConnectionMultiplexer>(() => Connect(StateConfiguration, "State"));
-        if (value.Cache is { Length: > 0 } cache && cache != value.State)
+        _state = new Role(this, "State", value, value.State, HostMultiplexer(value.StateMultiplexer, value.StateServiceKey, services));
+        var cacheSupplied = HostMultiplexer(value.CacheMultiplexer, value.CacheServiceKey, services);
+        if (cacheSupplied is not null || (value.Cache is { Length: > 0 } cache && cache != value.State))
         {
-            CacheConfiguration = CreateConfiguration(cache, value, "cache");
-            _cache = new Lazy<ConnectionMultiplexer>(() => Connect(CacheConfiguration, "Cache"));
-        }
-        else
-        {
-            CacheConfiguration = StateConfiguration;
+            _cache = new Role(this, "Cache", value, value.Cache ?? string.Empty, cacheSupplied);
         }
     }
 
     /// <summary>Gets the connection settings of the State role (also handed to Orleans' providers).</summary>
-    public ConfigurationOptions StateConfiguration { get; }
+    public ConfigurationOptions StateConfiguration => _state.Configuration;
 
     /// <summary>Gets the connection settings of the Cache role; the State settings when no cache is configured.</summary>
-    public ConfigurationOptions CacheConfiguration { get; }
+    public ConfigurationOptions CacheConfiguration => (_cache ?? _state).Configuration;
 
-    /// <summary>Gets the State multiplexer, connecting on first use.</summary>
-    public IConnectionMultiplexer State => _state.Value;
+    /// <summary>Gets the State multiplexer, connecting (or asking the host) on first use.</summary>
+    public IConnectionMultiplexer State => _state.Multiplexer;
 
     /// <summary>Gets the Cache multiplexer; the State multiplexer when no separate cache is configured.</summary>
-    public IConnectionMultiplexer Cache => _cache?.Value ?? _state.Value;
+    public IConnectionMultiplexer Cache => (_cache ?? _state).Multiplexer;
 
     /// <summary>Gets whether the Cache role has its own Redis.</summary>
     public bool HasSeparateCache => _cache is not null;
@@ -65,15 +69,24 @@ public sealed partial class RedisConnections : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
-        if (_state.IsValueCreated)
+        await _state.DisposeAsync().ConfigureAwait(false);
+        if (_cache is not null)
         {
-            await _state.Value.DisposeAsync().ConfigureAwait(false);
+            await _cache.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private static Lazy<IConnectionMultiplexer>? HostMultiplexer(
+        Func<IServiceProvider, IConnectionMultiplexer>? factory, string? serviceKey, IServiceProvider services)
+    {
+        if (factory is not null)
+        {
+            return new(() => factory(services));
         }
 
-        if (_cache is { IsValueCreated: true })
-        {
-            await _cache.Value.DisposeAsync().ConfigureAwait(false);
-        }
+        return string.IsNullOrEmpty(serviceKey)
+            ? null
+            : new(() => services.GetRequiredKeyedService<IConnectionMultiplexer>(serviceKey));
     }
 
     private ConnectionMultiplexer Connect(ConfigurationOptions configuration, string role)
@@ -85,12 +98,76 @@ public sealed partial class RedisConnections : IAsyncDisposable
         return multiplexer;
     }
 
+    private IConnectionMultiplexer Adopt(IConnectionMultiplexer multiplexer, string role, TimeSpan operationTimeout)
+    {
+        var configuration = ConfigurationOptions.Parse(multiplexer.Configuration);
+        LogSupplied(role, string.Join(",", configuration.EndPoints));
+        if (configuration.AsyncTimeout > operationTimeout.TotalMilliseconds)
+        {
+            LogSlowSupplied(role, configuration.AsyncTimeout, operationTimeout);
+        }
+
+        return multiplexer;
+    }
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Redis {Role} multiplexer created for {Endpoints}; connected: {Connected}")]
     private partial void LogConnecting(string role, string endpoints, bool connected);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Redis {Role} uses the host's multiplexer for {Endpoints}")]
+    private partial void LogSupplied(string role, string endpoints);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Redis {Role}: the host's multiplexer waits up to {AsyncTimeoutMs} ms per command, longer than OrleansRedis:Redis:OperationTimeout ({OperationTimeout}); a Redis outage will answer more slowly")]
+    private partial void LogSlowSupplied(string role, int asyncTimeoutMs, TimeSpan operationTimeout);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Redis {Role} connection to {Endpoint} failed: {FailureType}")]
     private partial void LogConnectionFailed(string role, string? endpoint, ConnectionFailureType failureType);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Redis {Role} connection to {Endpoint} restored")]
     private partial void LogConnectionRestored(string role, string? endpoint);
+
+    /// <summary>One role: its own connection (created on first use, disposed here) or the host's multiplexer.</summary>
+    private sealed class Role : IAsyncDisposable
+    {
+        private readonly Lazy<IConnectionMultiplexer> _multiplexer;
+        private readonly Lazy<ConfigurationOptions> _configuration;
+        private readonly bool _owned;
+
+        public Role(RedisConnections owner, string name, RedisOptions options, string connectionString, Lazy<IConnectionMultiplexer>? supplied)
+        {
+            _owned = supplied is null;
+            if (supplied is null)
+            {
+                var configuration = CreateConfiguration(connectionString, options, name.ToLowerInvariant());
+                _configuration = new(configuration);
+                _multiplexer = new(() => owner.Connect(configuration, name));
+            }
+            else
+            {
+                _multiplexer = new(() => owner.Adopt(supplied.Value, name, options.OperationTimeout));
+
+                // Orleans' providers insist on ConfigurationOptions even when handed a multiplexer; admin connections
+                // clone it.
+                _configuration = new(() => ConfigurationOptions.Parse(_multiplexer.Value.Configuration));
+            }
+        }
+
+        public IConnectionMultiplexer Multiplexer => _multiplexer.Value;
+
+        public ConfigurationOptions Configuration => _configuration.Value;
+
+        public async ValueTask DisposeAsync()
+        {
+            if (_owned && _multiplexer.IsValueCreated)
+            {
+                await _multiplexer.Value.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private sealed class EmptyServices : IServiceProvider
+    {
+        public static readonly EmptyServices Instance = new();
+
+        public object? GetService(Type serviceType) => null;
+    }
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using OrleansRedis.Abstractions.Configuration;
 using StackExchange.Redis;
 
 namespace OrleansRedis.Redis;
@@ -7,29 +8,36 @@ namespace OrleansRedis.Redis;
 /// Validates <see cref="RedisOptions"/> with messages that name the setting, so a bad value stops the host with a
 /// message an operator can act on.
 /// </summary>
-public sealed class RedisOptionsValidator : IValidateOptions<RedisOptions>
+public sealed class RedisOptionsValidator : SettingsValidator<RedisOptions>
 {
     /// <inheritdoc />
-    public ValidateOptionsResult Validate(string? name, RedisOptions options)
-    {
-        var errors = Errors(options).ToList();
-        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
-    }
+    protected override IEnumerable<string> Check(RedisOptions options) => Errors(options);
 
     /// <summary>Lists every problem in <paramref name="options"/>, each naming its setting.</summary>
     public static IEnumerable<string> Errors(RedisOptions options)
     {
         const string Section = RedisOptions.SectionName;
-        if (string.IsNullOrWhiteSpace(options.State))
+        if (options.HostSuppliesState)
         {
-            yield return $"{Section}:State is required: the connection string of the State Redis, e.g. 'localhost:6379'.";
+            if (!string.IsNullOrWhiteSpace(options.State))
+            {
+                yield return $"{Section}:State and {Section}:StateServiceKey (or a StateMultiplexer factory) are both set: set one, the connection string or the host's multiplexer.";
+            }
+        }
+        else if (string.IsNullOrWhiteSpace(options.State))
+        {
+            yield return $"{Section}:State is required: the connection string of the State Redis, e.g. 'localhost:6379' (or {Section}:StateServiceKey, the key of the host's multiplexer).";
         }
         else if (ParseError(options.State) is { } stateError)
         {
             yield return $"{Section}:State is not a valid Redis connection string: {stateError}";
         }
 
-        if (options.Cache is { Length: > 0 } cache && ParseError(cache) is { } cacheError)
+        if (options.HostSuppliesCache && !string.IsNullOrWhiteSpace(options.Cache))
+        {
+            yield return $"{Section}:Cache and {Section}:CacheServiceKey (or a CacheMultiplexer factory) are both set: set one, the connection string or the host's multiplexer.";
+        }
+        else if (options.Cache is { Length: > 0 } cache && ParseError(cache) is { } cacheError)
         {
             yield return $"{Section}:Cache is not a valid Redis connection string: {cacheError}";
         }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using OrleansRedis.Abstractions.Configuration;
 using OrleansRedis.Client.Filters;
 using OrleansRedis.Client.Locks;
 using OrleansRedis.Client.Users;
@@ -31,10 +32,12 @@ public static class OrleansRedisClientServiceCollectionExtensions
         var optionsBuilder = services.AddOptions<OrleansRedisClientOptions>()
             .Configure(options =>
             {
+                // The silo's keys for the three shared settings (strings: nothing to misread), then the client's own.
                 options.RedisState = section["Redis:State"] ?? options.RedisState;
                 options.ClusterId = section["Cluster:ClusterId"] ?? options.ClusterId;
                 options.ServiceId = section["Cluster:ServiceId"] ?? options.ServiceId;
             })
+            .BindSettings(configuration, OrleansRedisClientOptions.SectionName)
             .ValidateOnStart();
         if (configure is not null)
         {

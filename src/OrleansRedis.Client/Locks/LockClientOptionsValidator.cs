@@ -1,20 +1,17 @@
 using Microsoft.Extensions.Options;
+using OrleansRedis.Abstractions.Configuration;
 using OrleansRedis.Abstractions.Locks;
 
 namespace OrleansRedis.Client.Locks;
 
 /// <summary>Validates <see cref="LockClientOptions"/>, naming each bad setting.</summary>
-public sealed class LockClientOptionsValidator : IValidateOptions<LockClientOptions>
+public sealed class LockClientOptionsValidator : SettingsValidator<LockClientOptions>
 {
     /// <summary>The longest <see cref="LockClientOptions.MaxWaitPerCall"/> allowed: below Orleans' 30 s call timeout.</summary>
     public static readonly TimeSpan MaxWaitPerCallLimit = TimeSpan.FromSeconds(25);
 
     /// <inheritdoc />
-    public ValidateOptionsResult Validate(string? name, LockClientOptions options)
-    {
-        var errors = Errors(options).ToList();
-        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
-    }
+    protected override IEnumerable<string> Check(LockClientOptions options) => Errors(options);
 
     /// <summary>Lists every problem in <paramref name="options"/>.</summary>
     public static IEnumerable<string> Errors(LockClientOptions options)

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using OrleansRedis.Abstractions.Configuration;
 
 namespace OrleansRedis.Client.Locks;
 
@@ -18,7 +19,7 @@ public static class LockClientServiceCollectionExtensions
         var options = services.AddOptions<LockClientOptions>();
         if (configuration is not null)
         {
-            options.Bind(configuration.GetSection(LockClientOptions.SectionName));
+            options.BindSettings(configuration, LockClientOptions.SectionName);
         }
 
         if (configure is not null)

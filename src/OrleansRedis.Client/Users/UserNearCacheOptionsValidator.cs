@@ -1,9 +1,10 @@
 using Microsoft.Extensions.Options;
+using OrleansRedis.Abstractions.Configuration;
 
 namespace OrleansRedis.Client.Users;
 
 /// <summary>Validates <see cref="UserNearCacheOptions"/>, naming each bad setting.</summary>
-public sealed class UserNearCacheOptionsValidator : IValidateOptions<UserNearCacheOptions>
+public sealed class UserNearCacheOptionsValidator : SettingsValidator<UserNearCacheOptions>
 {
     /// <summary>The longest <see cref="UserNearCacheOptions.NearCacheTtl"/> allowed.</summary>
     public static readonly TimeSpan MaxNearCacheTtl = TimeSpan.FromMinutes(1);
@@ -12,11 +13,7 @@ public sealed class UserNearCacheOptionsValidator : IValidateOptions<UserNearCac
     public const int MaxEntriesLimit = 10_000_000;
 
     /// <inheritdoc />
-    public ValidateOptionsResult Validate(string? name, UserNearCacheOptions options)
-    {
-        var errors = Errors(options).ToList();
-        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
-    }
+    protected override IEnumerable<string> Check(UserNearCacheOptions options) => Errors(options);
 
     /// <summary>Lists every problem in <paramref name="options"/>.</summary>
     public static IEnumerable<string> Errors(UserNearCacheOptions options)

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using OrleansRedis.Abstractions.Configuration;
 
 namespace OrleansRedis.Client.Users;
 
@@ -20,7 +21,7 @@ public static class UserNearCacheServiceCollectionExtensions
         var options = services.AddOptions<UserNearCacheOptions>();
         if (configuration is not null)
         {
-            options.Bind(configuration.GetSection(UserNearCacheOptions.SectionName));
+            options.BindSettings(configuration, UserNearCacheOptions.SectionName);
         }
 
         if (configure is not null)

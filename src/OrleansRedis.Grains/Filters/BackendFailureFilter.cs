@@ -9,13 +9,20 @@ namespace OrleansRedis.Grains.Filters;
 /// Turns infrastructure failures escaping a grain call (StackExchange.Redis exceptions, Orleans' Redis storage
 /// exceptions, storage etag conflicts) into <see cref="BackendUnavailableException"/>, a type every client can
 /// deserialize. Without this, a client that does not reference the storage provider receives a TypeLoadException
-/// instead of a reason.
+/// instead of a reason. It looks only at calls to the project's own grains (those of this assembly): a host's grain
+/// in the same silo keeps its own exceptions, an <see cref="InconsistentStateException"/> included.
 /// </summary>
 public sealed class BackendFailureFilter : IIncomingGrainCallFilter
 {
     /// <inheritdoc />
     public async Task Invoke(IIncomingGrainCallContext context)
     {
+        if (!IsOwnGrain(context.Grain))
+        {
+            await context.Invoke();
+            return;
+        }
+
         try
         {
             await context.Invoke();
@@ -25,6 +32,9 @@ public sealed class BackendFailureFilter : IIncomingGrainCallFilter
             throw new BackendUnavailableException("redis", failure);
         }
     }
+
+    /// <summary>Returns whether <paramref name="grain"/> is one of the project's grains, whose failures this filter translates.</summary>
+    public static bool IsOwnGrain(object? grain) => grain?.GetType().Assembly == typeof(BackendFailureFilter).Assembly;
 
     /// <summary>Returns a reason when <paramref name="exception"/> is an infrastructure failure, otherwise null.</summary>
     public static string? Describe(Exception exception)

@@ -1,20 +1,36 @@
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using OrleansRedis.Abstractions.Configuration;
 using OrleansRedis.Redis;
 
 namespace OrleansRedis.Grains.Locks;
 
 /// <summary>Validates <see cref="LockOptions"/> with messages that name the setting.</summary>
-public sealed class LockOptionsValidator(IOptions<RedisOptions> redis, IOptions<SiloMessagingOptions> messaging) : IValidateOptions<LockOptions>
+public sealed class LockOptionsValidator(IOptions<RedisOptions> redis, IOptions<SiloMessagingOptions> messaging) : SettingsValidator<LockOptions>
 {
     /// <summary>The longest lease the options may allow.</summary>
     public static readonly TimeSpan MaxLeaseLimit = TimeSpan.FromDays(1);
 
     /// <inheritdoc />
-    public ValidateOptionsResult Validate(string? name, LockOptions options)
+    protected override IEnumerable<string> Check(LockOptions options)
     {
-        var errors = Errors(options, messaging.Value.ResponseTimeout, redis.Value.OperationTimeout).ToList();
-        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+        // Bad Redis settings are reported by their own validator; measured against the default timeout here, so that
+        // each problem is listed once.
+        var redisTimeout = OptionsOrDefault(redis, new RedisOptions()).OperationTimeout;
+        return Errors(options, messaging.Value.ResponseTimeout, redisTimeout);
+    }
+
+    private static T OptionsOrDefault<T>(IOptions<T> options, T fallback)
+        where T : class
+    {
+        try
+        {
+            return options.Value;
+        }
+        catch (OptionsValidationException)
+        {
+            return fallback;
+        }
     }
 
     /// <summary>

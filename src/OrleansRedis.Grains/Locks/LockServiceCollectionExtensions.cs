@@ -2,6 +2,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using OrleansRedis.Abstractions.Configuration;
+using OrleansRedis.Grains.Hosting;
 using OrleansRedis.Redis.Locks;
 
 namespace OrleansRedis.Grains.Locks;
@@ -10,12 +12,26 @@ namespace OrleansRedis.Grains.Locks;
 public static class LockServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds the lock options (bound from <c>OrleansRedis:Locks</c>, validated on start), the Redis lock store and the
-    /// <c>OrleansRedis.Locks</c> meter.
+    /// Adds the lock options (bound from <c>OrleansRedis:Locks</c> in <paramref name="configuration"/> when given, then
+    /// <paramref name="configure"/>; validated on start), the Redis lock store, the <c>OrleansRedis.Locks</c> meter, and
+    /// what every capability shares (<see cref="OrleansRedisCoreServiceCollectionExtensions.AddOrleansRedisCore"/>).
     /// </summary>
-    public static IServiceCollection AddOrleansRedisLocks(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddOrleansRedisLocks(
+        this IServiceCollection services, IConfiguration? configuration, Action<LockOptions>? configure = null)
     {
-        services.AddOptions<LockOptions>().Bind(configuration.GetSection(LockOptions.SectionName)).ValidateOnStart();
+        services.AddOrleansRedisCore(configuration);
+        var options = services.AddOptions<LockOptions>();
+        if (configuration is not null)
+        {
+            options.BindSettings(configuration, LockOptions.SectionName);
+        }
+
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        options.ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LockOptions>, LockOptionsValidator>());
         services.AddMetrics();
         services.TryAddSingleton<RedisLockStore>();

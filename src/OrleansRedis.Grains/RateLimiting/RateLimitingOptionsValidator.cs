@@ -1,11 +1,12 @@
 using Microsoft.Extensions.Options;
+using OrleansRedis.Abstractions.Configuration;
 using OrleansRedis.Abstractions.RateLimiting;
 using OrleansRedis.Redis.RateLimiting;
 
 namespace OrleansRedis.Grains.RateLimiting;
 
 /// <summary>Validates <see cref="RateLimitingOptions"/> with messages that name the setting.</summary>
-public sealed class RateLimitingOptionsValidator : IValidateOptions<RateLimitingOptions>
+public sealed class RateLimitingOptionsValidator : SettingsValidator<RateLimitingOptions>
 {
     /// <summary>The largest limit of a sliding-log policy: the log holds one sorted-set entry per unit.</summary>
     public const long MaxSlidingLogLimit = 100_000;
@@ -14,11 +15,7 @@ public sealed class RateLimitingOptionsValidator : IValidateOptions<RateLimiting
     public const int MaxBatchSizeLimit = 10_000;
 
     /// <inheritdoc />
-    public ValidateOptionsResult Validate(string? name, RateLimitingOptions options)
-    {
-        var errors = Errors(options).ToList();
-        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
-    }
+    protected override IEnumerable<string> Check(RateLimitingOptions options) => Errors(options);
 
     /// <summary>Lists every problem in <paramref name="options"/>, each naming its setting.</summary>
     public static IEnumerable<string> Errors(RateLimitingOptions options)

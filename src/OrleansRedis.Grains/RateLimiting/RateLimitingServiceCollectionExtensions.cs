@@ -2,6 +2,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using OrleansRedis.Abstractions.Configuration;
+using OrleansRedis.Grains.Hosting;
 using OrleansRedis.Redis.RateLimiting;
 
 namespace OrleansRedis.Grains.RateLimiting;
@@ -10,27 +12,30 @@ namespace OrleansRedis.Grains.RateLimiting;
 public static class RateLimitingServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the rate-limit policies (bound from <c>OrleansRedis:RateLimits</c> and validated on start: a bad
-    /// value stops the host with a message naming the setting), the script runner and the metrics.
+    /// Registers the rate-limit policies (bound from <c>OrleansRedis:RateLimits</c> in <paramref name="configuration"/>
+    /// when given, then <paramref name="configure"/>; validated on start: a bad value, an unknown enum name or a misspelt
+    /// key stops the host with a message naming the setting), the script runner, the metrics, and what every capability
+    /// shares.
     /// </summary>
-    public static IServiceCollection AddOrleansRedisRateLimiting(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddOrleansRedisRateLimiting(
+        this IServiceCollection services, IConfiguration? configuration, Action<RateLimitingOptions>? configure = null)
     {
-        var section = configuration.GetSection(RateLimitingOptions.SectionName);
-        services.AddOptions<RateLimitingOptions>()
-            .Configure(options =>
-            {
-                var errors = RateLimitingConfiguration.Bind(section, options);
-                if (errors.Count > 0)
-                {
-                    // Report unreadable values together with the range problems of the readable ones.
-                    throw new OptionsValidationException(
-                        Options.DefaultName, typeof(RateLimitingOptions), [.. errors, .. RateLimitingOptionsValidator.Errors(options)]);
-                }
-            })
-            .ValidateOnStart();
+        services.AddOrleansRedisCore(configuration);
+        var options = services.AddOptions<RateLimitingOptions>();
+        if (configuration is not null)
+        {
+            // Unknown keys are refused here: a misspelt 'Limt' would otherwise leave a policy without its limit.
+            options.BindSettings(configuration, RateLimitingOptions.SectionName, rejectUnknownKeys: true);
+        }
+
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        options.ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RateLimitingOptions>, RateLimitingOptionsValidator>());
         services.AddMetrics();
-        services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<RateLimitPolicies>();
         services.TryAddSingleton<RateLimitStore>();
         services.TryAddSingleton<RateLimitMetrics>();

@@ -2,6 +2,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using OrleansRedis.Abstractions.Configuration;
+using OrleansRedis.Grains.Hosting;
 using OrleansRedis.Redis.Sessions;
 
 namespace OrleansRedis.Grains.Sessions;
@@ -11,11 +13,25 @@ public static class SessionServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the session store's Redis access, metrics and <see cref="SessionStoreOptions"/> (bound from
-    /// <c>OrleansRedis:Sessions</c>, validated on start).
+    /// <c>OrleansRedis:Sessions</c> in <paramref name="configuration"/> when given, then <paramref name="configure"/>;
+    /// validated on start), and what every capability shares.
     /// </summary>
-    public static IServiceCollection AddOrleansRedisSessions(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddOrleansRedisSessions(
+        this IServiceCollection services, IConfiguration? configuration, Action<SessionStoreOptions>? configure = null)
     {
-        services.AddOptions<SessionStoreOptions>().Bind(configuration.GetSection(SessionStoreOptions.SectionName)).ValidateOnStart();
+        services.AddOrleansRedisCore(configuration);
+        var options = services.AddOptions<SessionStoreOptions>();
+        if (configuration is not null)
+        {
+            options.BindSettings(configuration, SessionStoreOptions.SectionName);
+        }
+
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        options.ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SessionStoreOptions>, SessionStoreOptionsValidator>());
         services.AddMetrics();
         services.TryAddSingleton<SessionMetrics>();

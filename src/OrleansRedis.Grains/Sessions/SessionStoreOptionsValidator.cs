@@ -1,10 +1,11 @@
 using Microsoft.Extensions.Options;
+using OrleansRedis.Abstractions.Configuration;
 using OrleansRedis.Abstractions.Sessions;
 
 namespace OrleansRedis.Grains.Sessions;
 
 /// <summary>Validates <see cref="SessionStoreOptions"/> with messages that name the setting.</summary>
-public sealed class SessionStoreOptionsValidator : IValidateOptions<SessionStoreOptions>
+public sealed class SessionStoreOptionsValidator : SettingsValidator<SessionStoreOptions>
 {
     /// <summary>The largest <see cref="SessionStoreOptions.MaxDataBytes"/> accepted: 16 MiB.</summary>
     public const int MaxDataBytesLimit = 16 * 1024 * 1024;
@@ -13,11 +14,7 @@ public sealed class SessionStoreOptionsValidator : IValidateOptions<SessionStore
     public static readonly TimeSpan MaxTimeoutLimit = TimeSpan.FromDays(365);
 
     /// <inheritdoc />
-    public ValidateOptionsResult Validate(string? name, SessionStoreOptions options)
-    {
-        var errors = Errors(options).ToList();
-        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
-    }
+    protected override IEnumerable<string> Check(SessionStoreOptions options) => Errors(options);
 
     /// <summary>Lists every problem in <paramref name="options"/>, each naming its setting.</summary>
     public static IEnumerable<string> Errors(SessionStoreOptions options)

@@ -35,9 +35,6 @@ public sealed class DatabaseOptions
     public string EffectiveConnectionString =>
         ConnectionString is { Length: > 0 } configured ? configured : Provider == DatabaseProvider.Sqlite ? DefaultSqliteConnectionString : string.Empty;
 
-    /// <summary>Gets or sets the configuration binder's error, reported by the validator (a value of the wrong type).</summary>
-    internal string? BindError { get; set; }
-
     /// <inheritdoc />
     public override string ToString() => $"Provider = {Provider}, ConnectionString = (redacted), OperationTimeout = {OperationTimeout}";
 }

@@ -1,29 +1,20 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
+using OrleansRedis.Abstractions.Configuration;
 using Npgsql;
 
 namespace OrleansRedis.Grains.Users;
 
 /// <summary>Validates <see cref="DatabaseOptions"/> with messages that name the setting (and never echo the secret).</summary>
-public sealed class DatabaseOptionsValidator : IValidateOptions<DatabaseOptions>
+public sealed class DatabaseOptionsValidator : SettingsValidator<DatabaseOptions>
 {
     /// <inheritdoc />
-    public ValidateOptionsResult Validate(string? name, DatabaseOptions options)
-    {
-        var errors = Errors(options).ToList();
-        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
-    }
+    protected override IEnumerable<string> Check(DatabaseOptions options) => Errors(options);
 
     /// <summary>Lists every problem in <paramref name="options"/>, each naming its setting.</summary>
     public static IEnumerable<string> Errors(DatabaseOptions options)
     {
         const string Section = DatabaseOptions.SectionName;
-        if (options.BindError is { } bindError)
-        {
-            yield return bindError;
-            yield break;
-        }
-
         if (!Enum.IsDefined(options.Provider))
         {
             yield return $"{Section}:Provider must be 'Sqlite' or 'Postgres' (it was '{options.Provider}').";

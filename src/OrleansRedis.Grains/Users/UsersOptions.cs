@@ -34,7 +34,4 @@ public sealed class UsersOptions
     /// </summary>
     /// <value>The default is <see langword="true"/>.</value>
     public bool ServeStaleOnDatabaseFailure { get; set; } = true;
-
-    /// <summary>Gets or sets the configuration binder's error, reported by the validator (a value of the wrong type).</summary>
-    internal string? BindError { get; set; }
 }

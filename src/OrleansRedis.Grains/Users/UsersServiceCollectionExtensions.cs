@@ -2,6 +2,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using OrleansRedis.Abstractions.Configuration;
+using OrleansRedis.Grains.Hosting;
 using OrleansRedis.Redis.Users;
 
 namespace OrleansRedis.Grains.Users;
@@ -11,18 +13,38 @@ public static class UsersServiceCollectionExtensions
 {
     /// <summary>
     /// Adds <see cref="IUserRepository"/> (SQLite or PostgreSQL per <c>OrleansRedis:Database</c>, metered), the
-    /// Cache-Redis store, <see cref="UsersMetrics"/> and the schema initializer; options bound from
-    /// <paramref name="configuration"/> and validated on start.
+    /// Cache-Redis store, <see cref="UsersMetrics"/>, the schema initializer and what every capability shares; options
+    /// bound from <paramref name="configuration"/> when given, then <paramref name="configure"/> and
+    /// <paramref name="configureDatabase"/>, validated on start.
     /// </summary>
-    public static IServiceCollection AddOrleansRedisUsers(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddOrleansRedisUsers(
+        this IServiceCollection services,
+        IConfiguration? configuration,
+        Action<UsersOptions>? configure = null,
+        Action<DatabaseOptions>? configureDatabase = null)
     {
-        services.AddOptions<DatabaseOptions>()
-            .Configure(options => Bind(configuration.GetSection(DatabaseOptions.SectionName), options, error => options.BindError = error))
-            .ValidateOnStart();
+        services.AddOrleansRedisCore(configuration);
+        var database = services.AddOptions<DatabaseOptions>();
+        var users = services.AddOptions<UsersOptions>();
+        if (configuration is not null)
+        {
+            database.BindSettings(configuration, DatabaseOptions.SectionName);
+            users.BindSettings(configuration, UsersOptions.SectionName);
+        }
+
+        if (configureDatabase is not null)
+        {
+            database.Configure(configureDatabase);
+        }
+
+        if (configure is not null)
+        {
+            users.Configure(configure);
+        }
+
+        database.ValidateOnStart();
+        users.ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DatabaseOptions>, DatabaseOptionsValidator>());
-        services.AddOptions<UsersOptions>()
-            .Configure(options => Bind(configuration.GetSection(UsersOptions.SectionName), options, error => options.BindError = error))
-            .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<UsersOptions>, UsersOptionsValidator>());
         services.AddMetrics();
         services.TryAddSingleton<UsersMetrics>();
@@ -30,22 +52,8 @@ public static class UsersServiceCollectionExtensions
         services.TryAddSingleton<IUserRepository>(sp => new MeteredUserRepository(
             CreateDatabaseRepository(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value),
             sp.GetRequiredService<UsersMetrics>()));
-        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, UserSchemaInitializer>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ILifecycleParticipant<ISiloLifecycle>, UserSchemaInitializer>());
         return services;
-    }
-
-    // A value of the wrong type ('Provider=Oracle', 'CacheTtl=soon') makes the binder throw; kept for the validator, it
-    // stops the host like every other bad setting (exit code 2, the setting named) instead of crashing it.
-    private static void Bind(IConfiguration section, object options, Action<string> onError)
-    {
-        try
-        {
-            section.Bind(options);
-        }
-        catch (InvalidOperationException ex)
-        {
-            onError(ex.Message);
-        }
     }
 
     /// <summary>Creates the provider's repository (unmetered) for <paramref name="options"/>.</summary>

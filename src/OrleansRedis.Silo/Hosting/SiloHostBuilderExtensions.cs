@@ -5,7 +5,6 @@ using Orleans.Configuration;
 using Orleans.Dashboard;
 using OrleansRedis.Grains.Hosting;
 using OrleansRedis.Redis.Health;
-using OrleansRedis.Redis.Operations;
 using OrleansRedis.Silo.Errors;
 using OrleansRedis.Silo.Health;
 using OrleansRedis.Silo.Options;
@@ -30,7 +29,6 @@ public static class SiloHostBuilderExtensions
             silo.UseOrleansRedis();
             silo.AddDashboard();
         });
-        builder.Services.AddRedisOperations();
         builder.Services.Configure<AdminSettings>(builder.Configuration.GetSection($"{SiloHostSettings.SectionName}:Admin"));
         return builder;
     }

@@ -1,30 +1,53 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.Options;
+using OrleansRedis.Abstractions.Configuration;
+using OrleansRedis.Grains.Hosting;
 using OrleansRedis.Redis;
+using OrleansRedis.Silo.Hosting;
 
 namespace OrleansRedis.Silo.Options;
 
 /// <summary>
 /// Binds and validates <see cref="SiloHostSettings"/> before the host is built: ports and ids shape the silo itself,
-/// so they must be right before Orleans starts, and a wrong one must stop the process with a message naming it.
+/// so they must be right before Orleans starts, and a wrong one must stop the process with a message naming it. It
+/// binds through the same <see cref="SettingsBinder"/> as every option class, so a value of the wrong type reads
+/// like every other problem.
 /// </summary>
 public static partial class SiloHostSettingsLoader
 {
-    /// <summary>Binds the settings and lists every problem found; an empty list means they are usable.</summary>
+    /// <summary>
+    /// Binds the settings and lists every problem found, the capabilities' settings included (rate limits, locks,
+    /// sessions, users, membership timings), so that one start reports everything wrong at once; an empty list means
+    /// the host can start.
+    /// </summary>
     public static (SiloHostSettings Settings, IReadOnlyList<string> Errors) Load(IConfiguration configuration)
     {
         var settings = new SiloHostSettings();
+        SettingsBinder.Bind(configuration.GetSection(SiloHostSettings.SectionName), settings);
+        var errors = SettingsBinder.Report(settings, Validate(settings)).Concat(CapabilityErrors(configuration));
+        return (settings, [.. errors.Distinct(StringComparer.Ordinal)]);
+    }
+
+    /// <summary>
+    /// Runs the start-up validation of every option class the silo registers, without building the host: the same
+    /// registrations and validators as at start, so the two can never disagree.
+    /// </summary>
+    public static IReadOnlyList<string> CapabilityErrors(IConfiguration configuration)
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddOrleansRedisCapabilities(configuration);
+        using var provider = services.BuildServiceProvider();
         try
         {
-            configuration.GetSection(SiloHostSettings.SectionName).Bind(settings);
+            provider.GetService<IStartupValidator>()?.Validate();
+            return [];
         }
-        catch (InvalidOperationException ex)
+        catch (Exception ex) when (ex.OptionsFailures() is { Count: > 0 } failures)
         {
-            // The binder's message names the key and the expected type, e.g. "OrleansRedis:Http:Port ... Int32".
-            return (settings, [ex.Message]);
+            return failures;
         }
-
-        return (settings, Validate(settings).ToList());
     }
 
     /// <summary>Lists every problem in <paramref name="settings"/>, each naming its setting.</summary>

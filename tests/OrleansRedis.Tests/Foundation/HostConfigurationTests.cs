@@ -18,7 +18,14 @@ public sealed class HostConfigurationTests
     [InlineData("OrleansRedis:Cluster:ClusterId", "has spaces", "OrleansRedis:Cluster:ClusterId must be 1-64 characters")]
     [InlineData("OrleansRedis:Redis:OperationTimeout", "00:01:00", "OrleansRedis:Redis:OperationTimeout must be greater than 0")]
     [InlineData("OrleansRedis:Admin:ApiKey", "short", "OrleansRedis:Admin:ApiKey must be at least 16 characters")]
-    [InlineData("OrleansRedis:Http:Port", "abc", "OrleansRedis:Http:Port")]
+    [InlineData("OrleansRedis:Redis:StateServiceKey", "state", "OrleansRedis:Redis:State and OrleansRedis:Redis:StateServiceKey (or a StateMultiplexer factory) are both set")]
+    [InlineData("OrleansRedis:Http:Port", "abc", "OrleansRedis:Http:Port must be a whole number (it was 'abc').")]
+    [InlineData("OrleansRedis:Redis:OperationTimeout", "soon", "OrleansRedis:Redis:OperationTimeout must be a duration such as 00:00:10 (hh:mm:ss) (it was 'soon').")]
+    [InlineData("OrleansRedis:Locks:MaxWaitersPerLock", "many", "OrleansRedis:Locks:MaxWaitersPerLock must be a whole number (it was 'many').")]
+    [InlineData("OrleansRedis:Sessions:IdleTimeout", "00:00:00", "OrleansRedis:Sessions:IdleTimeout must be between")]
+    [InlineData("OrleansRedis:Database:Provider", "Oracle", "OrleansRedis:Database:Provider must be one of Sqlite, Postgres (it was 'Oracle').")]
+    [InlineData("OrleansRedis:Users:ServeStaleOnDatabaseFailure", "maybe", "OrleansRedis:Users:ServeStaleOnDatabaseFailure must be true or false (it was 'maybe').")]
+    [InlineData("OrleansRedis:Cluster:Membership:ProbeTimeout", "fast", "OrleansRedis:Cluster:Membership:ProbeTimeout must be a duration such as 00:00:10 (hh:mm:ss) (it was 'fast').")]
     public void Load_BadSetting_ErrorNamesTheSetting(string key, string value, string expected)
     {
         var configuration = Configuration((key, value));
@@ -26,6 +33,25 @@ public sealed class HostConfigurationTests
         var (_, errors) = SiloHostSettingsLoader.Load(configuration);
 
         Assert.Contains(errors, e => e.Contains(expected, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Load_BadSettingsInSeveralClasses_AllReportedTogetherOnce()
+    {
+        var configuration = Configuration(
+            ("OrleansRedis:Http:Port", "abc"),
+            ("OrleansRedis:Redis:OperationTimeout", "00:01:00"),
+            ("OrleansRedis:Locks:MaxWait", "00:01:00"),
+            ("OrleansRedis:RateLimits:Policies:demo:Limt", "5"),
+            ("OrleansRedis:Users:CacheTtl", "soon"));
+
+        var (_, errors) = SiloHostSettingsLoader.Load(configuration);
+
+        Assert.Contains(errors, e => e.StartsWith("OrleansRedis:Http:Port must be a whole number", StringComparison.Ordinal));
+        Assert.Single(errors, e => e.StartsWith("OrleansRedis:Redis:OperationTimeout must be", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("OrleansRedis:Locks:MaxWait must be between", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("OrleansRedis:RateLimits:Policies:demo:Limt is not a known setting", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("OrleansRedis:Users:CacheTtl must be a duration", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -1,3 +1,6 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
@@ -35,6 +38,23 @@ public sealed class LockOptionsTests
         var errors = LockOptionsValidator.Errors(options, ResponseTimeout, RedisTimeout).ToList();
 
         Assert.Contains(errors, e => e.StartsWith(expected, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("OrleansRedis:Locks:MaxLease", "ten minutes", "OrleansRedis:Locks:MaxLease must be a duration such as 00:00:10 (hh:mm:ss) (it was 'ten minutes').")]
+    [InlineData("OrleansRedis:LockClient:RetryDelay", "soon", "OrleansRedis:LockClient:RetryDelay must be a duration such as 00:00:10 (hh:mm:ss) (it was 'soon').")]
+    public void Configuration_UnreadableValue_FailsNamingTheSetting(string key, string value, string expected)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [key] = value }).Build();
+        using var services = new ServiceCollection().AddOrleansRedisLocks(configuration).AddOrleansRedisLockClient(configuration).BuildServiceProvider();
+
+        var failures = new[]
+        {
+            Record.Exception(() => services.GetRequiredService<IOptions<LockOptions>>().Value),
+            Record.Exception(() => services.GetRequiredService<IOptions<LockClientOptions>>().Value),
+        }.OfType<OptionsValidationException>().SelectMany(e => e.Failures);
+
+        Assert.Equal([expected], failures);
     }
 
     [Fact]

@@ -27,8 +27,9 @@ public sealed class RateLimitingOptionsTests
     [InlineData($"{Demo}:FailureMode", "Maybe", $"{Demo}:FailureMode must be one of Open, Closed (it was 'Maybe').")]
     [InlineData($"{Demo}:DecisionTimeout", "00:00:00", $"{Demo}:DecisionTimeout must be greater than 0 and at most 00:00:10")]
     [InlineData($"{Demo}:DecisionTimeout", "00:00:11", $"{Demo}:DecisionTimeout must be greater than 0 and at most 00:00:10")]
-    [InlineData($"{Demo}:Limt", "5", $"{Demo}:Limt is not a policy setting")]
-    [InlineData("OrleansRedis:RateLimits:Polices:demo:Limit", "5", "OrleansRedis:RateLimits:Polices is not a rate-limit setting")]
+    [InlineData($"{Demo}:Limt", "5", $"{Demo}:Limt is not a known setting (known: Algorithm, Limit, Window, FailureMode, DecisionTimeout).")]
+    [InlineData("OrleansRedis:RateLimits:Polices:demo:Limit", "5", "OrleansRedis:RateLimits:Polices is not a known setting (known: Policies, DecisionTimeout, MaxBatchSize, ExhaustedCacheDuration).")]
+    [InlineData("OrleansRedis:RateLimits:MaxBatchSize", "99999999999", "OrleansRedis:RateLimits:MaxBatchSize must be a whole number from -2147483648 to 2147483647 (it was '99999999999').")]
     [InlineData("OrleansRedis:RateLimits:DecisionTimeout", "00:01:00", "OrleansRedis:RateLimits:DecisionTimeout must be greater than 0 and at most 00:00:10")]
     [InlineData("OrleansRedis:RateLimits:MaxBatchSize", "0", "OrleansRedis:RateLimits:MaxBatchSize must be between 1 and 10000 (it was 0).")]
     [InlineData("OrleansRedis:RateLimits:ExhaustedCacheDuration", "00:05:00", "OrleansRedis:RateLimits:ExhaustedCacheDuration must be between 00:00:00 and 00:01:00")]
@@ -48,6 +49,26 @@ public sealed class RateLimitingOptionsTests
         Assert.Contains(failures, f => f.StartsWith($"{Demo}:Algorithm", StringComparison.Ordinal));
         Assert.Contains(failures, f => f.StartsWith($"{Demo}:Limit", StringComparison.Ordinal));
         Assert.Contains(failures, f => f.StartsWith("OrleansRedis:RateLimits:MaxBatchSize", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Options_UnreadableLimit_ReportedOnceNotAlsoAsRequired()
+    {
+        var failures = Failures(Valid().Append(($"{Demo}:Limit", "five")));
+
+        Assert.Equal([$"{Demo}:Limit must be a whole number (it was 'five')."], failures);
+    }
+
+    [Fact]
+    public void Options_ConfigureDelegate_AppliesAfterConfiguration()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [$"{Demo}:Limit"] = "5", [$"{Demo}:Window"] = "00:00:10" }).Build();
+        using var services = new ServiceCollection()
+            .AddOrleansRedisRateLimiting(configuration, o => o.Policies["demo"].Limit = 7)
+            .BuildServiceProvider();
+
+        Assert.True(services.GetRequiredService<RateLimitPolicies>().TryGet("demo", out var demo));
+        Assert.Equal(7, demo.Limit);
     }
 
     [Fact]

@@ -1,9 +1,25 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using OrleansRedis.Grains.Sessions;
 
 namespace OrleansRedis.Tests.Sessions;
 
 public sealed class SessionStoreOptionsValidatorTests
 {
+    [Theory]
+    [InlineData("OrleansRedis:Sessions:MaxDataBytes", "64k", "OrleansRedis:Sessions:MaxDataBytes must be a whole number (it was '64k').")]
+    [InlineData("OrleansRedis:Sessions:IdleTimeout", "half an hour", "OrleansRedis:Sessions:IdleTimeout must be a duration such as 00:00:10 (hh:mm:ss) (it was 'half an hour').")]
+    public void Configuration_UnreadableValue_FailsNamingIt(string key, string value, string expected)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [key] = value }).Build();
+        using var services = new ServiceCollection().AddOrleansRedisSessions(configuration).BuildServiceProvider();
+
+        var exception = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<SessionStoreOptions>>().Value);
+
+        Assert.Equal([expected], exception.Failures);
+    }
+
     [Fact]
     public void Validate_Defaults_Succeed()
     {

@@ -1,3 +1,6 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using OrleansRedis.Grains.Users;
 
 namespace OrleansRedis.Tests.Users;
@@ -49,6 +52,22 @@ public sealed class UsersOptionsValidatorTests
         var errors = DatabaseOptionsValidator.Errors(options).ToList();
 
         Assert.Contains(errors, e => e.StartsWith(expected, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("OrleansRedis:Database:Provider", "Oracle", "OrleansRedis:Database:Provider must be one of Sqlite, Postgres (it was 'Oracle').")]
+    [InlineData("OrleansRedis:Database:Provider", "1", "OrleansRedis:Database:Provider must be one of Sqlite, Postgres (it was '1').")]
+    [InlineData("OrleansRedis:Users:CacheTtl", "soon", "OrleansRedis:Users:CacheTtl must be a duration such as 00:00:10 (hh:mm:ss) (it was 'soon').")]
+    public void Configuration_UnreadableValue_ReportedByTheValidatorNamingTheSetting(string key, string value, string expected)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [key] = value }).Build();
+        using var services = new ServiceCollection().AddOrleansRedisUsers(configuration).BuildServiceProvider();
+
+        var database = Record.Exception(() => services.GetRequiredService<IOptions<DatabaseOptions>>().Value);
+        var users = Record.Exception(() => services.GetRequiredService<IOptions<UsersOptions>>().Value);
+
+        var failures = new[] { database, users }.OfType<OptionsValidationException>().SelectMany(e => e.Failures);
+        Assert.Equal([expected], failures);
     }
 
     [Fact]
