@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using OrleansRedis.Abstractions.RateLimiting;
 using OrleansRedis.Bench.Harness;
+using OrleansRedis.Redis;
 using OrleansRedis.Redis.RateLimiting;
 using StackExchange.Redis;
 
@@ -20,6 +21,9 @@ namespace OrleansRedis.Bench.Scenarios;
 /// <param name="limit">The policy's limit per window.</param>
 public sealed class RateLimitScenario(string name, int keys, string policy, long limit) : IBenchmarkScenario
 {
+    // The script answers named fields (docs/conventions.md); the bare variant reads them as the store does.
+    private static readonly ReplyField Allowed = new("allowed");
+
     /// <summary>The window of every benchmark policy.</summary>
     private static readonly TimeSpan Window = TimeSpan.FromSeconds(1);
 
@@ -75,10 +79,10 @@ public sealed class RateLimitScenario(string name, int keys, string policy, long
         var direct = await LoadRunner.RunAsync(Name, "direct Lua sliding log (SE.Redis)", settings.Workers, settings.Duration, async (worker, sequence) =>
         {
             var key = (RedisKey)$"or:ratelimit:{{{policy}/{Subject("direct", worker, sequence)}}}:log";
-            var reply = (long[])(await database.ScriptEvaluateAsync(
-                RateLimitStore.SlidingLogScript, [key], [limit, windowUs, Random.Shared.NextInt64().ToString("x"), 1]))!;
+            var reply = ScriptReply.Read(await database.ScriptEvaluateAsync(
+                RateLimitStore.SlidingLogScript, [key], [limit, windowUs, Random.Shared.NextInt64().ToString("x"), 1]), "sliding log");
             Interlocked.Increment(ref directTotal);
-            if (reply[0] == 1)
+            if ((long)reply.Array(Allowed)[0] == 1)
             {
                 Interlocked.Increment(ref directAdmitted);
             }

@@ -11,7 +11,7 @@ public sealed record LockHolder(string Token, long FencingToken, string Owner)
     /// <summary>Parses a lease value; <see langword="null"/> when the lock is free (nil or false from Lua).</summary>
     public static LockHolder? Parse(RedisResult value)
     {
-        if (RedisLockStore.IsFalse(value) || value.Resp2Type != ResultType.BulkString)
+        if (ScriptReply.IsAbsent(value) || value.Resp2Type != ResultType.BulkString)
         {
             return null;
         }

@@ -11,8 +11,8 @@ public sealed partial class RateLimitStore
     /// KEYS[1]: the log, a ZSET with score = admission time in microseconds (Redis TIME), member = unique id.
     /// ARGV[1]: limit; ARGV[2]: window in microseconds; ARGV[3]: a nonce unique to this call;
     /// ARGV[4..]: the costs in arrival order (0 = peek: records nothing, answers for cost 1).
-    /// Returns: per request {allowed 0|1, remaining, retry_after_us, reset_after_us}, then {remaining, retry_after_us
-    /// for cost 1, now_us}.
+    /// Replies in the rate-limit reply shape (see <see cref="RateLimitStore"/>): columns 'allowed', 'remaining',
+    /// 'retry_us', 'reset_us' with one entry per request, then 'batch_remaining', 'batch_retry_us' (for cost 1), 'now_us'.
     /// </summary>
     public const string SlidingLogScript = """
         local key = KEYS[1]
@@ -48,7 +48,7 @@ public sealed partial class RateLimitStore
         end
 
         local added = {}
-        local out = {}
+        local allowed, left, retry_us, reset_us = {}, {}, {}, {}
         for i = 4, #ARGV do
           local cost = tonumber(ARGV[i])
           if cost > 0 and count + cost <= limit then
@@ -57,19 +57,19 @@ public sealed partial class RateLimitStore
               added[#added + 1] = nonce .. ':' .. (i - 3) .. ':' .. j
             end
             count = count + cost
-            out[#out + 1] = 1
-            out[#out + 1] = limit - count
-            out[#out + 1] = 0
-            out[#out + 1] = reset()
+            allowed[#allowed + 1] = 1
+            left[#left + 1] = limit - count
+            retry_us[#retry_us + 1] = 0
+            reset_us[#reset_us + 1] = reset()
           else
             local need = cost
             if need == 0 then need = 1 end
             local retry = 0
             if count + need > limit then retry = leaves(count + need - limit) end
-            if cost == 0 and retry == 0 then out[#out + 1] = 1 else out[#out + 1] = 0 end
-            out[#out + 1] = limit - count
-            out[#out + 1] = retry
-            out[#out + 1] = reset()
+            if cost == 0 and retry == 0 then allowed[#allowed + 1] = 1 else allowed[#allowed + 1] = 0 end
+            left[#left + 1] = limit - count
+            retry_us[#retry_us + 1] = retry
+            reset_us[#reset_us + 1] = reset()
           end
         end
 
@@ -80,9 +80,9 @@ public sealed partial class RateLimitStore
           redis.call('PEXPIRE', key, math.ceil(window / 1000) + 1)
         end
 
-        out[#out + 1] = limit - count
-        if count < limit then out[#out + 1] = 0 else out[#out + 1] = leaves(count + 1 - limit) end
-        out[#out + 1] = now
-        return out
+        local next_retry = 0
+        if count >= limit then next_retry = leaves(count + 1 - limit) end
+        return {'allowed', allowed, 'remaining', left, 'retry_us', retry_us, 'reset_us', reset_us,
+          'batch_remaining', limit - count, 'batch_retry_us', next_retry, 'now_us', now}
         """;
 }

@@ -10,8 +10,8 @@ public sealed partial class RateLimitStore
     /// slack, since the interval is rarely a whole number of microseconds.
     /// KEYS[1]: a STRING holding the TAT in microseconds since the epoch (Redis TIME).
     /// ARGV[1]: limit; ARGV[2]: window in microseconds; ARGV[3..]: the costs in arrival order (0 = peek).
-    /// Returns: per request {allowed 0|1, remaining, retry_after_us, reset_after_us}, then {remaining, retry_after_us
-    /// for cost 1, now_us}.
+    /// Replies in the rate-limit reply shape (see <see cref="RateLimitStore"/>): columns 'allowed', 'remaining',
+    /// 'retry_us', 'reset_us' with one entry per request, then 'batch_remaining', 'batch_retry_us' (for cost 1), 'now_us'.
     /// </summary>
     public const string TokenBucketScript = """
         local key = KEYS[1]
@@ -42,7 +42,7 @@ public sealed partial class RateLimitStore
         end
 
         local admitted = false
-        local out = {}
+        local allowed, left, retry_us, reset_us = {}, {}, {}, {}
         for i = 3, #ARGV do
           local cost = tonumber(ARGV[i])
           local need = cost
@@ -52,19 +52,17 @@ public sealed partial class RateLimitStore
             tat = tat + cost * interval
             admitted = true
           end
-          if wait == 0 then out[#out + 1] = 1 else out[#out + 1] = 0 end
-          out[#out + 1] = remaining()
-          out[#out + 1] = wait
-          out[#out + 1] = math.ceil(tat - now)
+          if wait == 0 then allowed[#allowed + 1] = 1 else allowed[#allowed + 1] = 0 end
+          left[#left + 1] = remaining()
+          retry_us[#retry_us + 1] = wait
+          reset_us[#reset_us + 1] = math.ceil(tat - now)
         end
 
         if admitted then
           redis.call('SET', key, string.format('%.17g', tat), 'PX', math.ceil((tat - now) / 1000) + 1)
         end
 
-        out[#out + 1] = remaining()
-        out[#out + 1] = retry(1)
-        out[#out + 1] = now
-        return out
+        return {'allowed', allowed, 'remaining', left, 'retry_us', retry_us, 'reset_us', reset_us,
+          'batch_remaining', remaining(), 'batch_retry_us', retry(1), 'now_us', now}
         """;
 }

@@ -8,6 +8,13 @@ namespace OrleansRedis.Redis.RateLimiting;
 /// One call decides a whole batch of requests for one key in the order given, which is how a grain turns N
 /// concurrent checks into one round trip. Scripts go through <see cref="IDatabaseAsync.ScriptEvaluateAsync(string, RedisKey[], RedisValue[], CommandFlags)"/>,
 /// which sends EVALSHA and falls back to EVAL when Redis answers NOSCRIPT (an empty script cache after a restart).
+/// <para>
+/// Every algorithm's script answers in one reply shape (a <see cref="ScriptReply"/> of named fields), read by one
+/// parser: the columns <c>allowed</c> (0/1), <c>remaining</c>, <c>retry_us</c> and <c>reset_us</c>, each an array with
+/// one entry per request in the order given, then <c>batch_remaining</c> (units left after the whole batch),
+/// <c>batch_retry_us</c> (time until a request of cost 1 fits) and <c>now_us</c> (Redis's clock). Columns rather than
+/// one record per request keep the reply as small as a positional one: a batch of N requests is 4N integers.
+/// </para>
 /// </summary>
 public sealed partial class RateLimitStore(RedisConnections connections, RedisKeys keys)
 {
@@ -16,6 +23,14 @@ public sealed partial class RateLimitStore(RedisConnections connections, RedisKe
 
     /// <summary>The largest limit a script accepts.</summary>
     public const long MaxLimit = 1_000_000_000;
+
+    private static readonly ReplyField Allowed = new("allowed");
+    private static readonly ReplyField Remaining = new("remaining");
+    private static readonly ReplyField RetryUs = new("retry_us");
+    private static readonly ReplyField ResetUs = new("reset_us");
+    private static readonly ReplyField BatchRemaining = new("batch_remaining");
+    private static readonly ReplyField BatchRetryUs = new("batch_retry_us");
+    private static readonly ReplyField NowUs = new("now_us");
 
     /// <summary>Gets the key holding the window of <paramref name="subject"/> under <paramref name="policy"/>.</summary>
     public RedisKey KeyFor(string policy, string subject, RateLimitAlgorithm algorithm) => keys.RateLimit(policy, subject, algorithm);
@@ -72,7 +87,7 @@ public sealed partial class RateLimitStore(RedisConnections connections, RedisKe
         var reply = await connections.State.GetDatabase()
             .ScriptEvaluateAsync(script, [key], arguments)
             .ConfigureAwait(false);
-        return Parse((long[])reply!, costs.Count);
+        return Parse(ScriptReply.Read(reply, $"rate-limit {algorithm}"), costs.Count);
     }
 
     /// <summary>Deletes every window of the subject (all algorithms' keys) in one command.</summary>
@@ -92,23 +107,25 @@ public sealed partial class RateLimitStore(RedisConnections connections, RedisKe
     private static TimeSpan FromMicroseconds(long microseconds) =>
         TimeSpan.FromTicks(Math.Max(0, microseconds) * (TimeSpan.TicksPerMillisecond / 1000));
 
-    // Every script returns 4 integers per request {allowed, remaining, retry_us, reset_us}, then a trailer
-    // {remaining, retry_us for cost 1, now_us}.
-    private static RateLimitBatch Parse(long[] reply, int count)
+    private static RateLimitBatch Parse(ScriptReply reply, int count)
     {
-        if (reply.Length != (count * 4) + 3)
+        var allowed = reply.Array(Allowed);
+        var remaining = reply.Array(Remaining);
+        var retry = reply.Array(RetryUs);
+        var reset = reply.Array(ResetUs);
+        if (allowed.Length != count || remaining.Length != count || retry.Length != count || reset.Length != count)
         {
-            throw new RedisException($"The rate-limit script returned {reply.Length} values for {count} requests.");
+            throw new RedisException($"The rate-limit script answered {allowed.Length} verdicts for {count} requests.");
         }
 
         var verdicts = new RateLimitVerdict[count];
         for (var i = 0; i < count; i++)
         {
-            var at = i * 4;
-            verdicts[i] = new RateLimitVerdict(reply[at] == 1, reply[at + 1], FromMicroseconds(reply[at + 2]), FromMicroseconds(reply[at + 3]));
+            verdicts[i] = new RateLimitVerdict(
+                (long)allowed[i] == 1, (long)remaining[i], FromMicroseconds((long)retry[i]), FromMicroseconds((long)reset[i]));
         }
 
-        var trailer = count * 4;
-        return new RateLimitBatch(verdicts, reply[trailer], FromMicroseconds(reply[trailer + 1]), reply[trailer + 2]);
+        return new RateLimitBatch(
+            verdicts, reply.Int64(BatchRemaining), FromMicroseconds(reply.Int64(BatchRetryUs)), reply.Int64(NowUs));
     }
 }

@@ -21,7 +21,7 @@ public sealed class SessionIndex(RedisConnections connections, RedisKeys keys)
     // score; ARGV[4]: an id hash to remove in the same step (the rotated-away id), or ''.
     // Refuses a session created before the user's last revocation began, or in the same millisecond (the clock's
     // resolution cannot order those). Keeps the index alive as long as its longest-lived session.
-    // Returns 1 when indexed, 0 when refused.
+    // Replies with one value: 1 when indexed, 0 when refused.
     private const string AddScript = """
         local mark = redis.call('GET', KEYS[2])
         if mark and tonumber(ARGV[2]) <= tonumber(mark) then
@@ -42,7 +42,7 @@ public sealed class SessionIndex(RedisConnections connections, RedisKeys keys)
 
     // KEYS[1]: the user's index; KEYS[2]: the user's revoked-before mark.
     // ARGV[1]: how long the mark must outlive this call (ms): the longest absolute timeout any session may have.
-    // Marks "every session created before now is revoked" and returns the indexed id hashes.
+    // Marks "every session created before now is revoked". Replies with one value: the indexed id hashes.
     private const string RevokeScript = """
         local t = redis.call('TIME')
         local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -52,15 +52,17 @@ public sealed class SessionIndex(RedisConnections connections, RedisKeys keys)
         """;
 
     // KEYS[1]: the user's index. No ARGV.
-    // Prunes entries past their absolute deadline. Returns {now, idHash...}.
+    // Prunes entries past their absolute deadline. Replies with named fields (ScriptReply): 'now' (Redis's clock, ms)
+    // and 'members' (the remaining id hashes).
     private const string ReadScript = """
         local t = redis.call('TIME')
         local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
         redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
-        local members = redis.call('ZRANGE', KEYS[1], 0, -1)
-        table.insert(members, 1, now)
-        return members
+        return {'now', now, 'members', redis.call('ZRANGE', KEYS[1], 0, -1)}
         """;
+
+    private static readonly ReplyField Now = new("now");
+    private static readonly ReplyField Members = new("members");
 
     private IDatabase Database => connections.State.GetDatabase();
 
@@ -105,9 +107,9 @@ public sealed class SessionIndex(RedisConnections connections, RedisKeys keys)
     {
         var database = Database;
         var index = keys.UserSessions(userId);
-        var read = (RedisResult[])(await database.ScriptEvaluateAsync(ReadScript, [index]).ConfigureAwait(false))!;
-        var now = (long)read[0];
-        var members = read.Skip(1).Select(r => (string)r!).ToList();
+        var read = ScriptReply.Read(await database.ScriptEvaluateAsync(ReadScript, [index]).ConfigureAwait(false), "session index read");
+        var now = read.Int64(Now);
+        var members = read.Array(Members).Select(r => (string)r!).ToList();
 
         // One read-only pipeline over the members' own keys; each session hash lives in its own slot.
         var fields = new RedisValue[] { "c", "a" };

@@ -11,16 +11,21 @@ namespace OrleansRedis.Redis.Sessions;
 /// </summary>
 public sealed class SessionStore(RedisConnections connections, RedisKeys keys)
 {
+    // Every script answers in the session reply shape (SessionReply, a ScriptReply of named fields): {'status', s}
+    // with s one of 'found', 'missing', 'expired' (past its deadline; the key is deleted), 'conflict', 'exists'; a
+    // found session adds 'user', 'created', 'deadline', 'idle', 'version', 'now', 'ttl' (ms), and 'data' unless the
+    // caller already has it.
+
     // KEYS[1]: the session hash.
     // ARGV[1]: user id; ARGV[2]: data; ARGV[3]: idle timeout (ms); ARGV[4]: absolute timeout (ms) counted from now, used
     // when ARGV[5] is empty; ARGV[5]: creation time to keep (ms; a rotation) or ''; ARGV[6]: deadline to keep (ms) or ''.
     // Writes the session and its TTL in one step, unless the key exists.
-    // Returns {1, now, created, deadline, ttl}; {0} when the key exists; {-1} when the kept deadline has passed.
+    // Replies found (without data: the caller has it), exists (nothing written), or expired (the kept deadline passed).
     private const string CreateScript = """
         local t = redis.call('TIME')
         local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
         if redis.call('EXISTS', KEYS[1]) == 1 then
-          return {0}
+          return {'status', 'exists'}
         end
         local idle = tonumber(ARGV[3])
         local created = now
@@ -31,87 +36,92 @@ public sealed class SessionStore(RedisConnections connections, RedisKeys keys)
         end
         local ttl = math.min(idle, deadline - now)
         if ttl <= 0 then
-          return {-1}
+          return {'status', 'expired'}
         end
         redis.call('HSET', KEYS[1], 'u', ARGV[1], 'd', ARGV[2], 'c', string.format('%d', created),
           'a', string.format('%d', deadline), 'i', string.format('%d', idle), 'v', '1')
         redis.call('PEXPIRE', KEYS[1], ttl)
-        return {1, now, created, deadline, ttl}
+        return {'status', 'found', 'user', ARGV[1], 'created', created, 'deadline', deadline, 'idle', idle,
+          'version', 1, 'now', now, 'ttl', ttl}
         """;
 
     /// <summary>
     /// The sliding read, public so the benchmark can measure the bare script next to the grain.
     /// KEYS[1]: the session hash. ARGV[1]: the version the caller already holds, or ''.
     /// Reads the session, checks its absolute deadline and slides its idle timeout, in one step.
-    /// Returns {1, now, ttl, user, data, created, deadline, idle, version}, with data '' when the version is the one
-    /// the caller holds (it has the data already); {0} when missing; {-1} when past its deadline (the key is deleted).
+    /// Replies in the session reply shape: found (with 'data' only when the version differs from the one the caller
+    /// holds), missing, or expired (past its deadline; the key is deleted).
     /// </summary>
     public const string SlideScript = """
         local s = redis.call('HMGET', KEYS[1], 'a', 'i', 'u', 'c', 'v')
         if not s[1] then
-          return {0}
-        end
-        local data = ''
-        if s[5] ~= ARGV[1] then
-          data = redis.call('HGET', KEYS[1], 'd')
+          return {'status', 'missing'}
         end
         local t = redis.call('TIME')
         local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
         local deadline = tonumber(s[1])
         if now >= deadline then
           redis.call('DEL', KEYS[1])
-          return {-1}
+          return {'status', 'expired'}
         end
         local ttl = math.min(tonumber(s[2]), deadline - now)
         redis.call('PEXPIRE', KEYS[1], ttl)
-        return {1, now, ttl, s[3], data, s[4], s[1], s[2], s[5]}
+        local reply = {'status', 'found', 'user', s[3], 'created', s[4], 'deadline', s[1], 'idle', s[2],
+          'version', s[5], 'now', now, 'ttl', ttl}
+        if s[5] ~= ARGV[1] then
+          reply[#reply + 1] = 'data'
+          reply[#reply + 1] = redis.call('HGET', KEYS[1], 'd')
+        end
+        return reply
         """;
 
     // KEYS[1]: the session hash. ARGV[1]: the expected version, or '' for any; ARGV[2]: the new data.
     // Writes the data, bumps the version and slides the idle timeout, in one step.
-    // Returns {1, now, ttl, user, created, deadline, idle, version}; {0} when missing; {-1} when past its deadline
-    // (deleted); {2} when the version differs (nothing written).
+    // Replies found (without data: the caller wrote it), missing, expired (deleted), or conflict when the version
+    // differs (nothing written).
     private const string WriteScript = """
         local s = redis.call('HMGET', KEYS[1], 'a', 'i', 'u', 'c', 'v')
         if not s[1] then
-          return {0}
+          return {'status', 'missing'}
         end
         local t = redis.call('TIME')
         local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
         local deadline = tonumber(s[1])
         if now >= deadline then
           redis.call('DEL', KEYS[1])
-          return {-1}
+          return {'status', 'expired'}
         end
         if ARGV[1] ~= '' and ARGV[1] ~= s[5] then
-          return {2}
+          return {'status', 'conflict'}
         end
         local version = tonumber(s[5]) + 1
         redis.call('HSET', KEYS[1], 'd', ARGV[2], 'v', string.format('%d', version))
         local ttl = math.min(tonumber(s[2]), deadline - now)
         redis.call('PEXPIRE', KEYS[1], ttl)
-        return {1, now, ttl, s[3], s[4], s[1], s[2], version}
+        return {'status', 'found', 'user', s[3], 'created', s[4], 'deadline', s[1], 'idle', s[2],
+          'version', version, 'now', now, 'ttl', ttl}
         """;
 
     // KEYS[1]: the session hash. No ARGV.
     // Reads and deletes the session in one step (the first half of a rotation: the old id dies at once).
-    // Returns {1, now, user, data, created, deadline, idle}; {0} when missing; {-1} when past its deadline (deleted).
+    // Replies found (with data, and ttl 0: the key is gone), missing, or expired (past its deadline; deleted).
     private const string TakeScript = """
-        local s = redis.call('HMGET', KEYS[1], 'a', 'i', 'u', 'd', 'c')
+        local s = redis.call('HMGET', KEYS[1], 'a', 'i', 'u', 'd', 'c', 'v')
         if not s[1] then
-          return {0}
+          return {'status', 'missing'}
         end
         local t = redis.call('TIME')
         local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
         redis.call('DEL', KEYS[1])
         if now >= tonumber(s[1]) then
-          return {-1}
+          return {'status', 'expired'}
         end
-        return {1, now, s[3], s[4], s[5], s[1], s[2]}
+        return {'status', 'found', 'user', s[3], 'data', s[4], 'created', s[5], 'deadline', s[1], 'idle', s[2],
+          'version', s[6], 'now', now, 'ttl', 0}
         """;
 
     // KEYS[1]: the session hash. No ARGV.
-    // Deletes the session. Returns its user id, or nil when there was none.
+    // Deletes the session. Replies with one value, its user id, or nil when there was none.
     private const string DeleteScript = """
         local u = redis.call('HGET', KEYS[1], 'u')
         if u then
@@ -131,17 +141,11 @@ public sealed class SessionStore(RedisConnections connections, RedisKeys keys)
     public async Task<SessionResult> CreateAsync(
         string idHash, string userId, string data, long idleMs, long absoluteMs, (long CreatedMs, long DeadlineMs)? lineage = null)
     {
-        var result = (RedisResult[])(await Database.ScriptEvaluateAsync(
+        var result = await Database.ScriptEvaluateAsync(
             CreateScript,
             [keys.Session(idHash)],
-            [userId, data, idleMs, absoluteMs, Optional(lineage?.CreatedMs), Optional(lineage?.DeadlineMs)]).ConfigureAwait(false))!;
-        return (long)result[0] switch
-        {
-            1 => new SessionResult(SessionStatus.Found, new SessionRecord(
-                userId, data, (long)result[2], (long)result[3], idleMs, 1, (long)result[1], (long)result[4])),
-            0 => SessionResult.Of(SessionStatus.Exists),
-            _ => SessionResult.Of(SessionStatus.Expired),
-        };
+            [userId, data, idleMs, absoluteMs, Optional(lineage?.CreatedMs), Optional(lineage?.DeadlineMs)]).ConfigureAwait(false);
+        return SessionReply.Read(ScriptReply.Read(result, "session create"), data);
     }
 
     /// <summary>
@@ -150,17 +154,9 @@ public sealed class SessionStore(RedisConnections connections, RedisKeys keys)
     /// </summary>
     public async Task<SessionResult> SlideAsync(string idHash, SessionRecord? held = null)
     {
-        var result = (RedisResult[])(await Database.ScriptEvaluateAsync(
-            SlideScript, [keys.Session(idHash)], [Optional(held?.Version)]).ConfigureAwait(false))!;
-        if ((long)result[0] != 1)
-        {
-            return SessionResult.Of((long)result[0] == 0 ? SessionStatus.Missing : SessionStatus.Expired);
-        }
-
-        var data = (string)result[4]!;
-        return new SessionResult(SessionStatus.Found, new SessionRecord(
-            (string)result[3]!, data.Length == 0 ? held!.Data : data, Long(result[5]), Long(result[6]), Long(result[7]), Long(result[8]),
-            (long)result[1], (long)result[2]));
+        var result = await Database.ScriptEvaluateAsync(
+            SlideScript, [keys.Session(idHash)], [Optional(held?.Version)]).ConfigureAwait(false);
+        return SessionReply.Read(ScriptReply.Read(result, "session slide"), held?.Data);
     }
 
     /// <summary>
@@ -169,30 +165,16 @@ public sealed class SessionStore(RedisConnections connections, RedisKeys keys)
     /// </summary>
     public async Task<SessionResult> WriteDataAsync(string idHash, long? expectedVersion, string data)
     {
-        var result = (RedisResult[])(await Database.ScriptEvaluateAsync(
-            WriteScript, [keys.Session(idHash)], [Optional(expectedVersion), data]).ConfigureAwait(false))!;
-        return (long)result[0] switch
-        {
-            1 => new SessionResult(SessionStatus.Found, new SessionRecord(
-                (string)result[3]!, data, Long(result[4]), Long(result[5]), Long(result[6]), (long)result[7],
-                (long)result[1], (long)result[2])),
-            0 => SessionResult.Of(SessionStatus.Missing),
-            2 => SessionResult.Of(SessionStatus.Conflict),
-            _ => SessionResult.Of(SessionStatus.Expired),
-        };
+        var result = await Database.ScriptEvaluateAsync(
+            WriteScript, [keys.Session(idHash)], [Optional(expectedVersion), data]).ConfigureAwait(false);
+        return SessionReply.Read(ScriptReply.Read(result, "session write"), data);
     }
 
     /// <summary>Reads and deletes the session in one step. The record's TTL is 0: the key is gone.</summary>
     public async Task<SessionResult> TakeAsync(string idHash)
     {
-        var result = (RedisResult[])(await Database.ScriptEvaluateAsync(TakeScript, [keys.Session(idHash)]).ConfigureAwait(false))!;
-        return (long)result[0] switch
-        {
-            1 => new SessionResult(SessionStatus.Found, new SessionRecord(
-                (string)result[2]!, (string)result[3]!, Long(result[4]), Long(result[5]), Long(result[6]), 0, (long)result[1], 0)),
-            0 => SessionResult.Of(SessionStatus.Missing),
-            _ => SessionResult.Of(SessionStatus.Expired),
-        };
+        var result = await Database.ScriptEvaluateAsync(TakeScript, [keys.Session(idHash)]).ConfigureAwait(false);
+        return SessionReply.Read(ScriptReply.Read(result, "session take"), knownData: null);
     }
 
     /// <summary>Deletes the session.</summary>
@@ -213,6 +195,4 @@ public sealed class SessionStore(RedisConnections connections, RedisKeys keys)
 
     private static RedisValue Optional(long? value) =>
         value is { } v ? v.ToString(CultureInfo.InvariantCulture) : RedisValue.EmptyString;
-
-    private static long Long(RedisResult value) => long.Parse((string)value!, CultureInfo.InvariantCulture);
 }

@@ -9,24 +9,26 @@ namespace OrleansRedis.Redis.Users;
 /// </summary>
 public sealed class UserCacheStore(RedisConnections connections, RedisKeys keys)
 {
-    // KEYS[1] = the user's cache key.
-    // Returns {version, payload or false, pttl} or nil when there is no entry.
+    // KEYS[1] = the user's cache key. No ARGV.
+    // Replies with named fields (ScriptReply): {'found', 0} when there is no entry; otherwise {'found', 1, 'version', v,
+    // 'payload', payload or false (a negative entry or tombstone), 'ttl', pttlMs}.
     private const string ReadScript = """
         local values = redis.call('HMGET', KEYS[1], 'v', 'd')
         if not values[1] then
-          return nil
+          return {'found', 0}
         end
-        return {values[1], values[2], redis.call('PTTL', KEYS[1])}
+        return {'found', 1, 'version', values[1], 'payload', values[2], 'ttl', redis.call('PTTL', KEYS[1])}
         """;
 
     // KEYS[1] = the user's cache key.
     // ARGV[1] = the version to write, ARGV[2] = the payload ('' for a negative entry or a tombstone), ARGV[3] = TTL in ms.
     // Writes only when there is no entry or the cached version is older, so an older version never replaces a newer one.
-    // Returns {1, version} when written, {0, cached version} when a newer or equal entry was kept.
+    // Replies with named fields (ScriptReply): {'written', 1, 'version', version} when written; {'written', 0,
+    // 'version', cached version} when a newer or equal entry was kept.
     private const string SetIfNewerScript = """
         local current = redis.call('HGET', KEYS[1], 'v')
         if current and tonumber(current) >= tonumber(ARGV[1]) then
-          return {0, tonumber(current)}
+          return {'written', 0, 'version', tonumber(current)}
         end
         redis.call('DEL', KEYS[1])
         if ARGV[2] == '' then
@@ -35,22 +37,27 @@ public sealed class UserCacheStore(RedisConnections connections, RedisKeys keys)
           redis.call('HSET', KEYS[1], 'v', ARGV[1], 'd', ARGV[2])
         end
         redis.call('PEXPIRE', KEYS[1], ARGV[3])
-        return {1, tonumber(ARGV[1])}
+        return {'written', 1, 'version', tonumber(ARGV[1])}
         """;
+
+    private static readonly ReplyField Found = new("found");
+    private static readonly ReplyField Version = new("version");
+    private static readonly ReplyField Payload = new("payload");
+    private static readonly ReplyField Ttl = new("ttl");
+    private static readonly ReplyField Written = new("written");
 
     /// <summary>Reads the entry of <paramref name="userId"/>; <see langword="null"/> when Redis holds none.</summary>
     public async Task<CachedUserEntry?> ReadAsync(string userId)
     {
-        var result = await Database.ScriptEvaluateAsync(ReadScript, [keys.User(userId)]).ConfigureAwait(false);
-        if (result.IsNull)
+        var reply = ScriptReply.Read(
+            await Database.ScriptEvaluateAsync(ReadScript, [keys.User(userId)]).ConfigureAwait(false), "user cache read");
+        if (!reply.Flag(Found))
         {
             return null;
         }
 
-        var values = (RedisResult[])result!;
-        var payload = values[1].IsNull ? null : (string?)values[1];
-        var ttl = (long)values[2];
-        return new CachedUserEntry((long)values[0], payload, TimeSpan.FromMilliseconds(Math.Max(ttl, 0)));
+        var ttl = reply.Int64(Ttl);
+        return new CachedUserEntry(reply.Int64(Version), reply.OptionalString(Payload), TimeSpan.FromMilliseconds(Math.Max(ttl, 0)));
     }
 
     /// <summary>
@@ -67,8 +74,8 @@ public sealed class UserCacheStore(RedisConnections connections, RedisKeys keys)
             SetIfNewerScript,
             [keys.User(userId)],
             [version, payload ?? string.Empty, Math.Max(1, (long)timeToLive.TotalMilliseconds)]).ConfigureAwait(false);
-        var values = (RedisResult[])result!;
-        return ((long)values[0] == 1, (long)values[1]);
+        var reply = ScriptReply.Read(result, "user cache write");
+        return (reply.Flag(Written), reply.Int64(Version));
     }
 
     private IDatabase Database => connections.Cache.GetDatabase();

@@ -1,7 +1,7 @@
-using System.Globalization;
 using Microsoft.Extensions.Options;
 using OrleansRedis.Abstractions.Locks;
 using OrleansRedis.Grains.Locks;
+using OrleansRedis.Silo.Errors;
 
 namespace OrleansRedis.Silo.Endpoints;
 
@@ -55,9 +55,9 @@ public static class LocksEndpoints
             .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status409Conflict).ProducesValidationProblem();
         group.MapGet("/{name}", async (string name, IGrainFactory grains) =>
         {
-            if (ValidName(name) is { } problem)
+            if (new FieldErrors().Check("name", NameError(name)).Problem() is { } invalid)
             {
-                return problem;
+                return invalid;
             }
 
             var state = await grains.GetGrain<ILockGrain>(name).GetStateAsync();
@@ -69,23 +69,15 @@ public static class LocksEndpoints
 
     private static async Task<IResult> AcquireAsync(string name, AcquireRequest body, IGrainFactory grains, IOptions<LockOptions> options, HttpContext http)
     {
-        var errors = new Dictionary<string, string[]>();
-        AddNameError(name, errors);
-        if (!LockLimits.IsValidOwner(body.Owner))
+        var invalid = new FieldErrors()
+            .Check("name", NameError(name))
+            .Check("owner", OwnerError(body.Owner))
+            .Check("leaseMs", LeaseError(body.LeaseMs, options.Value))
+            .Check("waitMs", WaitError(body.WaitMs, options.Value))
+            .Problem();
+        if (invalid is not null)
         {
-            errors["owner"] = [$"An owner of 1-{LockLimits.MaxOwnerLength} characters without control characters is required."];
-        }
-
-        AddLeaseError(body.LeaseMs, options.Value, errors);
-        var maxWaitMs = (long)options.Value.MaxWait.TotalMilliseconds;
-        if (body.WaitMs is < 0 || body.WaitMs > maxWaitMs)
-        {
-            errors["waitMs"] = [$"waitMs must be between 0 and {maxWaitMs} (OrleansRedis:Locks:MaxWait); wait longer by asking again."];
-        }
-
-        if (errors.Count > 0)
-        {
-            return Results.ValidationProblem(errors);
+            return invalid;
         }
 
         var result = await grains.GetGrain<ILockGrain>(name).AcquireAsync(
@@ -96,23 +88,22 @@ public static class LocksEndpoints
         }
 
         var retryAfterMs = (long)Math.Ceiling(result.RetryAfter.TotalMilliseconds);
-        http.Response.Headers.RetryAfter = Math.Max(1, (long)Math.Ceiling(retryAfterMs / 1000.0)).ToString(CultureInfo.InvariantCulture);
-        return Results.Problem(
-            statusCode: StatusCodes.Status409Conflict,
-            title: "The lock is held.",
-            detail: $"Lock '{name}' was still held when the wait ended; retry after the Retry-After header's seconds.",
-            extensions: new Dictionary<string, object?> { ["retryAfterMs"] = retryAfterMs, ["holder"] = result.HolderOwner });
+        return Problems.Conflict(
+            $"Lock '{name}' was still held when the wait ended; retry after the Retry-After header's seconds.",
+            new Dictionary<string, object?> { ["retryAfterMs"] = retryAfterMs, ["holder"] = result.HolderOwner },
+            retryAfterSeconds: Math.Max(1, (long)Math.Ceiling(retryAfterMs / 1000.0)));
     }
 
     private static async Task<IResult> ExtendAsync(string name, ExtendRequest body, IGrainFactory grains, IOptions<LockOptions> options)
     {
-        var errors = new Dictionary<string, string[]>();
-        AddNameError(name, errors);
-        AddTokenError(body.Token, errors);
-        AddLeaseError(body.LeaseMs, options.Value, errors);
-        if (errors.Count > 0)
+        var invalid = new FieldErrors()
+            .Check("name", NameError(name))
+            .Check("token", TokenError(body.Token))
+            .Check("leaseMs", LeaseError(body.LeaseMs, options.Value))
+            .Problem();
+        if (invalid is not null)
         {
-            return Results.ValidationProblem(errors);
+            return invalid;
         }
 
         var result = await grains.GetGrain<ILockGrain>(name).ExtendAsync(body.Token!, TimeSpan.FromMilliseconds(body.LeaseMs!.Value));
@@ -123,51 +114,42 @@ public static class LocksEndpoints
 
     private static async Task<IResult> ReleaseAsync(string name, string? token, IGrainFactory grains)
     {
-        var errors = new Dictionary<string, string[]>();
-        AddNameError(name, errors);
-        AddTokenError(token, errors);
-        if (errors.Count > 0)
+        if (new FieldErrors().Check("name", NameError(name)).Check("token", TokenError(token)).Problem() is { } invalid)
         {
-            return Results.ValidationProblem(errors);
+            return invalid;
         }
 
         return await grains.GetGrain<ILockGrain>(name).ReleaseAsync(token!) ? Results.NoContent() : NotHolder(name);
     }
 
-    private static IResult NotHolder(string name) => Results.Problem(
-        statusCode: StatusCodes.Status409Conflict,
-        title: "The token does not hold the lock.",
-        detail: $"The lease on lock '{name}' expired or belongs to someone else; stop using its fencing token.");
+    private static ProblemResult NotHolder(string name) =>
+        Problems.Conflict($"The lease on lock '{name}' expired or belongs to someone else; stop using its fencing token.");
 
-    private static IResult? ValidName(string name)
-    {
-        var errors = new Dictionary<string, string[]>();
-        AddNameError(name, errors);
-        return errors.Count > 0 ? Results.ValidationProblem(errors) : null;
-    }
+    private static string? NameError(string name) => LockLimits.IsValidName(name)
+        ? null
+        : $"A lock name of 1-{LockLimits.MaxNameLength} characters without control characters is required.";
 
-    private static void AddNameError(string name, Dictionary<string, string[]> errors)
-    {
-        if (!LockLimits.IsValidName(name))
-        {
-            errors["name"] = [$"A lock name of 1-{LockLimits.MaxNameLength} characters without control characters is required."];
-        }
-    }
+    private static string? OwnerError(string? owner) => LockLimits.IsValidOwner(owner)
+        ? null
+        : $"An owner of 1-{LockLimits.MaxOwnerLength} characters without control characters is required.";
 
-    private static void AddTokenError(string? token, Dictionary<string, string[]> errors)
-    {
-        if (!LockLimits.IsValidToken(token))
-        {
-            errors["token"] = [$"A token of 1-{LockLimits.MaxTokenLength} characters is required."];
-        }
-    }
+    private static string? TokenError(string? token) => LockLimits.IsValidToken(token)
+        ? null
+        : $"A token of 1-{LockLimits.MaxTokenLength} characters is required.";
 
-    private static void AddLeaseError(long? leaseMs, LockOptions options, Dictionary<string, string[]> errors)
+    private static string? LeaseError(long? leaseMs, LockOptions options)
     {
         var maxLeaseMs = (long)options.MaxLease.TotalMilliseconds;
-        if (leaseMs is not { } lease || lease <= 0 || lease > maxLeaseMs)
-        {
-            errors["leaseMs"] = [$"leaseMs must be between 1 and {maxLeaseMs} (OrleansRedis:Locks:MaxLease)."];
-        }
+        return leaseMs is { } lease && lease > 0 && lease <= maxLeaseMs
+            ? null
+            : $"leaseMs must be between 1 and {maxLeaseMs} (OrleansRedis:Locks:MaxLease).";
+    }
+
+    private static string? WaitError(long? waitMs, LockOptions options)
+    {
+        var maxWaitMs = (long)options.MaxWait.TotalMilliseconds;
+        return waitMs is < 0 || waitMs > maxWaitMs
+            ? $"waitMs must be between 0 and {maxWaitMs} (OrleansRedis:Locks:MaxWait); wait longer by asking again."
+            : null;
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using OrleansRedis.Abstractions.Probe;
+using OrleansRedis.Silo.Errors;
 
 namespace OrleansRedis.Silo.Endpoints;
 
@@ -20,35 +21,30 @@ public static partial class ProbeEndpoints
     {
         var group = endpoints.MapGroup("/probe").WithTags("Probe");
         group.MapGet("/{key}", async (string key, IGrainFactory grains) =>
-            ValidKey(key) is { } problem ? problem : Results.Ok(await grains.GetGrain<IStateProbeGrain>(key).GetAsync()))
+            new FieldErrors().Check("key", KeyError(key)).Problem() ?? Results.Ok(await grains.GetGrain<IStateProbeGrain>(key).GetAsync()))
             .WithSummary("Reads a probe register.");
         group.MapPut("/{key}", async (string key, ProbeWrite body, IGrainFactory grains) =>
         {
-            if (ValidKey(key) is { } problem)
+            var invalid = new FieldErrors()
+                .Check("key", KeyError(key))
+                .Check("value", body.Value is null || body.Value.Length > ProbeLimits.MaxValueLength
+                    ? $"A string of at most {ProbeLimits.MaxValueLength} characters is required."
+                    : null)
+                .Problem();
+            if (invalid is not null)
             {
-                return problem;
+                return invalid;
             }
 
-            if (body.Value is null || body.Value.Length > ProbeLimits.MaxValueLength)
-            {
-                return Results.ValidationProblem(new Dictionary<string, string[]>
-                {
-                    ["value"] = [$"A string of at most {ProbeLimits.MaxValueLength} characters is required."],
-                });
-            }
-
-            return Results.Ok(await grains.GetGrain<IStateProbeGrain>(key).SetAsync(body.Value));
+            return Results.Ok(await grains.GetGrain<IStateProbeGrain>(key).SetAsync(body.Value!));
         }).WithSummary("Writes a probe register; the write is persisted in Redis before the response.");
         return endpoints;
     }
 
-    private static IResult? ValidKey(string key) =>
+    private static string? KeyError(string key) =>
         KeyPattern().IsMatch(key)
             ? null
-            : Results.ValidationProblem(new Dictionary<string, string[]>
-            {
-                ["key"] = [$"A key is 1-{MaxKeyLength} characters: letters, digits and . _ : @ - (starting with a letter or digit)."],
-            });
+            : $"A key is 1-{MaxKeyLength} characters: letters, digits and . _ : @ - (starting with a letter or digit).";
 
     // Keys are opaque, but a narrow alphabet keeps path tricks (../, %00, CR/LF) out of grain ids, logs and Redis keys.
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$")]

@@ -1,6 +1,7 @@
 using System.Globalization;
 using OrleansRedis.Abstractions.RateLimiting;
 using OrleansRedis.Grains.RateLimiting;
+using OrleansRedis.Silo.Errors;
 using OrleansRedis.Silo.Security;
 
 namespace OrleansRedis.Silo.Endpoints;
@@ -47,18 +48,15 @@ public static class RateLimitingEndpoints
     private static async Task<IResult> CheckAsync(
         string policy, string key, string? cost, HttpContext context, RateLimitPolicies policies, IGrainFactory grains)
     {
-        if (Validate(policy, key, policies, out var resolved) is { } problem)
+        if (!policies.TryGet(policy, out var resolved))
         {
-            return problem;
+            return UnknownPolicy(policy);
         }
 
         var units = 1;
-        if (cost is not null
-            && (!int.TryParse(cost, NumberStyles.None, CultureInfo.InvariantCulture, out units) || units < 1 || units > resolved.Limit))
+        if (new FieldErrors().Check("key", RateLimitKey.SubjectError(key)).Check("cost", CostError(cost, resolved, ref units)).Problem() is { } invalid)
         {
-            return Results.ValidationProblem(
-                new Dictionary<string, string[]> { ["cost"] = [$"The cost must be a whole number from 1 to the policy's limit ({resolved.Limit})."] },
-                title: "The cost is invalid.");
+            return invalid;
         }
 
         var decision = await grains.GetRateLimitGrain(resolved.Name, key).CheckAsync(units);
@@ -67,9 +65,14 @@ public static class RateLimitingEndpoints
 
     private static async Task<IResult> PeekAsync(string policy, string key, HttpContext context, RateLimitPolicies policies, IGrainFactory grains)
     {
-        if (Validate(policy, key, policies, out var resolved) is { } problem)
+        if (!policies.TryGet(policy, out var resolved))
         {
-            return problem;
+            return UnknownPolicy(policy);
+        }
+
+        if (new FieldErrors().Check("key", RateLimitKey.SubjectError(key)).Problem() is { } invalid)
+        {
+            return invalid;
         }
 
         var decision = await grains.GetRateLimitGrain(resolved.Name, key).PeekAsync();
@@ -78,37 +81,28 @@ public static class RateLimitingEndpoints
 
     private static async Task<IResult> ResetAsync(string policy, string key, RateLimitPolicies policies, IGrainFactory grains)
     {
-        if (Validate(policy, key, policies, out var resolved) is { } problem)
+        if (!policies.TryGet(policy, out var resolved))
         {
-            return problem;
+            return UnknownPolicy(policy);
         }
 
-        try
+        if (new FieldErrors().Check("key", RateLimitKey.SubjectError(key)).Problem() is { } invalid)
         {
-            await grains.GetRateLimitGrain(resolved.Name, key).ResetAsync();
-        }
-        catch (RateLimitException ex) when (ex.Code == RateLimitErrorCode.Unavailable)
-        {
-            return Unavailable(ex.Message);
+            return invalid;
         }
 
+        await grains.GetRateLimitGrain(resolved.Name, key).ResetAsync();
         return Results.NoContent();
     }
 
-    private static IResult? Validate(string policy, string key, RateLimitPolicies policies, out RateLimitPolicy resolved)
-    {
-        if (!policies.TryGet(policy, out resolved!))
-        {
-            return Results.Problem(
-                statusCode: StatusCodes.Status404NotFound,
-                title: "Unknown rate-limit policy.",
-                detail: $"No policy named '{(policy.Length > 64 ? policy[..64] + "..." : policy)}' is configured (OrleansRedis:RateLimits:Policies).");
-        }
+    private static ProblemResult UnknownPolicy(string policy) => Problems.NotFound(
+        $"No policy named '{(policy.Length > 64 ? policy[..64] + "..." : policy)}' is configured (OrleansRedis:RateLimits:Policies).");
 
-        return RateLimitKey.SubjectError(key) is { } error
-            ? Results.ValidationProblem(new Dictionary<string, string[]> { ["key"] = [error] }, title: "The key is invalid.")
-            : null;
-    }
+    private static string? CostError(string? cost, RateLimitPolicy policy, ref int units) =>
+        cost is null
+        || (int.TryParse(cost, NumberStyles.None, CultureInfo.InvariantCulture, out units) && units >= 1 && units <= policy.Limit)
+            ? null
+            : $"The cost must be a whole number from 1 to the policy's limit ({policy.Limit}).";
 
     private static IResult Answer(HttpContext context, RateLimitDecision decision, int denied)
     {
@@ -124,7 +118,9 @@ public static class RateLimitingEndpoints
         if (decision.Degraded && !decision.Allowed)
         {
             // A Closed policy without Redis: the request was not checked, so it is not "too many" but "unavailable".
-            return Unavailable("The rate limiter cannot reach Redis and its policy fails closed.");
+            return Problems.Unavailable(
+                "The rate limiter cannot reach Redis and its policy fails closed.", "redis",
+                (long)Math.Ceiling(decision.RetryAfter.TotalSeconds));
         }
 
         var body = new RateLimitResponse(
@@ -132,9 +128,6 @@ public static class RateLimitingEndpoints
             (long)Math.Ceiling(decision.RetryAfter.TotalMilliseconds), (long)Math.Ceiling(decision.ResetAfter.TotalMilliseconds), decision.Degraded);
         return decision.Allowed ? Results.Ok(body) : Results.Json(body, statusCode: denied);
     }
-
-    private static IResult Unavailable(string detail) =>
-        Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "The backend is temporarily unavailable.", detail: detail);
 
     // Whole seconds, rounded up: a client that waits this long is never early.
     private static string Seconds(TimeSpan duration) =>

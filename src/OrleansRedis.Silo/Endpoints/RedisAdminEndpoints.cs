@@ -1,4 +1,6 @@
+using System.Globalization;
 using OrleansRedis.Redis.Operations;
+using OrleansRedis.Silo.Errors;
 using OrleansRedis.Silo.Security;
 
 namespace OrleansRedis.Silo.Endpoints;
@@ -34,64 +36,46 @@ public static class RedisAdminEndpoints
 
             return ParseRole(role) is { } parsed
                 ? Results.Ok(new[] { await inspector.GetReportAsync(parsed) })
-                : BadRole(role);
+                : Problems.Invalid("role", RoleError(role));
         }).WithSummary("Memory, eviction and persistence report of each Redis role, with warnings.");
 
-        group.MapGet("/bigkeys", async (string? role, int? top, int? maxKeys, int? batch, BigKeyScanner scanner, CancellationToken cancellationToken) =>
+        // The numbers are bound as text so that a malformed or over-long one is a 400 naming the field.
+        group.MapGet("/bigkeys", async (string? role, string? top, string? maxKeys, string? batch, BigKeyScanner scanner, CancellationToken cancellationToken) =>
         {
             var parsed = ParseRole(role ?? "state");
-            var errors = new Dictionary<string, string[]>();
-            if (parsed is null)
-            {
-                errors["role"] = ["Use state or cache."];
-            }
-
-            if (top is < 1 or > 1000)
-            {
-                errors["top"] = ["top must be between 1 and 1000."];
-            }
-
-            if (maxKeys is < 1 or > BigKeyScanner.MaxKeysLimit)
-            {
-                errors["maxKeys"] = [$"maxKeys must be between 1 and {BigKeyScanner.MaxKeysLimit}."];
-            }
-
-            if (batch is < 10 or > 10_000)
-            {
-                errors["batch"] = ["batch must be between 10 and 10000."];
-            }
-
-            return errors.Count > 0
-                ? Results.ValidationProblem(errors)
-                : Results.Ok(await scanner.ScanAsync(parsed!.Value, top ?? 20, maxKeys ?? 100_000, batch ?? 500, cancellationToken));
+            int topCount = 20, keyBudget = 100_000, batchSize = 500;
+            var invalid = new FieldErrors()
+                .Check("role", parsed is null ? RoleError(role) : null)
+                .Check("top", RangeError(top, 1, 1000, ref topCount))
+                .Check("maxKeys", RangeError(maxKeys, 1, BigKeyScanner.MaxKeysLimit, ref keyBudget))
+                .Check("batch", RangeError(batch, 10, 10_000, ref batchSize))
+                .Problem();
+            return invalid ?? Results.Ok(await scanner.ScanAsync(parsed!.Value, topCount, keyBudget, batchSize, cancellationToken));
         }).WithSummary("The biggest keys by bytes (SCAN + MEMORY USAGE, bounded) and totals per key group.");
 
         group.MapPut("/maxmemory", async (MaxMemoryRequest request, MaxMemorySetter setter) =>
         {
             if (ParseRole(request.Role ?? "") is not { } role)
             {
-                return BadRole(request.Role);
+                return Problems.Invalid("role", RoleError(request.Role));
             }
 
+            // MaxMemorySetter checks the change as a whole; its messages name the setting they are about.
             var change = new MaxMemoryChange(role, request.MaxMemory, request.Policy, request.Force);
-            if (MaxMemorySetter.Validate(change) is { Count: > 0 } errors)
+            var invalid = new FieldErrors();
+            foreach (var error in MaxMemorySetter.Validate(change))
             {
-                return Results.ValidationProblem(new Dictionary<string, string[]> { ["request"] = [.. errors] });
+                invalid = invalid.Check("request", error);
             }
 
-            try
+            if (invalid.Problem() is { } problem)
             {
-                var (maxMemory, policy) = await setter.ApplyAsync(change);
-                return Results.Ok(new { role, maxMemory, policy });
+                return problem;
             }
-            catch (EvictionGuardException ex)
-            {
-                return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Evicting policy refused on the State Redis.", detail: ex.Message);
-            }
-            catch (RedisConfigUnavailableException ex)
-            {
-                return Results.Problem(statusCode: StatusCodes.Status502BadGateway, title: "Redis refused CONFIG.", detail: ex.Message);
-            }
+
+            // A refused evicting policy (409) and a Redis that forbids CONFIG (502) map through Problems.FromException.
+            var (maxMemory, policy) = await setter.ApplyAsync(change);
+            return Results.Ok(new { role, maxMemory, policy });
         }).WithSummary("Sets maxmemory and/or maxmemory-policy; an evicting policy on State needs force=true.");
         return endpoints;
     }
@@ -99,6 +83,22 @@ public static class RedisAdminEndpoints
     private static RedisRole? ParseRole(string role) =>
         Enum.TryParse<RedisRole>(role, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) && !int.TryParse(role, out _) ? parsed : null;
 
-    private static IResult BadRole(string? role) =>
-        Results.ValidationProblem(new Dictionary<string, string[]> { ["role"] = [$"'{role}' is not a Redis role; use state or cache."] });
+    private static string RoleError(string? role) =>
+        $"'{(role is { Length: > 64 } ? role[..64] + "..." : role)}' is not a Redis role; use state or cache.";
+
+    private static string? RangeError(string? text, int min, int max, ref int value)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (text.Length <= 10 && int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) && parsed >= min && parsed <= max)
+        {
+            value = parsed;
+            return null;
+        }
+
+        return $"Must be a whole number between {min} and {max}.";
+    }
 }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.Extensions.Options;
 using OrleansRedis.Abstractions.Sessions;
 using OrleansRedis.Grains.Sessions;
+using OrleansRedis.Silo.Errors;
 
 namespace OrleansRedis.Silo.Endpoints;
 
@@ -39,7 +40,7 @@ public static class SessionEndpoints
     public static IEndpointRouteBuilder MapSessionEndpoints(this IEndpointRouteBuilder endpoints)
     {
         var bodyLimit = new SessionBodyLimit(endpoints.ServiceProvider);
-        var sessions = endpoints.MapGroup("/sessions").WithTags("Sessions").AddEndpointFilter(HandleSessionErrors);
+        var sessions = endpoints.MapGroup("/sessions").WithTags("Sessions").AddEndpointFilter(NoStore);
         sessions.MapPost("", CreateAsync).WithMetadata(bodyLimit)
             .WithSummary("Creates a session; 201 with its id (the only time the id is shown).");
         sessions.MapGet("/{sessionId}", GetAsync)
@@ -53,7 +54,7 @@ public static class SessionEndpoints
         sessions.MapPost("/{sessionId}/rotate", RotateAsync)
             .WithSummary("Moves the session to a new id; the old id answers 404 from then on, on every silo.");
 
-        var users = endpoints.MapGroup("/users/{userId}/sessions").WithTags("Sessions").AddEndpointFilter(HandleSessionErrors);
+        var users = endpoints.MapGroup("/users/{userId}/sessions").WithTags("Sessions").AddEndpointFilter(NoStore);
         users.MapGet("", ListAsync)
             .WithSummary("Lists the user's live sessions: metadata and a short handle, never an id.");
         users.MapDelete("", RevokeAllAsync)
@@ -63,43 +64,40 @@ public static class SessionEndpoints
 
     private static async Task<IResult> CreateAsync(CreateSessionRequest request, IGrainFactory grains, IOptions<SessionStoreOptions> options)
     {
-        var errors = new Dictionary<string, string[]>();
-        if (!SessionLimits.IsValidUserId(request.UserId))
+        var invalid = new FieldErrors()
+            .Check("userId", UserIdError(request.UserId))
+            .Check("data", request.Data is null ? null : DataError(request.Data))
+            .Check("idleTimeoutSeconds", TimeoutError(request.IdleTimeoutSeconds, options.Value.MaxIdleTimeout))
+            .Check("absoluteTimeoutSeconds", TimeoutError(request.AbsoluteTimeoutSeconds, options.Value.MaxAbsoluteTimeout))
+            .Problem();
+        if (invalid is not null)
         {
-            errors["userId"] = [$"A user id of 1-{SessionLimits.MaxUserIdLength} characters without control characters is required."];
-        }
-
-        if (request.Data is { ValueKind: not JsonValueKind.Object })
-        {
-            errors["data"] = ["The session data must be a JSON object."];
-        }
-
-        var idle = Timeout(request.IdleTimeoutSeconds, options.Value.MaxIdleTimeout, "idleTimeoutSeconds", errors);
-        var absolute = Timeout(request.AbsoluteTimeoutSeconds, options.Value.MaxAbsoluteTimeout, "absoluteTimeoutSeconds", errors);
-        if (errors.Count > 0)
-        {
-            return Results.ValidationProblem(errors);
+            return invalid;
         }
 
         var data = request.Data?.GetRawText() ?? SessionData.Empty;
-        var created = await grains.CreateSessionAsync(new SessionDraft(request.UserId!, data, idle, absolute));
+        var created = await grains.CreateSessionAsync(new SessionDraft(
+            request.UserId!, data, Seconds(request.IdleTimeoutSeconds), Seconds(request.AbsoluteTimeoutSeconds)));
         return Results.Json(created, statusCode: StatusCodes.Status201Created);
     }
 
     private static async Task<IResult> GetAsync(string sessionId, IGrainFactory grains) =>
-        BadId(sessionId) ?? Found(await grains.GetSession(sessionId).GetAsync());
+        new FieldErrors().Check("sessionId", SessionIdError(sessionId)).Problem()
+        ?? Found(await grains.GetSession(sessionId).GetAsync());
 
     private static async Task<IResult> ReplaceAsync(string sessionId, SessionDataRequest request, IGrainFactory grains) =>
-        BadId(sessionId) ?? BadData(request.Data) ?? Found(await grains.GetSession(sessionId).ReplaceDataAsync(request.Data!.Value.GetRawText()));
+        new FieldErrors().Check("sessionId", SessionIdError(sessionId)).Check("data", DataError(request.Data)).Problem()
+        ?? Found(await grains.GetSession(sessionId).ReplaceDataAsync(request.Data!.Value.GetRawText()));
 
     private static async Task<IResult> MergeAsync(string sessionId, SessionDataRequest request, IGrainFactory grains) =>
-        BadId(sessionId) ?? BadData(request.Data) ?? Found(await grains.GetSession(sessionId).MergeDataAsync(request.Data!.Value.GetRawText()));
+        new FieldErrors().Check("sessionId", SessionIdError(sessionId)).Check("data", DataError(request.Data)).Problem()
+        ?? Found(await grains.GetSession(sessionId).MergeDataAsync(request.Data!.Value.GetRawText()));
 
     private static async Task<IResult> DestroyAsync(string sessionId, IGrainFactory grains)
     {
-        if (BadId(sessionId) is { } problem)
+        if (new FieldErrors().Check("sessionId", SessionIdError(sessionId)).Problem() is { } invalid)
         {
-            return problem;
+            return invalid;
         }
 
         await grains.GetSession(sessionId).DestroyAsync();
@@ -108,55 +106,35 @@ public static class SessionEndpoints
 
     private static async Task<IResult> RotateAsync(string sessionId, IGrainFactory grains)
     {
-        if (BadId(sessionId) is { } problem)
+        if (new FieldErrors().Check("sessionId", SessionIdError(sessionId)).Problem() is { } invalid)
         {
-            return problem;
+            return invalid;
         }
 
         return await grains.GetSession(sessionId).RotateAsync() is { } rotated ? Results.Ok(rotated) : NotFound();
     }
 
     private static async Task<IResult> ListAsync(string userId, IGrainFactory grains) =>
-        BadUser(userId) ?? Results.Ok(new UserSessionsResponse(userId, await grains.GetUserSessions(userId).ListAsync()));
+        new FieldErrors().Check("userId", UserIdError(userId)).Problem()
+        ?? Results.Ok(new UserSessionsResponse(userId, await grains.GetUserSessions(userId).ListAsync()));
 
     private static async Task<IResult> RevokeAllAsync(string userId, IGrainFactory grains) =>
-        BadUser(userId) ?? Results.Ok(new RevokedResponse(await grains.GetUserSessions(userId).RevokeAllAsync()));
+        new FieldErrors().Check("userId", UserIdError(userId)).Problem()
+        ?? Results.Ok(new RevokedResponse(await grains.GetUserSessions(userId).RevokeAllAsync()));
 
-    private static async ValueTask<object?> HandleSessionErrors(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    // Responses carry session ids or data: no cache may keep them.
+    private static async ValueTask<object?> NoStore(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         context.HttpContext.Response.Headers.CacheControl = "no-store";
-        try
-        {
-            return await next(context);
-        }
-        catch (SessionException ex)
-        {
-            return ex.Error switch
-            {
-                SessionError.InvalidData or SessionError.DataTooLarge => Invalid("data", ex.Message),
-                SessionError.InvalidTimeout => Invalid("timeout", ex.Message),
-                SessionError.InvalidUserId => Invalid("userId", ex.Message),
-                SessionError.InvalidKey => Invalid("sessionId", ex.Message),
-                _ => Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "The session changed concurrently; retry.", detail: ex.Message),
-            };
-        }
+        return await next(context);
     }
 
-    private static TimeSpan? Timeout(int? seconds, TimeSpan max, string field, Dictionary<string, string[]> errors)
-    {
-        if (seconds is null)
-        {
-            return null;
-        }
+    private static TimeSpan? Seconds(int? seconds) => seconds is { } value ? TimeSpan.FromSeconds(value) : null;
 
-        var value = TimeSpan.FromSeconds(seconds.Value);
-        if (value < SessionLimits.MinTimeout || value > max)
-        {
-            errors[field] = [$"Must be between {SessionLimits.MinTimeout.TotalSeconds:0} and {max.TotalSeconds:0} seconds."];
-        }
-
-        return value;
-    }
+    private static string? TimeoutError(int? seconds, TimeSpan max) =>
+        seconds is { } value && (TimeSpan.FromSeconds(value) < SessionLimits.MinTimeout || TimeSpan.FromSeconds(value) > max)
+            ? $"Must be between {SessionLimits.MinTimeout.TotalSeconds:0} and {max.TotalSeconds:0} seconds."
+            : null;
 
     private static IResult Found(SessionSnapshot? session)
     {
@@ -170,20 +148,16 @@ public static class SessionEndpoints
             session.UserId, data.RootElement.Clone(), session.CreatedAtUtc, session.IdleExpiresAtUtc, session.AbsoluteExpiresAtUtc));
     }
 
-    private static IResult NotFound() =>
-        Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Session not found.", detail: "The session does not exist, has expired or was ended.");
+    private static ProblemResult NotFound() => Problems.NotFound("The session does not exist, has expired or was ended.");
 
-    private static IResult? BadId(string sessionId) =>
-        SessionIds.IsWellFormed(sessionId) ? null : Invalid("sessionId", $"A session id is {SessionIds.IdLength} base64url characters.");
+    private static string? SessionIdError(string sessionId) =>
+        SessionIds.IsWellFormed(sessionId) ? null : $"A session id is {SessionIds.IdLength} base64url characters.";
 
-    private static IResult? BadUser(string userId) =>
-        SessionLimits.IsValidUserId(userId) ? null : Invalid("userId", $"A user id is 1-{SessionLimits.MaxUserIdLength} characters without control characters.");
+    private static string? UserIdError(string? userId) =>
+        SessionLimits.IsValidUserId(userId) ? null : $"A user id of 1-{SessionLimits.MaxUserIdLength} characters without control characters is required.";
 
-    private static IResult? BadData(JsonElement? data) =>
-        data is { ValueKind: JsonValueKind.Object } ? null : Invalid("data", "The session data must be a JSON object.");
-
-    private static IResult Invalid(string field, string message) =>
-        Results.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] });
+    private static string? DataError(JsonElement? data) =>
+        data is { ValueKind: JsonValueKind.Object } ? null : "The session data must be a JSON object.";
 
     /// <summary>
     /// Caps request bodies at a few times the data limit, so an oversized upload is cut off with 413 instead of being

@@ -1,5 +1,7 @@
 using OrleansRedis.Abstractions.Users;
+using System.Globalization;
 using OrleansRedis.Grains.Users;
+using OrleansRedis.Silo.Errors;
 
 namespace OrleansRedis.Silo.Endpoints;
 
@@ -51,112 +53,90 @@ public static class UsersEndpoints
     private static async Task<IResult> CreateAsync(CreateUserRequest body, IGrainFactory grains)
     {
         var id = body.Id ?? Guid.NewGuid().ToString("N");
-        var errors = Errors(("id", UserLimits.IdError(id)), ("name", UserLimits.NameError(body.Name)), ("email", UserLimits.EmailError(body.Email)));
-        if (errors is not null)
+        var invalid = new FieldErrors()
+            .Check("id", UserLimits.IdError(id))
+            .Check("name", UserLimits.NameError(body.Name))
+            .Check("email", UserLimits.EmailError(body.Email))
+            .Problem();
+        if (invalid is not null)
         {
-            return errors;
+            return invalid;
         }
 
-        return await HandleAsync(async () =>
-        {
-            var created = await grains.GetGrain<IUserGrain>(id).CreateAsync(body.Name!, body.Email!);
-            return Results.Created($"/users/{Uri.EscapeDataString(id)}", UserResponse.From(created));
-        });
+        var created = await grains.GetGrain<IUserGrain>(id).CreateAsync(body.Name!, body.Email!);
+        return Results.Created($"/users/{Uri.EscapeDataString(id)}", UserResponse.From(created));
     }
 
     private static async Task<IResult> GetAsync(string id, IGrainFactory grains, HttpResponse response)
     {
-        if (Errors(("id", UserLimits.IdError(id))) is { } errors)
+        if (new FieldErrors().Check("id", UserLimits.IdError(id)).Problem() is { } invalid)
         {
-            return errors;
+            return invalid;
         }
 
-        return await HandleAsync(async () =>
+        var read = await grains.GetGrain<IUserGrain>(id).GetAsync();
+        response.Headers[CacheHeader] = UsersMetrics.SourceName(read.Source);
+        if (read.Stale)
         {
-            var read = await grains.GetGrain<IUserGrain>(id).GetAsync();
-            response.Headers[CacheHeader] = UsersMetrics.SourceName(read.Source);
-            if (read.Stale)
-            {
-                response.Headers[StaleHeader] = "true";
-            }
+            response.Headers[StaleHeader] = "true";
+        }
 
-            if (read.User is not { } user)
-            {
-                return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such user.", detail: $"User '{id}' does not exist.");
-            }
+        if (read.User is not { } user)
+        {
+            return Problems.NotFound($"User '{id}' does not exist.");
+        }
 
-            response.Headers.ETag = $"\"{user.Version}\"";
-            return Results.Ok(UserResponse.From(user));
-        });
+        response.Headers.ETag = $"\"{user.Version}\"";
+        return Results.Ok(UserResponse.From(user));
     }
 
     private static async Task<IResult> UpdateAsync(string id, UpdateUserRequest body, IGrainFactory grains)
     {
-        var errors = Errors(
-            ("id", UserLimits.IdError(id)),
-            ("name", UserLimits.NameError(body.Name)),
-            ("email", UserLimits.EmailError(body.Email)),
-            ("version", body.Version is null or < 1 ? "The version the user was read at (1 or more) is required." : null));
-        if (errors is not null)
+        var invalid = new FieldErrors()
+            .Check("id", UserLimits.IdError(id))
+            .Check("name", UserLimits.NameError(body.Name))
+            .Check("email", UserLimits.EmailError(body.Email))
+            .Check("version", body.Version is null or < 1 ? "The version the user was read at (1 or more) is required." : null)
+            .Problem();
+        if (invalid is not null)
         {
-            return errors;
+            return invalid;
         }
 
-        return await HandleAsync(async () =>
-            Results.Ok(UserResponse.From(await grains.GetGrain<IUserGrain>(id).UpdateAsync(body.Name!, body.Email!, body.Version!.Value))));
+        return Results.Ok(UserResponse.From(await grains.GetGrain<IUserGrain>(id).UpdateAsync(body.Name!, body.Email!, body.Version!.Value)));
     }
 
-    private static async Task<IResult> DeleteAsync(string id, long? version, IGrainFactory grains)
+    // The version is bound as text so that a malformed or over-long one is a 400 naming the field, like every other.
+    private static async Task<IResult> DeleteAsync(string id, string? version, IGrainFactory grains)
     {
-        var errors = Errors(("id", UserLimits.IdError(id)), ("version", version is < 1 ? "The version must be 1 or more." : null));
-        if (errors is not null)
+        long? expected = null;
+        var invalid = new FieldErrors()
+            .Check("id", UserLimits.IdError(id))
+            .Check("version", VersionError(version, ref expected))
+            .Problem();
+        if (invalid is not null)
         {
-            return errors;
+            return invalid;
         }
 
-        return await HandleAsync(async () =>
-        {
-            await grains.GetGrain<IUserGrain>(id).DeleteAsync(version);
-            return Results.NoContent();
-        });
+        await grains.GetGrain<IUserGrain>(id).DeleteAsync(expected);
+        return Results.NoContent();
     }
 
-    private static async Task<IResult> HandleAsync(Func<Task<IResult>> action)
+    private static string? VersionError(string? text, ref long? version)
     {
-        try
+        // Absent or empty (?version=): delete whatever the version, as when the parameter was bound as a number.
+        if (string.IsNullOrEmpty(text))
         {
-            return await action();
+            return null;
         }
-        catch (UserException ex)
+
+        if (text.Length <= 19 && long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) && parsed >= 1)
         {
-            return ex.Code switch
-            {
-                UserErrorCode.NotFound => Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such user.", detail: ex.Message),
-                UserErrorCode.AlreadyExists => Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "The user already exists.", detail: ex.Message),
-                UserErrorCode.VersionConflict => Results.Problem(
-                    statusCode: StatusCodes.Status409Conflict, title: "The user changed since it was read.", detail: ex.Message,
-                    extensions: new Dictionary<string, object?> { ["currentVersion"] = ex.CurrentVersion }),
-                _ => Unavailable(ex.Message),
-            };
+            version = parsed;
+            return null;
         }
-    }
 
-    private static IResult Unavailable(string reason) => new RetryAfterResult(
-        Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "The user database is unavailable.", detail: reason));
-
-    /// <summary>Adds <c>Retry-After: 1</c> to a 503, as the rest of the API does.</summary>
-    private sealed class RetryAfterResult(IResult inner) : IResult
-    {
-        public Task ExecuteAsync(HttpContext httpContext)
-        {
-            httpContext.Response.Headers.RetryAfter = "1";
-            return inner.ExecuteAsync(httpContext);
-        }
-    }
-
-    private static IResult? Errors(params (string Field, string? Error)[] checks)
-    {
-        var errors = checks.Where(c => c.Error is not null).ToDictionary(c => c.Field, c => new[] { c.Error! });
-        return errors.Count == 0 ? null : Results.ValidationProblem(errors);
+        return "The version must be a whole number, 1 or more.";
     }
 }

@@ -38,10 +38,9 @@ public static class SiloHostBuilderExtensions
     {
         builder.WebHost.UseUrls($"http://{settings.Http.Host}:{settings.Http.Port}");
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = settings.Http.MaxRequestBodyBytes);
-        builder.Services.AddProblemDetails();
+        builder.Services.AddOrleansRedisProblems();
         builder.Services.ConfigureHttpJsonOptions(options =>
             options.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase)));
-        builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
         builder.Services.AddOpenApi();
         builder.Services.AddHealthChecks()
             .AddCheck<RedisHealthCheck>("redis", tags: [HealthEndpoints.ReadyTag])

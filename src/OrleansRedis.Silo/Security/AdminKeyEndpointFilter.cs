@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
+using OrleansRedis.Silo.Errors;
 using OrleansRedis.Silo.Options;
 
 namespace OrleansRedis.Silo.Security;
@@ -20,19 +21,13 @@ public sealed class AdminKeyEndpointFilter(IOptionsMonitor<AdminSettings> settin
         var expected = settings.CurrentValue.ApiKey;
         if (string.IsNullOrEmpty(expected))
         {
-            return Results.Problem(
-                statusCode: StatusCodes.Status403Forbidden,
-                title: "Admin endpoints are disabled.",
-                detail: "Set OrleansRedis:Admin:ApiKey to enable them.");
+            return Problems.ForStatus(StatusCodes.Status403Forbidden, "Admin endpoints are disabled: set OrleansRedis:Admin:ApiKey to enable them.");
         }
 
         var presented = context.HttpContext.Request.Headers[HeaderName].ToString();
         if (!Matches(presented, expected))
         {
-            return Results.Problem(
-                statusCode: StatusCodes.Status401Unauthorized,
-                title: "A valid admin key is required.",
-                detail: $"Send the key in the {HeaderName} header.");
+            return Problems.ForStatus(StatusCodes.Status401Unauthorized, $"A valid admin key is required: send it in the {HeaderName} header.");
         }
 
         return await next(context);

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using OrleansRedis.Silo.Errors;
 using OrleansRedis.Testing;
 using OrleansRedis.Tests.Infrastructure;
 
@@ -38,7 +39,8 @@ public sealed class CliCommandTests : IAsyncLifetime
         Assert.Contains("prefixes:", bigKeys.Output);
         Assert.Contains("orleansredis/members", bigKeys.Output);
         Assert.Equal(3, refused.ExitCode);
-        Assert.Contains("409: Evicting policy refused", refused.Output);
+        Assert.Contains($"409: {Problems.ConflictTitle}", refused.Output);
+        Assert.Contains("noeviction", refused.Output);
         Assert.Equal(0, applied.ExitCode);
         Assert.Matches(@"maxMemory\s+536870912", applied.Output);
         Assert.Equal(0, json.ExitCode);

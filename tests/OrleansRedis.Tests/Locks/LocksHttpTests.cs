@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using OrleansRedis.Testing;
+using OrleansRedis.Tests.Foundation;
 using OrleansRedis.Tests.Infrastructure;
 
 namespace OrleansRedis.Tests.Locks;
@@ -22,20 +23,19 @@ public sealed class LocksHttpTests(SiloProcessFixture fixture)
         var lease = await acquired.Content.ReadFromJsonAsync<JsonElement>();
         var token = lease.GetProperty("token").GetString()!;
         using var busy = await fixture.Silos[1].Http.PostAsJsonAsync($"/locks/{name}", new { owner = "bob", leaseMs = 5000, waitMs = 100 });
-        var busyBody = await busy.Content.ReadFromJsonAsync<JsonElement>();
+        var busyBody = await ProblemAssert.IsAsync(busy, HttpStatusCode.Conflict);
         var state = await fixture.Silos[1].Http.GetFromJsonAsync<JsonElement>($"/locks/{name}");
         using var extended = await fixture.Silos[1].Http.PostAsJsonAsync($"/locks/{name}/extend", new { token, leaseMs = 60_000 });
         var extendedBody = await extended.Content.ReadFromJsonAsync<JsonElement>();
         using var released = await Http.DeleteAsync($"/locks/{name}?token={Uri.EscapeDataString(token)}");
         using var releasedAgain = await Http.DeleteAsync($"/locks/{name}?token={Uri.EscapeDataString(token)}");
+        var releasedAgainBody = await ProblemAssert.IsAsync(releasedAgain, HttpStatusCode.Conflict);
         using var extendReleased = await Http.PostAsJsonAsync($"/locks/{name}/extend", new { token, leaseMs = 1000 });
         var free = await Http.GetFromJsonAsync<JsonElement>($"/locks/{name}");
 
         Assert.Equal(HttpStatusCode.OK, acquired.StatusCode);
         Assert.Equal(1, lease.GetProperty("fencingToken").GetInt64());
         Assert.True(lease.GetProperty("expiresAtUtc").GetDateTimeOffset() > DateTimeOffset.UtcNow.AddSeconds(2));
-        Assert.Equal(HttpStatusCode.Conflict, busy.StatusCode);
-        Assert.Equal("application/problem+json", busy.Content.Headers.ContentType?.MediaType);
         Assert.InRange(int.Parse(busy.Headers.RetryAfter!.ToString()), 1, 5);
         Assert.Equal("alice", busyBody.GetProperty("holder").GetString());
         Assert.True(busyBody.GetProperty("retryAfterMs").GetInt64() > 0);
@@ -43,7 +43,7 @@ public sealed class LocksHttpTests(SiloProcessFixture fixture)
         Assert.Equal(HttpStatusCode.OK, extended.StatusCode);
         Assert.True(extendedBody.GetProperty("expiresAtUtc").GetDateTimeOffset() > DateTimeOffset.UtcNow.AddSeconds(30));
         Assert.Equal(HttpStatusCode.NoContent, released.StatusCode);
-        Assert.Equal(HttpStatusCode.Conflict, releasedAgain.StatusCode);
+        Assert.Contains("expired or belongs to someone else", releasedAgainBody.GetProperty("detail").GetString());
         Assert.Equal(HttpStatusCode.Conflict, extendReleased.StatusCode);
         Assert.False(free.GetProperty("held").GetBoolean());
         Assert.Equal(1, free.GetProperty("fencingToken").GetInt64());
@@ -79,14 +79,15 @@ public sealed class LocksHttpTests(SiloProcessFixture fixture)
         var name = NewName();
 
         using var response = await Http.PostAsync($"/locks/{name}", new StringContent(body, Encoding.UTF8, "application/json"));
-        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
         var state = await LockHttp.StateAsync(Http, name);
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        if (field is not null)
+        if (field is null)
         {
-            Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), $"no error for {field}: {problem}");
+            await ProblemAssert.IsAsync(response, HttpStatusCode.BadRequest);
+        }
+        else
+        {
+            await ProblemAssert.IsInvalidAsync(response, field);
         }
 
         Assert.False(state.GetProperty("held").GetBoolean());
@@ -98,18 +99,17 @@ public sealed class LocksHttpTests(SiloProcessFixture fixture)
         var tooLong = new string('n', 257);
         var control = Uri.EscapeDataString("bad\u0001name");
 
-        foreach (var name in new[] { tooLong, control })
+        foreach (var name in new[] { tooLong, control, ProblemAssert.LongKey })
         {
             using var acquire = await Http.PostAsJsonAsync($"/locks/{name}", new { owner = "a", leaseMs = 1000 });
             using var extend = await Http.PostAsJsonAsync($"/locks/{name}/extend", new { token = "t", leaseMs = 1000 });
             using var release = await Http.DeleteAsync($"/locks/{name}?token=t");
             using var state = await Http.GetAsync($"/locks/{name}");
 
-            Assert.All(new[] { acquire, extend, release, state }, r =>
+            foreach (var response in new[] { acquire, extend, release, state })
             {
-                Assert.Equal(HttpStatusCode.BadRequest, r.StatusCode);
-                Assert.Equal("application/problem+json", r.Content.Headers.ContentType?.MediaType);
-            });
+                await ProblemAssert.IsInvalidAsync(response, "name");
+            }
         }
     }
 
@@ -124,13 +124,15 @@ public sealed class LocksHttpTests(SiloProcessFixture fixture)
         using var hugeLease = await Http.PostAsJsonAsync($"/locks/{name}/extend", new { token = lease.Token, leaseMs = 600_001 });
         using var longToken = await Http.PostAsJsonAsync($"/locks/{name}/extend", new { token = new string('t', 129), leaseMs = 1000 });
         using var craftedToken = await Http.DeleteAsync($"/locks/{name}?token={Uri.EscapeDataString($"{lease.Token}:{lease.FencingToken}")}");
+        using var longQueryToken = await Http.DeleteAsync($"/locks/{name}?token={ProblemAssert.LongKey}");
         var state = await LockHttp.StateAsync(Http, name);
 
-        Assert.Equal(HttpStatusCode.BadRequest, noToken.StatusCode);
-        Assert.Equal(HttpStatusCode.BadRequest, zeroLease.StatusCode);
-        Assert.Equal(HttpStatusCode.BadRequest, hugeLease.StatusCode);
-        Assert.Equal(HttpStatusCode.BadRequest, longToken.StatusCode);
-        Assert.Equal(HttpStatusCode.BadRequest, craftedToken.StatusCode);
+        await ProblemAssert.IsInvalidAsync(noToken, "token");
+        await ProblemAssert.IsInvalidAsync(zeroLease, "leaseMs");
+        await ProblemAssert.IsInvalidAsync(hugeLease, "leaseMs");
+        await ProblemAssert.IsInvalidAsync(longToken, "token");
+        await ProblemAssert.IsInvalidAsync(craftedToken, "token");
+        await ProblemAssert.IsInvalidAsync(longQueryToken, "token");
         Assert.Equal((true, lease.FencingToken), (state.GetProperty("held").GetBoolean(), state.GetProperty("fencingToken").GetInt64()));
     }
 

@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using OrleansRedis.Testing;
+using OrleansRedis.Tests.Foundation;
 using StackExchange.Redis;
 
 namespace OrleansRedis.Tests.Operations;
@@ -47,6 +48,22 @@ public sealed class BigKeysEndpointTests(OperationsFixture fixture) : IClassFixt
 
         Assert.InRange(report.GetProperty("scannedKeys").GetInt64(), 1, 100);
         Assert.False(report.GetProperty("complete").GetBoolean());
+    }
+
+    [Theory]
+    [InlineData("role=nosuch", "role")]
+    [InlineData("top=0", "top")]
+    [InlineData("top=abc", "top")]
+    [InlineData("top={huge}", "top")]
+    [InlineData("maxKeys=0", "maxKeys")]
+    [InlineData("batch=5", "batch")]
+    [InlineData("batch=1.5", "batch")]
+    public async Task BigKeys_BadQuery_400NamingTheField(string query, string field)
+    {
+        using var response = await fixture.Silo.Http.GetAsync(
+            $"/admin/redis/bigkeys?{query.Replace("{huge}", new string('9', 7 * 1024), StringComparison.Ordinal)}");
+
+        await ProblemAssert.IsInvalidAsync(response, field);
     }
 
     private static async Task SeedAsync(IDatabase database, string bigHash)

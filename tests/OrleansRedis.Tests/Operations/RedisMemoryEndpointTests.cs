@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using OrleansRedis.Testing;
+using OrleansRedis.Tests.Foundation;
 
 namespace OrleansRedis.Tests.Operations;
 
@@ -46,9 +47,8 @@ public sealed class RedisMemoryEndpointTests(OperationsFixture fixture) : IClass
     public async Task MaxMemory_VolatileLruOnState_Refused409AndPolicyUnchanged()
     {
         using var response = await fixture.Silo.Http.PutAsJsonAsync("/admin/redis/maxmemory", new { role = "state", policy = "volatile-lru" });
-        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var problem = await ProblemAssert.IsAsync(response, HttpStatusCode.Conflict);
 
-        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
         Assert.Contains("noeviction", problem.GetProperty("detail").GetString());
         Assert.Contains("noeviction", await fixture.State.RunCliAsync("config", "get", "maxmemory-policy"));
     }
@@ -88,19 +88,18 @@ public sealed class RedisMemoryEndpointTests(OperationsFixture fixture) : IClass
     }
 
     [Theory]
-    [InlineData("{\"role\":\"state\"}")]
-    [InlineData("{\"role\":\"nosuch\",\"policy\":\"noeviction\"}")]
-    [InlineData("{\"role\":\"cache\",\"policy\":\"lru-please\"}")]
-    [InlineData("{\"role\":\"cache\",\"maxMemory\":\"12 parsecs\"}")]
-    [InlineData("{\"role\":\"1\",\"policy\":\"noeviction\"}")]
-    public async Task MaxMemory_BadRequest_400ProblemAndNothingChanged(string body)
+    [InlineData("{\"role\":\"state\"}", "request")]
+    [InlineData("{\"role\":\"nosuch\",\"policy\":\"noeviction\"}", "role")]
+    [InlineData("{\"role\":\"cache\",\"policy\":\"lru-please\"}", "request")]
+    [InlineData("{\"role\":\"cache\",\"maxMemory\":\"12 parsecs\"}", "request")]
+    [InlineData("{\"role\":\"1\",\"policy\":\"noeviction\"}", "role")]
+    public async Task MaxMemory_BadRequest_400ProblemAndNothingChanged(string body, string field)
     {
         var before = await fixture.Cache.RunCliAsync("config", "get", "maxmemory*");
 
         using var response = await fixture.Silo.Http.PutAsync("/admin/redis/maxmemory", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        await ProblemAssert.IsInvalidAsync(response, field);
         Assert.Equal(before, await fixture.Cache.RunCliAsync("config", "get", "maxmemory*"));
     }
 
@@ -118,8 +117,7 @@ public sealed class RedisMemoryEndpointTests(OperationsFixture fixture) : IClass
         using var http = new HttpClient();
         using var response = await http.SendAsync(request);
 
-        Assert.Equal(expected, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        await ProblemAssert.IsAsync(response, expected);
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using OrleansRedis.Testing;
+using OrleansRedis.Tests.Foundation;
 
 namespace OrleansRedis.Tests.Operations;
 
@@ -21,15 +22,14 @@ public sealed class RestrictedRedisTests
         withoutKey.Http.DefaultRequestHeaders.Add("X-Admin-Key", adminKey);
 
         using var set = await withKey.Http.PutAsJsonAsync("/admin/redis/maxmemory", new { role = "state", maxMemory = "100mb" });
-        var setProblem = await set.Content.ReadFromJsonAsync<JsonElement>();
+        var setProblem = await ProblemAssert.IsAsync(set, HttpStatusCode.BadGateway);
         var reports = await withKey.Http.GetFromJsonAsync<JsonElement>("/admin/redis/memory");
         using var disabled = await withoutKey.Http.GetAsync("/admin/redis/memory");
 
-        Assert.Equal(HttpStatusCode.BadGateway, set.StatusCode);
         Assert.Contains("refused CONFIG", setProblem.GetProperty("detail").GetString());
         Assert.Equal(JsonValueKind.Null, reports[0].GetProperty("appendFsync").ValueKind);
         Assert.Equal("noeviction", reports[0].GetProperty("maxMemoryPolicy").GetString());
-        Assert.Equal(HttpStatusCode.Forbidden, disabled.StatusCode);
-        Assert.Equal("application/problem+json", disabled.Content.Headers.ContentType?.MediaType);
+        var disabledProblem = await ProblemAssert.IsAsync(disabled, HttpStatusCode.Forbidden);
+        Assert.Contains("OrleansRedis:Admin:ApiKey", disabledProblem.GetProperty("detail").GetString());
     }
 }

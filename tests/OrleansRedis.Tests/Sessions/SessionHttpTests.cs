@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using OrleansRedis.Abstractions.Sessions;
 using OrleansRedis.Testing;
+using OrleansRedis.Tests.Foundation;
 using OrleansRedis.Tests.Infrastructure;
 
 namespace OrleansRedis.Tests.Sessions;
@@ -43,8 +44,8 @@ public sealed class SessionHttpTests(SiloProcessFixture fixture)
     {
         using var response = await Silo0.GetAsync($"/sessions/{SessionIds.New()}");
 
-        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await ProblemAssert.IsAsync(response, HttpStatusCode.NotFound);
+        Assert.Equal("The session does not exist, has expired or was ended.", problem.GetProperty("detail").GetString());
     }
 
     [Fact]
@@ -163,38 +164,42 @@ public sealed class SessionHttpTests(SiloProcessFixture fixture)
 
     public static TheoryData<string, int> BadRequests => new(BadRequestCases.Keys.Select(name => (name, BadRequestCases[name].Status)));
 
-    // Each case: method, path ({id} is a live session holding 40,000 bytes of data), body, expected status.
-    private static readonly Dictionary<string, (string Method, string Path, string Body, int Status)> BadRequestCases = new()
+    // Each case: method, path ({id} is a live session holding 40,000 bytes of data), body, expected status, and the
+    // field the problem's errors name (null: the framework refused the body before validation, or 413).
+    private static readonly Dictionary<string, (string Method, string Path, string Body, int Status, string? Field)> BadRequestCases = new()
     {
-        ["create: data is an array"] = ("POST", "/sessions", "{\"userId\":\"u\",\"data\":[1,2]}", 400),
-        ["create: data is a string"] = ("POST", "/sessions", "{\"userId\":\"u\",\"data\":\"text\"}", 400),
-        ["create: malformed JSON"] = ("POST", "/sessions", "{\"userId\":\"u\",\"data\":{\"a\":1", 400),
-        ["create: duplicate data fields"] = ("POST", "/sessions", "{\"userId\":\"u\",\"data\":{\"a\":1,\"a\":2}}", 400),
-        ["create: no user id"] = ("POST", "/sessions", "{\"data\":{}}", 400),
-        ["create: negative idle timeout"] = ("POST", "/sessions", "{\"userId\":\"u\",\"idleTimeoutSeconds\":-5}", 400),
-        ["create: zero idle timeout"] = ("POST", "/sessions", "{\"userId\":\"u\",\"idleTimeoutSeconds\":0}", 400),
-        ["create: idle timeout over the maximum"] = ("POST", "/sessions", "{\"userId\":\"u\",\"idleTimeoutSeconds\":86401}", 400),
-        ["create: absolute timeout over the maximum"] = ("POST", "/sessions", "{\"userId\":\"u\",\"absoluteTimeoutSeconds\":604801}", 400),
-        ["create: fractional timeout"] = ("POST", "/sessions", "{\"userId\":\"u\",\"idleTimeoutSeconds\":1.5}", 400),
-        ["create: data over 64 KiB"] = ("POST", "/sessions", $"{{\"userId\":\"u\",\"data\":{{\"a\":\"{new string('x', 70_000)}\"}}}}", 400),
-        ["create: body far over the limit"] = ("POST", "/sessions", $"{{\"userId\":\"u\",\"data\":{{\"a\":\"{new string('x', 1_000_000)}\"}}}}", 413),
-        ["replace: data is an array"] = ("PUT", "/sessions/{id}", "{\"data\":[1]}", 400),
-        ["replace: data is null"] = ("PUT", "/sessions/{id}", "{\"data\":null}", 400),
-        ["replace: body is not JSON"] = ("PUT", "/sessions/{id}", "not json", 400),
-        ["replace: data over 64 KiB"] = ("PUT", "/sessions/{id}", $"{{\"data\":{{\"a\":\"{new string('x', 70_000)}\"}}}}", 400),
-        ["merge: data is a number"] = ("PATCH", "/sessions/{id}", "{\"data\":42}", 400),
-        ["merge: result over 64 KiB"] = ("PATCH", "/sessions/{id}", $"{{\"data\":{{\"b\":\"{new string('y', 40_000)}\"}}}}", 400),
-        ["get: malformed id"] = ("GET", "/sessions/not-a-session-id", "", 400),
-        ["replace: base64 (not base64url) id"] = ("PUT", "/sessions/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA+", "{\"data\":{}}", 400),
-        ["rotate: malformed id"] = ("POST", "/sessions/too-short/rotate", "", 400),
-        ["destroy: malformed id"] = ("DELETE", "/sessions/too-short", "", 400),
+        ["create: data is an array"] = ("POST", "/sessions", "{\"userId\":\"u\",\"data\":[1,2]}", 400, "data"),
+        ["create: data is a string"] = ("POST", "/sessions", "{\"userId\":\"u\",\"data\":\"text\"}", 400, "data"),
+        ["create: malformed JSON"] = ("POST", "/sessions", "{\"userId\":\"u\",\"data\":{\"a\":1", 400, null),
+        ["create: duplicate data fields"] = ("POST", "/sessions", "{\"userId\":\"u\",\"data\":{\"a\":1,\"a\":2}}", 400, "data"),
+        ["create: no user id"] = ("POST", "/sessions", "{\"data\":{}}", 400, "userId"),
+        ["create: negative idle timeout"] = ("POST", "/sessions", "{\"userId\":\"u\",\"idleTimeoutSeconds\":-5}", 400, "idleTimeoutSeconds"),
+        ["create: zero idle timeout"] = ("POST", "/sessions", "{\"userId\":\"u\",\"idleTimeoutSeconds\":0}", 400, "idleTimeoutSeconds"),
+        ["create: idle timeout over the maximum"] = ("POST", "/sessions", "{\"userId\":\"u\",\"idleTimeoutSeconds\":86401}", 400, "idleTimeoutSeconds"),
+        ["create: absolute timeout over the maximum"] = ("POST", "/sessions", "{\"userId\":\"u\",\"absoluteTimeoutSeconds\":604801}", 400, "absoluteTimeoutSeconds"),
+        ["create: fractional timeout"] = ("POST", "/sessions", "{\"userId\":\"u\",\"idleTimeoutSeconds\":1.5}", 400, null),
+        ["create: data over 64 KiB"] = ("POST", "/sessions", $"{{\"userId\":\"u\",\"data\":{{\"a\":\"{new string('x', 70_000)}\"}}}}", 400, "data"),
+        ["create: body far over the limit"] = ("POST", "/sessions", $"{{\"userId\":\"u\",\"data\":{{\"a\":\"{new string('x', 1_000_000)}\"}}}}", 413, null),
+        ["replace: data is an array"] = ("PUT", "/sessions/{id}", "{\"data\":[1]}", 400, "data"),
+        ["replace: data is null"] = ("PUT", "/sessions/{id}", "{\"data\":null}", 400, "data"),
+        ["replace: body is not JSON"] = ("PUT", "/sessions/{id}", "not json", 400, null),
+        ["replace: data over 64 KiB"] = ("PUT", "/sessions/{id}", $"{{\"data\":{{\"a\":\"{new string('x', 70_000)}\"}}}}", 400, "data"),
+        ["merge: data is a number"] = ("PATCH", "/sessions/{id}", "{\"data\":42}", 400, "data"),
+        ["merge: result over 64 KiB"] = ("PATCH", "/sessions/{id}", $"{{\"data\":{{\"b\":\"{new string('y', 40_000)}\"}}}}", 400, "data"),
+        ["get: malformed id"] = ("GET", "/sessions/not-a-session-id", "", 400, "sessionId"),
+        ["replace: base64 (not base64url) id"] = ("PUT", "/sessions/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA+", "{\"data\":{}}", 400, "sessionId"),
+        ["rotate: malformed id"] = ("POST", "/sessions/too-short/rotate", "", 400, "sessionId"),
+        ["destroy: malformed id"] = ("DELETE", "/sessions/too-short", "", 400, "sessionId"),
+        ["get: 7 KB id"] = ("GET", $"/sessions/{ProblemAssert.LongKey}", "", 400, "sessionId"),
+        ["list: 7 KB user id"] = ("GET", $"/users/{ProblemAssert.LongKey}/sessions", "", 400, "userId"),
+        ["revoke all: 7 KB user id"] = ("DELETE", $"/users/{ProblemAssert.LongKey}/sessions", "", 400, "userId"),
     };
 
     [Theory]
     [MemberData(nameof(BadRequests))]
     public async Task BadInput_4xxProblemJson_RedisUnchanged(string name, int status)
     {
-        var (method, path, body, _) = BadRequestCases[name];
+        var (method, path, body, _, field) = BadRequestCases[name];
         var id = await CreateAsync(NewUser(), $"{{\"a\":\"{new string('x', 40_000)}\"}}");
         await using var redis = await fixture.Redis.ConnectAsync();
         var before = await SessionRedis.DumpAsync(redis);
@@ -207,8 +212,15 @@ public sealed class SessionHttpTests(SiloProcessFixture fixture)
 
         using var response = await Silo0.SendAsync(request);
 
-        Assert.Equal(status, (int)response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        if (field is null)
+        {
+            await ProblemAssert.IsAsync(response, (HttpStatusCode)status);
+        }
+        else
+        {
+            await ProblemAssert.IsInvalidAsync(response, field);
+        }
+
         Assert.Equal(before, await SessionRedis.DumpAsync(redis));
     }
 

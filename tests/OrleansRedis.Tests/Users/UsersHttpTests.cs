@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using OrleansRedis.Testing;
+using OrleansRedis.Tests.Foundation;
 
 namespace OrleansRedis.Tests.Users;
 
@@ -166,9 +167,31 @@ public sealed class UsersHttpTests(UsersSiloProcessFixture fixture) : IClassFixt
     [InlineData("DELETE")]
     public async Task AnyMethod_InvalidIdInPath_Returns400ProblemJson(string method)
     {
-        using var response = await Http.SendAsync(new HttpRequestMessage(new HttpMethod(method), $"/users/{new string('x', 65)}"));
+        foreach (var id in new[] { new string('x', 65), ProblemAssert.LongKey })
+        {
+            using var response = await Http.SendAsync(new HttpRequestMessage(new HttpMethod(method), $"/users/{id}"));
 
-        await AssertProblemAsync(response, HttpStatusCode.BadRequest);
+            await ProblemAssert.IsInvalidAsync(response, "id");
+        }
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-1")]
+    [InlineData("abc")]
+    [InlineData("99999999999999999999")]
+    [InlineData("7kb")]
+    public async Task Delete_InvalidVersionInQuery_Returns400NamingVersionAndKeepsTheUser(string version)
+    {
+        var id = UserReads.NewId("http-delete-bad");
+        using var created = await Http.PostAsJsonAsync("/users", new { id, name = "Kept", email = "kept@example.com" });
+        var query = version == "7kb" ? new string('9', 7 * 1024) : Uri.EscapeDataString(version);
+
+        using var response = await Http.DeleteAsync($"/users/{id}?version={query}");
+        using var read = await Http.GetAsync($"/users/{id}");
+
+        await ProblemAssert.IsInvalidAsync(response, "version");
+        Assert.Equal(HttpStatusCode.OK, read.StatusCode);
     }
 
     [Fact]
@@ -198,10 +221,6 @@ public sealed class UsersHttpTests(UsersSiloProcessFixture fixture) : IClassFixt
         Assert.True(document.GetProperty("paths").TryGetProperty("/users", out _));
     }
 
-    private static async Task<JsonElement> AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status)
-    {
-        Assert.Equal(status, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        return await response.Content.ReadFromJsonAsync<JsonElement>();
-    }
+    private static Task<JsonElement> AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status) =>
+        ProblemAssert.IsAsync(response, status);
 }
