@@ -101,7 +101,7 @@ public sealed class RateLimitFailureModeTests(RateLimitClusterFixture fixture) :
         Assert.All(await ScriptsCachedAsync(), Assert.True);
         await fixture.Redis.ShutdownAsync();
         await fixture.Redis.RestartAsync();
-        await Eventually.TrueAsync(() => Task.FromResult(fixture.Inspector.IsConnected), Recovery, "the inspector reconnects");
+        await Eventually.TrueAsync(() => Task.FromResult(fixture.RedisConnection.IsConnected), Recovery, "the inspecting connection reconnects");
         Assert.All(await ScriptsCachedAsync(), Assert.False);
 
         foreach (var policy in policies)
@@ -123,7 +123,7 @@ public sealed class RateLimitFailureModeTests(RateLimitClusterFixture fixture) :
         var grain = fixture.Grains.GetRateLimitGrain("gcra-durable", subject);
         Assert.True((await grain.CheckAsync()).Allowed);
 
-        await fixture.Inspector.GetServers()[0].ScriptFlushAsync();
+        await fixture.RedisConnection.GetServers()[0].ScriptFlushAsync();
         var decision = await grain.CheckAsync();
 
         Assert.Equal((true, false, 18L), (decision.Allowed, decision.Degraded, decision.Remaining));
@@ -145,7 +145,7 @@ public sealed class RateLimitFailureModeTests(RateLimitClusterFixture fixture) :
         var hashes = new[] { RateLimitStore.SlidingLogScript, RateLimitStore.SlidingWindowCounterScript, RateLimitStore.TokenBucketScript }
             .Select(script => (RedisValue)Convert.ToHexStringLower(SHA1.HashData(Encoding.UTF8.GetBytes(script))))
             .ToArray();
-        var reply = await fixture.Inspector.GetDatabase().ExecuteAsync("SCRIPT", ["EXISTS", .. hashes.Cast<object>()]);
+        var reply = await fixture.RedisConnection.GetDatabase().ExecuteAsync("SCRIPT", ["EXISTS", .. hashes.Cast<object>()]);
         return [.. ((long[])reply!).Select(exists => exists == 1)];
     }
 }
