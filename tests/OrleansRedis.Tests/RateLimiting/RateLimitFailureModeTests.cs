@@ -5,6 +5,7 @@ using OrleansRedis.Abstractions.RateLimiting;
 using OrleansRedis.Grains.RateLimiting;
 using OrleansRedis.Redis.RateLimiting;
 using OrleansRedis.Testing;
+using OrleansRedis.Tests.Infrastructure;
 using StackExchange.Redis;
 
 namespace OrleansRedis.Tests.RateLimiting;
@@ -13,6 +14,7 @@ namespace OrleansRedis.Tests.RateLimiting;
 /// Redis away: <c>open</c> admits (degraded), <c>closed</c> denies, each within its 300 ms bound, well before the 2 s
 /// Redis command timeout; once Redis is back, enforcement resumes without restarting a silo.
 /// </summary>
+[Collection(WallClockCollection.Name)]
 public sealed class RateLimitFailureModeTests(RateLimitClusterFixture fixture) : IClassFixture<RateLimitClusterFixture>
 {
     // The policies' bound is 300 ms; the rest is room for a grain call on a busy machine. Either way below the
