@@ -93,11 +93,14 @@ public sealed class LockHandleTests(RedisClusterFixture fixture) : IAsyncLifetim
 
         // A live loop would renew on every advance of its clock; a stopped one lets the 3 s Redis lease run out.
         var next = Lock(name).AcquireAsync("next", TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(20));
-        while (!next.IsCompleted)
-        {
-            time.Advance(lease / 3);
-            await Task.WhenAny(next, Task.Delay(TimeSpan.FromMilliseconds(50))); // paces the clock; not a wait for a condition
-        }
+        await Eventually.TrueAsync(
+            () =>
+            {
+                time.Advance(lease / 3);
+                return Task.FromResult(next.IsCompleted);
+            },
+            Long,
+            "the lease runs out while the handle's clock keeps moving");
 
         Assert.Contains("hold time cap", handle.LossReason);
         Assert.Equal("next", (await next).Lease?.Owner);

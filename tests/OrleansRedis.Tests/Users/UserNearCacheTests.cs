@@ -12,8 +12,8 @@ using OrleansRedis.Tests.Infrastructure;
 namespace OrleansRedis.Tests.Users;
 
 /// <summary>
-/// The client near cache in front of real user grains (2 silos, Redis, SQLite), on a fake clock (FakeTimeProvider): what it answers
-/// from memory, for how long, with how many grain calls, and that its own writes are read back at once.
+/// The client near cache in front of real user grains (2 silos, Redis, SQLite), on a <see cref="FakeTimeProvider"/>:
+/// what it answers from memory, for how long, with how many grain calls, and that its own writes are read back at once.
 /// </summary>
 [Collection(SqliteUsersClusterCollection.Name)]
 public sealed class UserNearCacheTests(SqliteUsersClusterFixture fixture)
