@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Time.Testing;
 using OrleansRedis.Abstractions.Locks;
 using OrleansRedis.Client.Locks;
@@ -16,6 +17,10 @@ namespace OrleansRedis.Tests.Locks;
 public sealed class LockHandleTests(RedisClusterFixture fixture) : IAsyncLifetime
 {
     private static readonly TimeSpan Long = TimeSpan.FromSeconds(30);
+
+    // A sixth of the lease: even two advances of the fake clock per renewal (see AdvanceOneRenewalAsync) after a
+    // renewal that itself began one advance early leave half the lease.
+    private static readonly TimeSpan RenewEvery = Long / 6;
     private ConnectionMultiplexer _redis = null!;
 
     private IDatabase Redis => _redis.GetDatabase();
@@ -29,25 +34,24 @@ public sealed class LockHandleTests(RedisClusterFixture fixture) : IAsyncLifetim
     {
         var name = NewName();
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        var locks = LockClient.Create(fixture.Grains, time: time);
+        var locks = LockClient.Create(fixture.Grains, new LockClientOptions { RenewInterval = RenewEvery }, time);
 
         await using var handle = await locks.AcquireAsync(name, Long, TimeSpan.Zero);
-        var renewEvery = Long / 3;
         var expiries = new List<DateTimeOffset> { handle.ExpiresAtUtc };
-        for (var renewal = 1; renewal <= 30; renewal++)
+        var renewals = 10 * (int)(Long / RenewEvery);
+        for (var renewal = 1; renewal <= renewals; renewal++)
         {
             // The next renewal must read a later Redis TIME than the last one, so that its expiry is a new value.
             var last = expiries[^1];
             await Eventually.TrueAsync(async () => await RedisClock.NowAsync(Redis) + Long > last, Long, "Redis's clock moves past the last renewal");
-            time.Advance(renewEvery);
-            await Eventually.TrueAsync(() => Task.FromResult(handle.ExpiresAtUtc > last || handle.IsLost), Long, $"renewal {renewal} lands");
+            await AdvanceOneRenewalAsync(time, () => handle.ExpiresAtUtc > last || handle.IsLost, $"renewal {renewal} lands");
             Assert.False(handle.IsLost, handle.LossReason);
             expiries.Add(handle.ExpiresAtUtc);
         }
 
         var state = await Lock(name).GetStateAsync();
         Assert.True(state.Held && state.FencingToken == handle.FencingToken, $"the lock moved on: {state}");
-        Assert.Equal(31, expiries.Distinct().Count());
+        Assert.Equal(renewals + 1, expiries.Distinct().Count());
         Assert.True(await handle.ReleaseAsync());
         Assert.False((await Lock(name).GetStateAsync()).Held);
     }
@@ -57,7 +61,7 @@ public sealed class LockHandleTests(RedisClusterFixture fixture) : IAsyncLifetim
     {
         var name = NewName();
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        var locks = LockClient.Create(fixture.Grains, time: time);
+        var locks = LockClient.Create(fixture.Grains, new LockClientOptions { RenewInterval = RenewEvery }, time);
         await using var handle = await locks.AcquireAsync(name, Long, TimeSpan.Zero);
         var lost = new TaskCompletionSource();
         handle.LostToken.Register(() => lost.TrySetResult());
@@ -65,8 +69,7 @@ public sealed class LockHandleTests(RedisClusterFixture fixture) : IAsyncLifetim
         // Stands in for a lease that ran out while the holder was cut off: the key is gone and someone else took it.
         await Redis.KeyDeleteAsync($"or:lock:{{{name}}}");
         var next = (await Lock(name).AcquireAsync("next", Long, TimeSpan.Zero)).Lease!;
-        time.Advance(Long / 3);
-        await lost.Task.WaitAsync(Long);
+        await AdvanceOneRenewalAsync(time, () => lost.Task.IsCompleted, "the lost token fires after the next renewal");
 
         Assert.True(handle.IsLost);
         Assert.Contains("refused", handle.LossReason);
@@ -148,6 +151,31 @@ public sealed class LockHandleTests(RedisClusterFixture fixture) : IAsyncLifetim
 
         Assert.Null(missing);
         Assert.Equal((LockErrorCode.WaitTimedOut, name), (error.Code, error.LockName));
+    }
+
+    /// <summary>
+    /// Moves the handle's fake clock one renewal interval on and waits until <paramref name="done"/>. The renewal loop
+    /// runs on its own thread and may set its next timer only after the clock moved; that timer is then due one
+    /// interval later, so one more advance follows when nothing has happened for a second of real time.
+    /// </summary>
+    private static async Task AdvanceOneRenewalAsync(FakeTimeProvider time, Func<bool> done, string what)
+    {
+        time.Advance(RenewEvery);
+        var advancedAt = Stopwatch.GetTimestamp();
+        var advancedAgain = false;
+        await Eventually.TrueAsync(
+            () =>
+            {
+                if (!done() && !advancedAgain && Stopwatch.GetElapsedTime(advancedAt) > TimeSpan.FromSeconds(1))
+                {
+                    time.Advance(RenewEvery);
+                    advancedAgain = true;
+                }
+
+                return Task.FromResult(done());
+            },
+            Long,
+            what);
     }
 
     private ILockGrain Lock(string name) => fixture.Grains.GetGrain<ILockGrain>(name);
