@@ -15,12 +15,30 @@ namespace OrleansRedis.Tests.RateLimiting;
 /// Redis command timeout; once Redis is back, enforcement resumes without restarting a silo.
 /// </summary>
 [Collection(WallClockCollection.Name)]
-public sealed class RateLimitFailureModeTests(RateLimitClusterFixture fixture) : IClassFixture<RateLimitClusterFixture>
+public sealed class RateLimitFailureModeTests(RateLimitClusterFixture fixture) : IClassFixture<RateLimitClusterFixture>, IAsyncLifetime
 {
     // The policies' bound is 300 ms; the rest is room for a grain call on a busy machine. Either way below the
     // 2 s after which a Redis command itself would fail: a decision in time comes from the bound, not from Redis.
     private static readonly TimeSpan WithinBound = TimeSpan.FromMilliseconds(1500);
     private static readonly TimeSpan Recovery = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Every test starts with Redis reachable from both silos: an earlier test's outage ends when the silo it watched
+    /// decides through Redis again, while the other silo's connection may still be coming back, and a grain placed
+    /// there would answer "disconnected".
+    /// </summary>
+    public async ValueTask InitializeAsync()
+    {
+        var policy = fixture.Policy("open");
+        foreach (var store in fixture.FromEachSilo<RateLimitStore>())
+        {
+            var key = fixture.Key("open", $"probe-{Guid.NewGuid():N}");
+            await Eventually.TrueAsync(() => Task.FromResult(store.IsConnected(key)), Recovery, "every silo reconnects to Redis");
+            await Eventually.SucceedsAsync(() => store.CheckAsync(key, policy.Algorithm, policy.Limit, policy.Window, [1]), Recovery, "every silo runs scripts again");
+        }
+    }
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
     [Fact]
     public async Task Check_RedisStopped_OpenAdmitsAndClosedDeniesWithinBound_ThenEnforcementResumes()
