@@ -73,8 +73,9 @@ public sealed class LockClient(IGrainFactory grains, IOptions<LockClientOptions>
             var callWait = remaining < settings.MaxWaitPerCall ? remaining : settings.MaxWaitPerCall;
             var started = time.GetTimestamp();
             TimeSpan pause;
-            using var callTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            callTimeout.CancelAfter(callWait + CallSlack);
+            // Timed by the injected clock like every other wait here, so a test's fake clock decides it too.
+            using var callSlack = new CancellationTokenSource(callWait + CallSlack, time);
+            using var callTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, callSlack.Token);
             try
             {
                 var result = await grain.AcquireAsync(settings.Owner, lease, callWait, callTimeout.Token).ConfigureAwait(false);

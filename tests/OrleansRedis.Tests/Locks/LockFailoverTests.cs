@@ -15,7 +15,8 @@ public sealed class LockFailoverTests(RedisClusterFixture fixture) : IClassFixtu
     public async Task SiloHostingLockKilled_WhileHeldWithQueuedWaiters_NoDoubleGrantAndWaitersServedElsewhere()
     {
         var name = $"failover-{Guid.NewGuid():N}";
-        var holder = (await Lock(name).AcquireAsync("holder", TimeSpan.FromSeconds(3), TimeSpan.Zero)).Lease!;
+        // Long enough that four waiters surely queue behind it before it runs out, however loaded the machine.
+        var holder = (await Lock(name).AcquireAsync("holder", TimeSpan.FromSeconds(10), TimeSpan.Zero)).Lease!;
         var hosting = (await Lock(name).GetStateAsync()).Silo;
         var resource = new ProtectedResource();
         Assert.True(resource.TryAccess(holder.FencingToken));

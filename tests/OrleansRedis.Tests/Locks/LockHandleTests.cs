@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Time.Testing;
 using OrleansRedis.Abstractions.Locks;
 using OrleansRedis.Client.Locks;
 using OrleansRedis.Testing;
@@ -6,11 +8,19 @@ using StackExchange.Redis;
 
 namespace OrleansRedis.Tests.Locks;
 
-/// <summary>The client helper: auto-renewal, loss detection, the hold cap, release on dispose and long waits.</summary>
+/// <summary>
+/// The client helper: auto-renewal, loss detection, the hold cap, release on dispose and long waits. The handle's
+/// renewal loop runs on a <see cref="FakeTimeProvider"/> that the tests advance, and Redis leases are 3 s or more, so
+/// a stalled machine delays a test but cannot change what it decides.
+/// </summary>
 [Collection(RedisClusterCollection.Name)]
 public sealed class LockHandleTests(RedisClusterFixture fixture) : IAsyncLifetime
 {
     private static readonly TimeSpan Long = TimeSpan.FromSeconds(30);
+
+    // A sixth of the lease: even two advances of the fake clock per renewal (see AdvanceOneRenewalAsync) after a
+    // renewal that itself began one advance early leave half the lease.
+    private static readonly TimeSpan RenewEvery = Long / 6;
     private ConnectionMultiplexer _redis = null!;
 
     private IDatabase Redis => _redis.GetDatabase();
@@ -23,22 +33,25 @@ public sealed class LockHandleTests(RedisClusterFixture fixture) : IAsyncLifetim
     public async Task Handle_HeldForTenLeasePeriods_StaysHeldByRenewals()
     {
         var name = NewName();
-        var lease = TimeSpan.FromSeconds(1);
-        var locks = LockClient.Create(fixture.Grains);
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var locks = LockClient.Create(fixture.Grains, new LockClientOptions { RenewInterval = RenewEvery }, time);
 
-        await using var handle = await locks.AcquireAsync(name, lease, TimeSpan.Zero);
-        var until = handle.Lease.ExpiresAtUtc + (9 * lease);
-        var checks = 0;
-        while (await RedisClock.NowAsync(Redis) < until)
+        await using var handle = await locks.AcquireAsync(name, Long, TimeSpan.Zero);
+        var expiries = new List<DateTimeOffset> { handle.ExpiresAtUtc };
+        var renewals = 10 * (int)(Long / RenewEvery);
+        for (var renewal = 1; renewal <= renewals; renewal++)
         {
-            var state = await Lock(name).GetStateAsync();
-            Assert.True(state.Held && state.FencingToken == handle.FencingToken, $"lost the lock after {checks} checks: {state}");
+            // The next renewal must read a later Redis TIME than the last one, so that its expiry is a new value.
+            var last = expiries[^1];
+            await Eventually.TrueAsync(async () => await RedisClock.NowAsync(Redis) + Long > last, Long, "Redis's clock moves past the last renewal");
+            await AdvanceOneRenewalAsync(time, () => handle.ExpiresAtUtc > last || handle.IsLost, $"renewal {renewal} lands");
             Assert.False(handle.IsLost, handle.LossReason);
-            checks++;
-            await Task.Delay(lease / 4);
+            expiries.Add(handle.ExpiresAtUtc);
         }
 
-        Assert.True(handle.ExpiresAtUtc > handle.Lease.ExpiresAtUtc + (8 * lease), $"renewed only until {handle.ExpiresAtUtc:O}");
+        var state = await Lock(name).GetStateAsync();
+        Assert.True(state.Held && state.FencingToken == handle.FencingToken, $"the lock moved on: {state}");
+        Assert.Equal(renewals + 1, expiries.Distinct().Count());
         Assert.True(await handle.ReleaseAsync());
         Assert.False((await Lock(name).GetStateAsync()).Held);
     }
@@ -47,15 +60,16 @@ public sealed class LockHandleTests(RedisClusterFixture fixture) : IAsyncLifetim
     public async Task Handle_LeaseTakenOverWhileHeld_LostTokenFiresAndReleaseKeepsNewHolder()
     {
         var name = NewName();
-        var locks = LockClient.Create(fixture.Grains);
-        await using var handle = await locks.AcquireAsync(name, TimeSpan.FromSeconds(1), TimeSpan.Zero);
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var locks = LockClient.Create(fixture.Grains, new LockClientOptions { RenewInterval = RenewEvery }, time);
+        await using var handle = await locks.AcquireAsync(name, Long, TimeSpan.Zero);
         var lost = new TaskCompletionSource();
         handle.LostToken.Register(() => lost.TrySetResult());
 
         // Stands in for a lease that ran out while the holder was cut off: the key is gone and someone else took it.
         await Redis.KeyDeleteAsync($"or:lock:{{{name}}}");
-        var next = (await Lock(name).AcquireAsync("next", TimeSpan.FromSeconds(30), TimeSpan.Zero)).Lease!;
-        await lost.Task.WaitAsync(Long);
+        var next = (await Lock(name).AcquireAsync("next", Long, TimeSpan.Zero)).Lease!;
+        await AdvanceOneRenewalAsync(time, () => lost.Task.IsCompleted, "the lost token fires after the next renewal");
 
         Assert.True(handle.IsLost);
         Assert.Contains("refused", handle.LossReason);
@@ -68,16 +82,32 @@ public sealed class LockHandleTests(RedisClusterFixture fixture) : IAsyncLifetim
     public async Task Handle_HoldCapReached_LostTokenFiresAndRenewalsStop()
     {
         var name = NewName();
-        var locks = LockClient.Create(fixture.Grains, new LockClientOptions { MaxHoldTime = TimeSpan.FromMilliseconds(1500) });
-        await using var handle = await locks.AcquireAsync(name, TimeSpan.FromMilliseconds(600), TimeSpan.Zero);
+        var lease = TimeSpan.FromSeconds(3);
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var locks = LockClient.Create(fixture.Grains, new LockClientOptions { MaxHoldTime = TimeSpan.FromMinutes(1) }, time);
+        await using var handle = await locks.AcquireAsync(name, lease, TimeSpan.Zero);
         var lost = new TaskCompletionSource();
         handle.LostToken.Register(() => lost.TrySetResult());
 
+        // One jump past the cap: the renewal loop wakes with the cap behind it, whatever the machine's load.
+        time.Advance(TimeSpan.FromMinutes(1));
         await lost.Task.WaitAsync(Long);
-        var next = await Lock(name).AcquireAsync("next", TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5));
+        var expiresAt = handle.ExpiresAtUtc;
+
+        // A live loop would renew on every advance of its clock; a stopped one lets the 3 s Redis lease run out.
+        var next = Lock(name).AcquireAsync("next", TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(20));
+        await Eventually.TrueAsync(
+            () =>
+            {
+                time.Advance(lease / 3);
+                return Task.FromResult(next.IsCompleted);
+            },
+            Long,
+            "the lease runs out while the handle's clock keeps moving");
 
         Assert.Contains("hold time cap", handle.LossReason);
-        Assert.Equal("next", next.Lease?.Owner);
+        Assert.Equal("next", (await next).Lease?.Owner);
+        Assert.Equal(expiresAt, handle.ExpiresAtUtc);
     }
 
     [Fact]
@@ -121,6 +151,31 @@ public sealed class LockHandleTests(RedisClusterFixture fixture) : IAsyncLifetim
 
         Assert.Null(missing);
         Assert.Equal((LockErrorCode.WaitTimedOut, name), (error.Code, error.LockName));
+    }
+
+    /// <summary>
+    /// Moves the handle's fake clock one renewal interval on and waits until <paramref name="done"/>. The renewal loop
+    /// runs on its own thread and may set its next timer only after the clock moved; that timer is then due one
+    /// interval later, so one more advance follows when nothing has happened for a second of real time.
+    /// </summary>
+    private static async Task AdvanceOneRenewalAsync(FakeTimeProvider time, Func<bool> done, string what)
+    {
+        time.Advance(RenewEvery);
+        var advancedAt = Stopwatch.GetTimestamp();
+        var advancedAgain = false;
+        await Eventually.TrueAsync(
+            () =>
+            {
+                if (!done() && !advancedAgain && Stopwatch.GetElapsedTime(advancedAt) > TimeSpan.FromSeconds(1))
+                {
+                    time.Advance(RenewEvery);
+                    advancedAgain = true;
+                }
+
+                return Task.FromResult(done());
+            },
+            Long,
+            what);
     }
 
     private ILockGrain Lock(string name) => fixture.Grains.GetGrain<ILockGrain>(name);

@@ -8,7 +8,7 @@ namespace OrleansRedis.Tests.Locks;
 /// A holder is a real process that dies (SIGKILL) or freezes (SIGSTOP) while holding the lock; the next waiter, over
 /// HTTP, gets the lock when the lease ends (never before), and a frozen holder that wakes up can do no harm.
 /// </summary>
-[Collection(SiloProcessCollection.Name)]
+[Collection(WallClockCollection.Name)]
 public sealed class LockHolderDeathTests(SiloProcessFixture fixture)
 {
     private static readonly TimeSpan Long = TimeSpan.FromSeconds(30);

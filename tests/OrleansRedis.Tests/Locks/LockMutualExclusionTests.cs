@@ -1,4 +1,7 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using OrleansRedis.Client.Hosting;
+using OrleansRedis.Client.Locks;
 using OrleansRedis.Tests.Infrastructure;
 
 namespace OrleansRedis.Tests.Locks;
@@ -17,7 +20,8 @@ public sealed class LockMutualExclusionTests(SiloProcessFixture fixture)
     public async Task ThirtyTwoContenders_OverTwoSilosAndExternalClient_CounterEqualsAcquisitionsAndFencesIncrease()
     {
         var name = $"mutex-{Guid.NewGuid():N}";
-        await using var client = await ExternalClient.StartAsync(fixture.Redis.ConnectionString, fixture.ClusterId, fixture.ServiceId);
+        await using var client = await ExternalClient.StartAsync(fixture.Redis.ConnectionString, fixture.ClusterId, fixture.ServiceId, services => services.AddOrleansRedisLockClient());
+        var locks = client.Services.GetRequiredService<LockClient>();
         var resource = new ProtectedResource();
         var counter = 0;
         var acquisitions = 0;
@@ -57,7 +61,7 @@ public sealed class LockMutualExclusionTests(SiloProcessFixture fixture)
         {
             for (var round = 0; round < RoundsEach; round++)
             {
-                await using var handle = await client.Locks.AcquireAsync(name, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(60));
+                await using var handle = await locks.AcquireAsync(name, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(60));
                 await CriticalSectionAsync(handle.FencingToken);
                 Assert.True(await handle.ReleaseAsync());
             }

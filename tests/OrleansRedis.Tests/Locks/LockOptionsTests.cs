@@ -9,6 +9,7 @@ using OrleansRedis.Client.Locks;
 using OrleansRedis.Grains.Locks;
 using OrleansRedis.Silo.Hosting;
 using OrleansRedis.Testing;
+using OrleansRedis.Tests.Infrastructure;
 
 namespace OrleansRedis.Tests.Locks;
 

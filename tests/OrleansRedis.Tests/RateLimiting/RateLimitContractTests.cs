@@ -31,7 +31,7 @@ public abstract class RateLimitContractTests(RateLimitClusterFixture fixture)
         var subject = NewSubject();
         var policy = fixture.Policy(Burst);
         var key = fixture.Key(Burst, subject);
-        var secondClient = await fixture.SecondClientAsync();
+        var secondClient = fixture.SecondClient;
         using var meter = new MeterRecorder(RateLimitMetrics.MeterName);
 
         // Grain calls through both external clients and from inside both silos, plus direct script calls from both
@@ -198,7 +198,7 @@ public abstract class RateLimitContractTests(RateLimitClusterFixture fixture)
         var policy = fixture.Policy(Short);
         var key = fixture.Key(Short, subject);
         var store = fixture.FromEachSilo<RateLimitStore>()[1];
-        var secondClient = await fixture.SecondClientAsync();
+        var secondClient = fixture.SecondClient;
         var exhausted = await store.CheckAsync(key, policy.Algorithm, policy.Limit, policy.Window, [(int)policy.Limit]);
         var freeAt = exhausted.RedisTimeMicroseconds + RateLimitStore.Microseconds(exhausted.NextAvailable);
 

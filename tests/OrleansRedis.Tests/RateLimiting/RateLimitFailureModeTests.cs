@@ -5,6 +5,7 @@ using OrleansRedis.Abstractions.RateLimiting;
 using OrleansRedis.Grains.RateLimiting;
 using OrleansRedis.Redis.RateLimiting;
 using OrleansRedis.Testing;
+using OrleansRedis.Tests.Infrastructure;
 using StackExchange.Redis;
 
 namespace OrleansRedis.Tests.RateLimiting;
@@ -13,12 +14,31 @@ namespace OrleansRedis.Tests.RateLimiting;
 /// Redis away: <c>open</c> admits (degraded), <c>closed</c> denies, each within its 300 ms bound, well before the 2 s
 /// Redis command timeout; once Redis is back, enforcement resumes without restarting a silo.
 /// </summary>
-public sealed class RateLimitFailureModeTests(RateLimitClusterFixture fixture) : IClassFixture<RateLimitClusterFixture>
+[Collection(WallClockCollection.Name)]
+public sealed class RateLimitFailureModeTests(RateLimitClusterFixture fixture) : IClassFixture<RateLimitClusterFixture>, IAsyncLifetime
 {
     // The policies' bound is 300 ms; the rest is room for a grain call on a busy machine. Either way below the
     // 2 s after which a Redis command itself would fail: a decision in time comes from the bound, not from Redis.
     private static readonly TimeSpan WithinBound = TimeSpan.FromMilliseconds(1500);
     private static readonly TimeSpan Recovery = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Every test starts with Redis reachable from both silos: an earlier test's outage ends when the silo it watched
+    /// decides through Redis again, while the other silo's connection may still be coming back, and a grain placed
+    /// there would answer "disconnected".
+    /// </summary>
+    public async ValueTask InitializeAsync()
+    {
+        var policy = fixture.Policy("open");
+        foreach (var store in fixture.FromEachSilo<RateLimitStore>())
+        {
+            var key = fixture.Key("open", $"probe-{Guid.NewGuid():N}");
+            await Eventually.TrueAsync(() => Task.FromResult(store.IsConnected(key)), Recovery, "every silo reconnects to Redis");
+            await Eventually.SucceedsAsync(() => store.CheckAsync(key, policy.Algorithm, policy.Limit, policy.Window, [1]), Recovery, "every silo runs scripts again");
+        }
+    }
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
     [Fact]
     public async Task Check_RedisStopped_OpenAdmitsAndClosedDeniesWithinBound_ThenEnforcementResumes()
@@ -101,7 +121,7 @@ public sealed class RateLimitFailureModeTests(RateLimitClusterFixture fixture) :
         Assert.All(await ScriptsCachedAsync(), Assert.True);
         await fixture.Redis.ShutdownAsync();
         await fixture.Redis.RestartAsync();
-        await Eventually.TrueAsync(() => Task.FromResult(fixture.Inspector.IsConnected), Recovery, "the inspector reconnects");
+        await Eventually.TrueAsync(() => Task.FromResult(fixture.RedisConnection.IsConnected), Recovery, "the inspecting connection reconnects");
         Assert.All(await ScriptsCachedAsync(), Assert.False);
 
         foreach (var policy in policies)
@@ -123,7 +143,7 @@ public sealed class RateLimitFailureModeTests(RateLimitClusterFixture fixture) :
         var grain = fixture.Grains.GetRateLimitGrain("gcra-durable", subject);
         Assert.True((await grain.CheckAsync()).Allowed);
 
-        await fixture.Inspector.GetServers()[0].ScriptFlushAsync();
+        await fixture.RedisConnection.GetServers()[0].ScriptFlushAsync();
         var decision = await grain.CheckAsync();
 
         Assert.Equal((true, false, 18L), (decision.Allowed, decision.Degraded, decision.Remaining));
@@ -145,7 +165,7 @@ public sealed class RateLimitFailureModeTests(RateLimitClusterFixture fixture) :
         var hashes = new[] { RateLimitStore.SlidingLogScript, RateLimitStore.SlidingWindowCounterScript, RateLimitStore.TokenBucketScript }
             .Select(script => (RedisValue)Convert.ToHexStringLower(SHA1.HashData(Encoding.UTF8.GetBytes(script))))
             .ToArray();
-        var reply = await fixture.Inspector.GetDatabase().ExecuteAsync("SCRIPT", ["EXISTS", .. hashes.Cast<object>()]);
+        var reply = await fixture.RedisConnection.GetDatabase().ExecuteAsync("SCRIPT", ["EXISTS", .. hashes.Cast<object>()]);
         return [.. ((long[])reply!).Select(exists => exists == 1)];
     }
 }

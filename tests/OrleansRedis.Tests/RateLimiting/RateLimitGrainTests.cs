@@ -36,7 +36,7 @@ public sealed class RateLimitGrainTests(RateLimitClusterFixture fixture)
         var peek = await grain.PeekAsync();
 
         Assert.Equal(20, peek.Remaining);
-        Assert.False(await fixture.Inspector.GetDatabase().KeyExistsAsync(fixture.Key("log-burst", subject)));
+        Assert.False(await fixture.RedisConnection.GetDatabase().KeyExistsAsync(fixture.Key("log-burst", subject)));
     }
 
     [Fact]

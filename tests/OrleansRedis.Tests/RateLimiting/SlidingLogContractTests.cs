@@ -23,7 +23,7 @@ public sealed class SlidingLogContractTests(RateLimitClusterFixture fixture) : R
         var key = Fixture.Key(Exact, subject);
         var window = RateLimitStore.Microseconds(policy.Window);
         var store = Fixture.FromEachSilo<RateLimitStore>()[0];
-        var database = Fixture.Inspector.GetDatabase();
+        var database = Fixture.RedisConnection.GetDatabase();
 
         // One entry, then two more a second later (by Redis's clock): the limit frees up when the first one leaves,
         // not when the window has passed since the last.
@@ -80,7 +80,7 @@ public sealed class SlidingLogContractTests(RateLimitClusterFixture fixture) : R
         var key = Fixture.Key(Burst, subject);
 
         var batch = await Fixture.FromEachSilo<RateLimitStore>()[0].CheckAsync(key, policy.Algorithm, policy.Limit, policy.Window, [3, 1, 1]);
-        var entries = await Fixture.Inspector.GetDatabase().SortedSetRangeByRankWithScoresAsync(key);
+        var entries = await Fixture.RedisConnection.GetDatabase().SortedSetRangeByRankWithScoresAsync(key);
 
         Assert.All(batch.Verdicts, v => Assert.True(v.Allowed));
         Assert.Equal(5, entries.Length);
@@ -96,7 +96,7 @@ public sealed class SlidingLogContractTests(RateLimitClusterFixture fixture) : R
         var policy = Fixture.Policy(Burst);
         await Fixture.Grains.GetRateLimitGrain(Burst, subject).CheckAsync();
 
-        var ttl = await Fixture.Inspector.GetDatabase().KeyTimeToLiveAsync(Fixture.Key(Burst, subject));
+        var ttl = await Fixture.RedisConnection.GetDatabase().KeyTimeToLiveAsync(Fixture.Key(Burst, subject));
 
         Assert.NotNull(ttl);
         Assert.InRange(ttl.Value, policy.Window - TimeSpan.FromMinutes(1), policy.Window + TimeSpan.FromMilliseconds(1));
@@ -104,5 +104,5 @@ public sealed class SlidingLogContractTests(RateLimitClusterFixture fixture) : R
 
     /// <inheritdoc />
     protected override async Task AssertStoredUnitsAsync(RedisKey key, RateLimitPolicy policy, long units) =>
-        Assert.Equal(units, await Fixture.Inspector.GetDatabase().SortedSetLengthAsync(key));
+        Assert.Equal(units, await Fixture.RedisConnection.GetDatabase().SortedSetLengthAsync(key));
 }

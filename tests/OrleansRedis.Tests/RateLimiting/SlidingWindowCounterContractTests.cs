@@ -17,7 +17,7 @@ public sealed class SlidingWindowCounterContractTests(RateLimitClusterFixture fi
         var subject = NewSubject();
         await Fixture.Grains.GetRateLimitGrain(Burst, subject).CheckAsync(4);
 
-        var fields = (await Fixture.Inspector.GetDatabase().HashGetAllAsync(Fixture.Key(Burst, subject)))
+        var fields = (await Fixture.RedisConnection.GetDatabase().HashGetAllAsync(Fixture.Key(Burst, subject)))
             .ToDictionary(f => f.Name.ToString(), f => f.Value.ToString());
 
         Assert.Equal(["a", "c", "k", "p"], fields.Keys.Order());
@@ -27,7 +27,7 @@ public sealed class SlidingWindowCounterContractTests(RateLimitClusterFixture fi
     /// <inheritdoc />
     protected override async Task AssertStoredUnitsAsync(RedisKey key, RateLimitPolicy policy, long units)
     {
-        var values = await Fixture.Inspector.GetDatabase().HashGetAsync(key, ["c", "p"]);
+        var values = await Fixture.RedisConnection.GetDatabase().HashGetAsync(key, ["c", "p"]);
         Assert.Equal(units, (long)values[0] + (long)values[1]);
     }
 }

@@ -34,7 +34,7 @@ public sealed class TokenBucketContractTests(RateLimitClusterFixture fixture) : 
     {
         // The TAT sits units * interval past the moment of the first admission; time has passed since, by at most a
         // few seconds, which is far below one interval (15 s) of the burst policy.
-        var tat = double.Parse((await Fixture.Inspector.GetDatabase().StringGetAsync(key)).ToString(), CultureInfo.InvariantCulture);
+        var tat = double.Parse((await Fixture.RedisConnection.GetDatabase().StringGetAsync(key)).ToString(), CultureInfo.InvariantCulture);
         var ahead = tat - await Fixture.RedisMicrosecondsAsync();
         var expected = units * RateLimitStore.Microseconds(policy.Window) / (double)policy.Limit;
         Assert.InRange(ahead, expected - 5_000_000, expected);

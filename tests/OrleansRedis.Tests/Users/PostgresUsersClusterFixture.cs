@@ -41,10 +41,3 @@ public sealed class PostgresUsersClusterFixture : UsersClusterFixture
         }
     }
 }
-
-/// <summary>Test classes that share the PostgreSQL users cluster; they run one after another, so one may stop the database.</summary>
-[CollectionDefinition(Name)]
-public sealed class PostgresUsersClusterCollection : ICollectionFixture<PostgresUsersClusterFixture>
-{
-    public const string Name = "users-postgres-cluster";
-}

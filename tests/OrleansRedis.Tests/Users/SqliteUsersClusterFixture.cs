@@ -3,7 +3,7 @@ using OrleansRedis.Grains.Users;
 namespace OrleansRedis.Tests.Users;
 
 /// <summary>The users cluster on a SQLite file in a temporary folder, with the default cache settings.</summary>
-public class SqliteUsersClusterFixture : UsersClusterFixture
+public sealed class SqliteUsersClusterFixture : UsersClusterFixture
 {
     private string? _directory;
 

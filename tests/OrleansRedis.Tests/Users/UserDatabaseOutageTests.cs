@@ -1,10 +1,11 @@
 using OrleansRedis.Abstractions.Users;
 using OrleansRedis.Testing;
+using OrleansRedis.Tests.Infrastructure;
 
 namespace OrleansRedis.Tests.Users;
 
 /// <summary>PostgreSQL stopped under a running cluster: cached users are served stale, uncached ones fail typed, and loads resume.</summary>
-[Collection(PostgresUsersClusterCollection.Name)]
+[Collection(WallClockCollection.Name)]
 public sealed class UserDatabaseOutageTests(PostgresUsersClusterFixture fixture)
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(45);

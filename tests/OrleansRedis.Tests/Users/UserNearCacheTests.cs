@@ -3,22 +3,24 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using OrleansRedis.Abstractions.Users;
 using OrleansRedis.Client.Hosting;
 using OrleansRedis.Client.Users;
+using OrleansRedis.Tests.Infrastructure;
 
 namespace OrleansRedis.Tests.Users;
 
 /// <summary>
-/// The client near cache in front of real user grains (2 silos, Redis, SQLite), on a manual clock: what it answers
-/// from memory, for how long, with how many grain calls, and that its own writes are read back at once.
+/// The client near cache in front of real user grains (2 silos, Redis, SQLite), on a <see cref="FakeTimeProvider"/>:
+/// what it answers from memory, for how long, with how many grain calls, and that its own writes are read back at once.
 /// </summary>
 [Collection(SqliteUsersClusterCollection.Name)]
 public sealed class UserNearCacheTests(SqliteUsersClusterFixture fixture)
 {
     private static readonly TimeSpan Ttl = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan JustUnder = Ttl - TimeSpan.FromMilliseconds(1);
-    private readonly ManualTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
 
     [Fact]
     public async Task GetAsync_WithinTtl_AnswersWithoutGrainCallOrQuery()
@@ -169,8 +171,8 @@ public sealed class UserNearCacheTests(SqliteUsersClusterFixture fixture)
         var id = UserReads.NewId("near-race");
         await fixture.Client.GetGrain<IUserGrain>(id).CreateAsync("V1", "v1@example.com");
         var held = new HeldReplyFilter(id);
-        using var client = await StartClientAsync(held);
-        var cache = UserNearCache.Create(client.Services.GetRequiredService<IGrainFactory>(), new UserNearCacheOptions { NearCacheTtl = Ttl }, _time);
+        await using var client = await StartClientAsync(held);
+        var cache = UserNearCache.Create(client.Grains, new UserNearCacheOptions { NearCacheTtl = Ttl }, _time);
         try
         {
             var read = cache.GetAsync(id);
@@ -187,7 +189,6 @@ public sealed class UserNearCacheTests(SqliteUsersClusterFixture fixture)
         finally
         {
             held.Release();
-            await client.StopAsync();
         }
     }
 
@@ -197,8 +198,8 @@ public sealed class UserNearCacheTests(SqliteUsersClusterFixture fixture)
         var id = UserReads.NewId("near-fence");
         await fixture.Client.GetGrain<IUserGrain>(id).CreateAsync("V1", "v1@example.com");
         var held = new HeldReplyFilter(id);
-        using var client = await StartClientAsync(held);
-        var cache = UserNearCache.Create(client.Services.GetRequiredService<IGrainFactory>(), new UserNearCacheOptions { NearCacheTtl = Ttl }, _time);
+        await using var client = await StartClientAsync(held);
+        var cache = UserNearCache.Create(client.Grains, new UserNearCacheOptions { NearCacheTtl = Ttl }, _time);
         try
         {
             var read = cache.GetAsync(id);
@@ -215,7 +216,6 @@ public sealed class UserNearCacheTests(SqliteUsersClusterFixture fixture)
         finally
         {
             held.Release();
-            await client.StopAsync();
         }
     }
 
@@ -325,21 +325,8 @@ public sealed class UserNearCacheTests(SqliteUsersClusterFixture fixture)
         return options;
     }
 
-    private async Task<IHost> StartClientAsync(IOutgoingGrainCallFilter filter)
-    {
-        var builder = Host.CreateApplicationBuilder();
-        builder.Logging.ClearProviders();
-        builder.Services.AddSingleton(filter);
-        builder.Services.AddOrleansRedisClient(options =>
-        {
-            options.RedisState = fixture.Redis.ConnectionString;
-            options.ClusterId = fixture.ClusterId;
-            options.ServiceId = fixture.ServiceId;
-        });
-        var host = builder.Build();
-        await host.StartAsync();
-        return host;
-    }
+    private Task<ExternalClient> StartClientAsync(IOutgoingGrainCallFilter filter) =>
+        fixture.StartClientAsync(services => services.AddSingleton(filter));
 
     private UserNearCache NewCache() => UserNearCache.Create(fixture.Client, new UserNearCacheOptions { NearCacheTtl = Ttl }, _time);
 }
