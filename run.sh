@@ -16,8 +16,9 @@ done
 [[ "$SILOS" =~ ^[1-9][0-9]?$ ]] || { echo "--silos must be a number from 1 to 99" >&2; exit 2; }
 
 REDIS_PORT="${REDIS_PORT:-6379}"
-DATA="$(pwd)/.data"
+DATA="${ORLEANSREDIS_DATA:-$(pwd)/.data}"   # tests point this at a folder of their own
 mkdir -p "$DATA/redis-state" "$DATA/logs"
+DATA="$(cd "$DATA" && pwd)"
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 if ! command -v redis-server >/dev/null; then
@@ -88,6 +89,7 @@ for i in $(seq 0 $((SILOS - 1))); do
   OrleansRedis__Cluster__GatewayPort=$((30000 + i)) \
   OrleansRedis__Http__Port=$((8080 + i)) \
   OrleansRedis__Admin__ApiKey="$ADMIN_KEY" \
+  OrleansRedis__Database__ConnectionString="Data Source=$DATA/users.db" \
   ASPNETCORE_ENVIRONMENT=Production \
     setsid dotnet "$SILO_DLL" > "$DATA/logs/silo$i.log" 2>&1 &
   pids+=($!)
@@ -112,7 +114,7 @@ done
 echo
 echo "OrleansRedis is ready: $SILOS silos."
 for i in $(seq 0 $((SILOS - 1))); do
-  echo "  silo $i: http://127.0.0.1:$((8080 + i))   (log: .data/logs/silo$i.log)"
+  echo "  silo $i: http://127.0.0.1:$((8080 + i))   (log: $DATA/logs/silo$i.log)"
 done
 echo "  health:    http://127.0.0.1:8080/health/ready"
 echo "  dashboard: http://127.0.0.1:8080/dashboard"

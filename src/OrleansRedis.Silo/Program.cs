@@ -22,7 +22,7 @@ app.UseStatusCodePages();
 app.MapOrleansRedisHealth();
 app.MapMetrics();
 app.MapOpenApi();
-app.MapScalarApiReference("/docs");
+app.MapScalarApiReference("/docs", options => options.WithTitle(ApiDocumentTransformer.Title));
 app.MapOrleansDashboard("/dashboard").ExcludeFromDescription();
 app.MapOrleansRedisApi();
 
