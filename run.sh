@@ -121,9 +121,10 @@ echo "  dashboard: http://127.0.0.1:8080/dashboard"
 echo "  API docs:  http://127.0.0.1:8080/docs   (OpenAPI: /openapi/v1.json)"
 echo "  admin key: $ADMIN_KEY   (header X-Admin-Key)"
 echo
-echo "Try:"
-echo "  curl -s -X PUT http://127.0.0.1:8080/probe/hello -H 'content-type: application/json' -d '{\"value\":\"world\"}'"
-echo "  curl -s http://127.0.0.1:8081/probe/hello"
+echo "Try (README.md has more):"
+echo "  curl -i -X POST localhost:8080/ratelimit/demo/alice        # the demo policy: 5 per 10 s, then 429"
+echo "  curl -s -X PUT localhost:8080/probe/hello -H 'content-type: application/json' -d '{\"value\":\"world\"}'"
+echo "  curl -s localhost:8081/probe/hello"
 echo
 echo "Ctrl+C stops everything."
 wait "${pids[@]}" "$redis_pid"
