@@ -11,7 +11,7 @@ namespace OrleansRedis.Tests.Foundation;
 /// README's examples answer what the README says, and Ctrl+C or SIGTERM stops everything within 10 s.
 /// </summary>
 [Collection(RunScriptCollection.Name)]
-public sealed class RunScriptTests
+public sealed class RunScriptTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan StopBound = TimeSpan.FromSeconds(10);
 
@@ -21,21 +21,22 @@ public sealed class RunScriptTests
         var examples = ReadmeExamples.Parse(await File.ReadAllTextAsync(Path.Combine(RepositoryPaths.Root, "README.md")));
         await using var cluster = await RunScriptCluster.StartAsync();
 
-        var output = await RunBashAsync(examples.Script, cluster.Home);
+        var printed = await RunBashAsync(examples.Script, cluster.Home);
 
         var failures = new List<string>();
         for (var i = 0; i < examples.Examples.Count; i++)
         {
             var example = examples.Examples[i];
-            var begin = output.IndexOf(ReadmeExamples.Begin(i), StringComparison.Ordinal);
-            var end = output.IndexOf(ReadmeExamples.End(i), StringComparison.Ordinal);
-            var printed = begin >= 0 && end > begin ? output[(begin + ReadmeExamples.Begin(i).Length)..end] : null;
-            failures.AddRange(printed is null
+            var begin = printed.IndexOf(ReadmeExamples.Begin(i), StringComparison.Ordinal);
+            var end = printed.IndexOf(ReadmeExamples.End(i), StringComparison.Ordinal);
+            var answer = begin >= 0 && end > begin ? printed[(begin + ReadmeExamples.Begin(i).Length)..end] : null;
+            failures.AddRange(answer is null
                 ? [$"{example.Command}\n    did not run"]
-                : example.Check(printed).Select(problem => $"{example.Command}\n    # → {example.Expectation}\n    {problem}; it printed:\n{printed.Trim()}"));
+                : example.Check(answer).Select(problem => $"{example.Command}\n    # → {example.Expectation}\n    {problem}; it printed:\n{answer.Trim()}"));
         }
 
-        failures.AddRange(examples.Assigned.Where(name => output.Contains($"@@unset {name}", StringComparison.Ordinal)).Select(name => $"{name} was not set"));
+        failures.AddRange(examples.Assigned.Where(name => printed.Contains($"@@unset {name}", StringComparison.Ordinal)).Select(name => $"{name} was not set"));
+        output.WriteLine($"{examples.Examples.Count} README examples replayed, {failures.Count} failed");
         Assert.True(examples.Examples.Count >= 30, $"only {examples.Examples.Count} examples were found in the README");
         Assert.True(failures.Count == 0, $"{failures.Count} README examples do not answer as the README says:\n\n{string.Join("\n\n", failures)}");
     }
@@ -47,6 +48,7 @@ public sealed class RunScriptTests
         var children = cluster.ChildProcessIds();
 
         var elapsed = await cluster.InterruptGroupAsync();
+        output.WriteLine($"SIGINT to the process group: run.sh exited after {elapsed.TotalSeconds:0.00} s");
 
         Assert.Equal(3, children.Count);
         Assert.True(elapsed < StopBound, $"run.sh took {elapsed.TotalSeconds:0.0} s to stop after SIGINT to its process group");
@@ -66,6 +68,7 @@ public sealed class RunScriptTests
         var children = cluster.ChildProcessIds();
 
         var elapsed = await cluster.TerminateAsync();
+        output.WriteLine($"SIGTERM to run.sh: run.sh exited after {elapsed.TotalSeconds:0.00} s");
 
         Assert.Equal(HttpStatusCode.OK, silo0.StatusCode);
         Assert.Equal(HttpStatusCode.OK, silo1.StatusCode);

@@ -7,7 +7,7 @@ namespace OrleansRedis.Tests.Foundation;
 /// A silo process stops within a bound on SIGTERM, also when its State Redis is already gone: docker stops a
 /// container with SIGKILL 10 s after SIGTERM, and Orleans alone would retry its membership update for two minutes.
 /// </summary>
-public sealed class SiloShutdownTests
+public sealed class SiloShutdownTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan DockerStopTimeout = TimeSpan.FromSeconds(10);
 
@@ -37,7 +37,7 @@ public sealed class SiloShutdownTests
         Assert.True(elapsed < DockerStopTimeout, $"the silo took {elapsed.TotalSeconds:0.0} s to exit with Redis gone");
     }
 
-    private static async Task<TimeSpan> TerminateAsync(SiloProcess silo)
+    private async Task<TimeSpan> TerminateAsync(SiloProcess silo)
     {
         var clock = Stopwatch.StartNew();
         using (var kill = Process.Start("kill", ["-TERM", silo.ProcessId.ToString()])!)
@@ -47,6 +47,7 @@ public sealed class SiloShutdownTests
 
         // Polls at 100 ms: the bound under test is seconds.
         await Eventually.TrueAsync(() => Task.FromResult(silo.HasExited), TimeSpan.FromSeconds(150), "the silo exits after SIGTERM");
+        output.WriteLine($"the silo exited {clock.Elapsed.TotalSeconds:0.00} s after SIGTERM");
         return clock.Elapsed;
     }
 }
