@@ -44,7 +44,7 @@ cleanup() {
   echo "Stopping ..."
   [ -n "$build_pid" ] && kill -TERM "$build_pid" 2>/dev/null || true
   # Silos first: a silo leaving the cluster writes its Dead status to Redis, so Redis must outlive them. A silo bounds
-  # its own stop (8 s at most); the SIGKILL after 9 s is for a silo that hangs anyway.
+  # its own stop (7 s at most); the SIGKILL after 9 s is for a silo that hangs anyway.
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   local deadline=$((SECONDS + 9))
   for pid in "${pids[@]}"; do

@@ -11,7 +11,7 @@ public static class ShutdownBound
     public static readonly TimeSpan DefaultShutdownTimeout = TimeSpan.FromSeconds(5);
 
     /// <summary>How long after the shutdown timeout the process exits on its own.</summary>
-    public static readonly TimeSpan ExitGrace = TimeSpan.FromSeconds(3);
+    public static readonly TimeSpan ExitGrace = TimeSpan.FromSeconds(2);
 
     /// <summary>Applies the shutdown timeout and starts the watchdog that enforces the bound.</summary>
     public static WebApplicationBuilder AddOrleansRedisShutdownBound(this WebApplicationBuilder builder)
