@@ -5,14 +5,16 @@ using OrleansRedis.Silo.Hosting;
 using OrleansRedis.Silo.Options;
 using Scalar.AspNetCore;
 
-var builder = WebApplication.CreateBuilder(args);
+// The content root is the dll's folder, wherever the process was started from, so appsettings.json beside the dll is
+// always read. The working directory stays the caller's: relative data paths (.data/users.db) are the caller's.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 var (settings, errors) = SiloHostSettingsLoader.Load(builder.Configuration);
 if (errors.Count > 0)
 {
     return ExitCodes.InvalidConfiguration(errors);
 }
 
-builder.AddOrleansRedisSilo(settings).AddOrleansRedisHttp(settings).AddOrleansRedisTelemetry();
+builder.AddOrleansRedisSilo(settings).AddOrleansRedisHttp(settings).AddOrleansRedisTelemetry().AddOrleansRedisShutdownBound();
 
 var app = builder.Build();
 app.UseExceptionHandler();
@@ -20,7 +22,7 @@ app.UseStatusCodePages();
 app.MapOrleansRedisHealth();
 app.MapMetrics();
 app.MapOpenApi();
-app.MapScalarApiReference("/docs");
+app.MapScalarApiReference("/docs", options => options.WithTitle(ApiDocumentTransformer.Title));
 app.MapOrleansDashboard("/dashboard").ExcludeFromDescription();
 app.MapOrleansRedisApi();
 

@@ -9,6 +9,9 @@ public static class ExitCodes
     /// <summary>The State Redis could not be reached while the silo joined the cluster; start Redis first.</summary>
     public const int RedisUnreachableCode = 3;
 
+    /// <summary>Stopping took longer than the shutdown bound (usually: the State Redis was gone); the process exited anyway.</summary>
+    public const int ShutdownTimedOutCode = 4;
+
     /// <summary>Prints why the silo could not join and returns <see cref="RedisUnreachableCode"/>.</summary>
     public static int RedisUnreachable(string endpoint, Exception exception)
     {

@@ -14,6 +14,12 @@ namespace OrleansRedis.Silo.Hosting;
 /// <summary>Composes the host: the silo on Redis, the HTTP API and its operations surface.</summary>
 public static class SiloHostBuilderExtensions
 {
+    /// <summary>The longest request line (method, path and query) that reaches the endpoints: 64 KiB.</summary>
+    public const int MaxRequestLineBytes = 64 * 1024;
+
+    /// <summary>The largest total of request headers that reaches the endpoints: 64 KiB.</summary>
+    public const int MaxRequestHeadersBytes = 64 * 1024;
+
     /// <summary>Co-hosts an Orleans silo that forms its cluster and persists its grains through Redis.</summary>
     public static WebApplicationBuilder AddOrleansRedisSilo(this WebApplicationBuilder builder, SiloHostSettings settings)
     {
@@ -37,11 +43,19 @@ public static class SiloHostBuilderExtensions
     public static WebApplicationBuilder AddOrleansRedisHttp(this WebApplicationBuilder builder, SiloHostSettings settings)
     {
         builder.WebHost.UseUrls($"http://{settings.Http.Host}:{settings.Http.Port}");
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = settings.Http.MaxRequestBodyBytes);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Limits.MaxRequestBodySize = settings.Http.MaxRequestBodyBytes;
+
+            // Keys are at most a few hundred characters, but an over-long one must reach the endpoint's validation and
+            // get a problem+json 400 naming the limit; Kestrel's own 414/431 (8 KB line, 32 KB headers) has no body.
+            kestrel.Limits.MaxRequestLineSize = MaxRequestLineBytes;
+            kestrel.Limits.MaxRequestHeadersTotalSize = MaxRequestHeadersBytes;
+        });
         builder.Services.AddOrleansRedisProblems();
         builder.Services.ConfigureHttpJsonOptions(options =>
             options.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase)));
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(options => options.AddDocumentTransformer<ApiDocumentTransformer>());
         builder.Services.AddHealthChecks()
             .AddCheck<RedisHealthCheck>("redis", tags: [HealthEndpoints.ReadyTag])
             .AddCheck<SiloActiveHealthCheck>("silo", tags: [HealthEndpoints.ReadyTag]);

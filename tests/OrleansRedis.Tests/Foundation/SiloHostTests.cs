@@ -128,4 +128,73 @@ public sealed class SiloHostTests(SiloProcessFixture fixture)
 
         Assert.Contains("# TYPE", text);
     }
+
+    [Theory]
+    [InlineData("/probe/{0}")]
+    [InlineData("/ratelimit/demo/{0}")]
+    [InlineData("/locks/{0}")]
+    [InlineData("/users/{0}")]
+    [InlineData("/sessions/{0}")]
+    public async Task LongKeyInPath_10KB_Returns400ProblemJsonNamingTheLimit(string route)
+    {
+        var path = string.Format(System.Globalization.CultureInfo.InvariantCulture, route, new string('k', 10 * 1024));
+
+        using var response = await fixture.Silos[0].Http.GetAsync(path);
+        var body = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("characters", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task LongQuery_20KB_Returns400ProblemJsonNamingTheParameter()
+    {
+        var token = new string('t', 20 * 1024);
+
+        using var response = await fixture.Silos[0].Http.DeleteAsync($"/locks/query-{Guid.NewGuid():N}?token={token}");
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.True(body.RootElement.GetProperty("errors").TryGetProperty("token", out _), "the problem does not name the token");
+    }
+
+    [Theory]
+    [InlineData("POST", "/health/live")]
+    [InlineData("DELETE", "/health/live")]
+    [InlineData("PUT", "/health/ready")]
+    [InlineData("POST", "/health/ready")]
+    public async Task Health_MethodOtherThanGetOrHead_Returns405(string method, string path)
+    {
+        using var response = await fixture.Silos[0].Http.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+        Assert.Equal(["GET", "HEAD"], response.Content.Headers.Allow.Order());
+    }
+
+    [Theory]
+    [InlineData("/health/live")]
+    [InlineData("/health/ready")]
+    public async Task Health_Head_Returns200(string path)
+    {
+        using var response = await fixture.Silos[0].Http.SendAsync(new HttpRequestMessage(HttpMethod.Head, path));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task OpenApi_Document_HasTitleDescriptionCapabilitiesFirstAndProbeLast()
+    {
+        var document = await fixture.Silos[0].Http.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+        var tags = document.GetProperty("tags").EnumerateArray().Select(t => t.GetProperty("name").GetString()).ToList();
+        var paths = document.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToList();
+
+        Assert.Equal("OrleansRedis API", document.GetProperty("info").GetProperty("title").GetString());
+        Assert.StartsWith("Production Redis patterns over HTTP", document.GetProperty("info").GetProperty("description").GetString());
+        Assert.Equal(["Rate limiting", "Locks", "Sessions", "Users"], tags.Take(4));
+        Assert.Equal("Probe", tags[^1]);
+        Assert.StartsWith("/ratelimit/", paths[0]);
+        Assert.StartsWith("/probe/", paths[^1]);
+    }
 }

@@ -5,18 +5,21 @@ using OrleansRedis.Testing;
 namespace OrleansRedis.Tests.Infrastructure;
 
 /// <summary>
-/// <c>./run.sh</c> running as a user runs it (Redis on a free port, silos on HTTP 8080 and 8081). Tests that use it
-/// share the <see cref="RunScriptCollection"/>, so only one runs at a time: the HTTP ports are fixed by design.
+/// <c>./run.sh</c> running as a user runs it from a terminal: in a process group of its own with SIGINT at its default
+/// (as a terminal's foreground job), Redis on a free port, silos on HTTP 8080 and 8081, data in a temporary
+/// <c>.data</c> folder. Tests that use it share the <see cref="RunScriptCollection"/>, so only one runs at a time: the
+/// HTTP ports are fixed by design.
 /// </summary>
 public sealed class RunScriptCluster : IAsyncDisposable
 {
     private readonly Process _script;
     private readonly StringBuilder _output = new();
 
-    private RunScriptCluster(Process script, int redisPort)
+    private RunScriptCluster(Process script, int redisPort, string home)
     {
         _script = script;
         RedisPort = redisPort;
+        Home = home;
         script.OutputDataReceived += (_, e) => Append(e.Data);
         script.ErrorDataReceived += (_, e) => Append(e.Data);
         script.BeginOutputReadLine();
@@ -26,8 +29,17 @@ public sealed class RunScriptCluster : IAsyncDisposable
     /// <summary>Gets the port of the State Redis run.sh started.</summary>
     public int RedisPort { get; }
 
+    /// <summary>Gets the folder that holds run.sh's <c>.data</c>; commands that read <c>.data/admin-key</c> run here.</summary>
+    public string Home { get; }
+
+    /// <summary>Gets run.sh's data folder (<c>ORLEANSREDIS_DATA</c>).</summary>
+    public string DataDirectory => Path.Combine(Home, ".data");
+
     /// <summary>Gets the admin key run.sh generated.</summary>
-    public string AdminKey => File.ReadAllText(Path.Combine(RepositoryPaths.Root, ".data", "admin-key")).Trim();
+    public string AdminKey => File.ReadAllText(Path.Combine(DataDirectory, "admin-key")).Trim();
+
+    /// <summary>Gets the process id of the script, which is also its process group id.</summary>
+    public int ProcessId => _script.Id;
 
     /// <summary>Gets whether the script has exited.</summary>
     public bool HasExited => _script.HasExited;
@@ -48,35 +60,96 @@ public sealed class RunScriptCluster : IAsyncDisposable
     public static async Task<RunScriptCluster> StartAsync()
     {
         var redisPort = FreePort.Next();
-        var info = new ProcessStartInfo("bash", [Path.Combine(RepositoryPaths.Root, "run.sh"), "--silos", "2"])
+        var home = Directory.CreateTempSubdirectory("run-sh-").FullName;
+
+        // perl-base is in every Debian. A process started from a background job inherits SIGINT ignored, and bash
+        // cannot trap a signal ignored on entry; a terminal's foreground job has it at its default.
+        var info = new ProcessStartInfo("perl",
+            ["-MPOSIX", "-e", "POSIX::setsid() or die \"setsid: $!\"; $SIG{INT} = 'DEFAULT'; exec @ARGV or die \"exec: $!\"",
+             "bash", Path.Combine(RepositoryPaths.Root, "run.sh"), "--silos", "2"])
         {
             WorkingDirectory = RepositoryPaths.Root,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
         info.Environment["REDIS_PORT"] = redisPort.ToString();
-        var cluster = new RunScriptCluster(Process.Start(info)!, redisPort);
+        info.Environment["ORLEANSREDIS_DATA"] = Path.Combine(home, ".data");
+        var cluster = new RunScriptCluster(Process.Start(info)!, redisPort, home);
         await Eventually.TrueAsync(() => Task.FromResult(cluster.Output.Contains("OrleansRedis is ready", StringComparison.Ordinal) || cluster.HasExited),
             TimeSpan.FromMinutes(3), "run.sh reports ready");
         return cluster.HasExited ? throw new InvalidOperationException($"run.sh exited: {cluster.Output}") : cluster;
     }
 
-    /// <summary>Sends SIGTERM, as Ctrl+C or an orchestrator would, and waits for the script to finish.</summary>
+    /// <summary>Gets the processes the script started (Redis and the silos): its children.</summary>
+    public IReadOnlyList<int> ChildProcessIds()
+    {
+        var children = $"/proc/{_script.Id}/task/{_script.Id}/children";
+        return File.Exists(children)
+            ? File.ReadAllText(children).Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).ToList()
+            : [];
+    }
+
+    /// <summary>Sends SIGTERM to the script alone, as an orchestrator would, and returns how long it took to exit.</summary>
+    public Task<TimeSpan> TerminateAsync() => SignalAndWaitAsync("-TERM", _script.Id.ToString());
+
+    /// <summary>Sends SIGINT to the script's whole process group, as Ctrl+C in a terminal does, and returns how long it took to exit.</summary>
+    public Task<TimeSpan> InterruptGroupAsync() => SignalAndWaitAsync("-INT", $"-{_script.Id}");
+
+    /// <summary>Stops the script if it still runs.</summary>
     public async Task StopAsync()
     {
         if (!_script.HasExited)
         {
-            using var kill = Process.Start("kill", ["-TERM", _script.Id.ToString()])!;
-            await kill.WaitForExitAsync();
-            await _script.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(90));
+            await TerminateAsync();
         }
     }
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
-        await StopAsync();
-        _script.Dispose();
+        var children = _script.HasExited ? [] : ChildProcessIds();
+        try
+        {
+            await StopAsync();
+        }
+        finally
+        {
+            // A failed stop must not leave Redis or a silo holding the fixed ports for the next test.
+            foreach (var child in children)
+            {
+                try
+                {
+                    using var process = Process.GetProcessById(child);
+                    process.Kill(entireProcessTree: true);
+                }
+                catch (ArgumentException)
+                {
+                    // Already gone.
+                }
+            }
+
+            _script.Dispose();
+            try
+            {
+                Directory.Delete(Home, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A file still open by a dying process; the temporary folder is cleaned up by the system.
+            }
+        }
+    }
+
+    private async Task<TimeSpan> SignalAndWaitAsync(string signal, string target)
+    {
+        var clock = Stopwatch.StartNew();
+        using (var kill = Process.Start("kill", [signal, "--", target])!)
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        await _script.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(90));
+        return clock.Elapsed;
     }
 
     private void Append(string? line)
