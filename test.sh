@@ -8,6 +8,11 @@ cd "$(dirname "$0")"
 CONFIGURATION="${CONFIGURATION:-Release}"
 RESULTS="$(pwd)/TestResults"
 
+# Every exit path ends with the summary line: a failure before the tests ran (install, build) counts as one failure.
+passed=0; failed=0; skipped=0
+summary() { echo "$passed passed, $failed failed, $skipped skipped"; }
+fail_early() { echo "$1" >&2; failed=$((failed + 1)); summary; exit 1; }
+
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
 install_missing() {
@@ -17,20 +22,19 @@ install_missing() {
   [ -x /usr/lib/postgresql/15/bin/initdb ] || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || packages+=(postgresql)
   if [ ${#packages[@]} -gt 0 ]; then
     echo "Installing ${packages[*]} ..."
-    as_root apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${packages[@]}" >/dev/null
+    as_root apt-get update -qq || fail_early "apt-get update failed; could not install ${packages[*]}."
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${packages[@]}" >/dev/null \
+      || fail_early "apt-get install ${packages[*]} failed."
   fi
   # The Debian package may start a system-wide server; the tests start their own on free ports.
-  command -v redis-server >/dev/null || { echo "redis-server could not be installed" >&2; exit 1; }
+  command -v redis-server >/dev/null || fail_early "redis-server could not be installed"
 }
 
 install_missing
 
 echo "Building ($CONFIGURATION) ..."
 if ! dotnet build OrleansRedis.sln -c "$CONFIGURATION" -nologo -v quiet; then
-  echo "Build failed."
-  echo "0 passed, 1 failed"
-  exit 1
+  fail_early "Build failed."
 fi
 
 rm -rf "$RESULTS"
@@ -40,7 +44,6 @@ mkdir -p "$RESULTS"
 # scenarios (one at a time by design) would then share the two cores with the whole main suite.
 PROJECTS=(tests/OrleansRedis.Tests tests/OrleansRedis.FaultTests)
 
-passed=0; failed=0; skipped=0
 for project in "${PROJECTS[@]}"; do
   name=$(basename "$project")
   trx="$RESULTS/$name.trx"
@@ -76,5 +79,5 @@ for project in "${PROJECTS[@]}"; do
   fi
 done
 
-echo "$passed passed, $failed failed, $skipped skipped"
+summary
 [ "$failed" -eq 0 ]

@@ -24,16 +24,18 @@ public sealed class LockGrainTests(RedisClusterFixture fixture) : IAsyncLifetime
         var name = NewName();
         var before = await RedisClock.NowAsync(Redis);
 
-        var result = await Lock(name).AcquireAsync("alice", TimeSpan.FromSeconds(5), TimeSpan.Zero);
-        var other = await Lock(NewName()).AcquireAsync("alice", TimeSpan.FromSeconds(5), TimeSpan.Zero);
+        // A 60 s lease: the TTL is read after a second acquire and a TIME call, and a stalled machine may spend
+        // seconds on those; a 5 s window around 60 s still tells a lease from a key without (or with another) expiry.
+        var result = await Lock(name).AcquireAsync("alice", TimeSpan.FromSeconds(60), TimeSpan.Zero);
+        var other = await Lock(NewName()).AcquireAsync("alice", TimeSpan.FromSeconds(60), TimeSpan.Zero);
         var after = await RedisClock.NowAsync(Redis);
 
         var lease = Assert.IsType<LockLease>(result.Lease);
         Assert.Equal((name, "alice", 1L), (lease.Name, lease.Owner, lease.FencingToken));
         Assert.Equal(22, lease.Token.Length);
         Assert.NotEqual(lease.Token, other.Lease!.Token);
-        Assert.InRange(lease.ExpiresAtUtc, before.AddSeconds(5), after.AddSeconds(5));
-        Assert.InRange(await Redis.KeyTimeToLiveAsync($"or:lock:{{{name}}}") ?? TimeSpan.Zero, TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(5));
+        Assert.InRange(lease.ExpiresAtUtc, before.AddSeconds(60), after.AddSeconds(60));
+        Assert.InRange(await Redis.KeyTimeToLiveAsync($"or:lock:{{{name}}}") ?? TimeSpan.Zero, TimeSpan.FromSeconds(55), TimeSpan.FromSeconds(60));
     }
 
     [Fact]
@@ -51,13 +53,14 @@ public sealed class LockGrainTests(RedisClusterFixture fixture) : IAsyncLifetime
     public async Task Acquire_HeldNoWait_NotAcquiredWithRetryAfterAndHolder()
     {
         var name = NewName();
-        await Lock(name).AcquireAsync("alice", TimeSpan.FromSeconds(10), TimeSpan.Zero);
+        // A 60 s lease: the retry hint is the lease left when bob asks, however long the machine stalls in between.
+        await Lock(name).AcquireAsync("alice", TimeSpan.FromSeconds(60), TimeSpan.Zero);
 
-        var result = await Lock(name).AcquireAsync("bob", TimeSpan.FromSeconds(10), TimeSpan.Zero);
+        var result = await Lock(name).AcquireAsync("bob", TimeSpan.FromSeconds(60), TimeSpan.Zero);
 
         Assert.False(result.Acquired);
         Assert.Equal("alice", result.HolderOwner);
-        Assert.InRange(result.RetryAfter, TimeSpan.FromSeconds(8), TimeSpan.FromSeconds(10));
+        Assert.InRange(result.RetryAfter, TimeSpan.FromSeconds(50), TimeSpan.FromSeconds(60));
     }
 
     [Fact]
@@ -118,7 +121,7 @@ public sealed class LockGrainTests(RedisClusterFixture fixture) : IAsyncLifetime
         var tokens = new List<long>();
         for (var i = 0; i < 3; i++)
         {
-            var lease = (await Lock(name).AcquireAsync("alice", TimeSpan.FromSeconds(5), TimeSpan.Zero)).Lease!;
+            var lease = (await Lock(name).AcquireAsync("alice", Long, TimeSpan.Zero)).Lease!;
             tokens.Add(lease.FencingToken);
             Assert.True(await Lock(name).ReleaseAsync(lease.Token));
         }
@@ -137,7 +140,8 @@ public sealed class LockGrainTests(RedisClusterFixture fixture) : IAsyncLifetime
     public async Task Acquire_Waiters_GrantedInArrivalOrder()
     {
         var name = NewName();
-        var holder = (await Lock(name).AcquireAsync("holder", TimeSpan.FromSeconds(20), TimeSpan.Zero)).Lease!;
+        // The holder outlasts six waiters queueing one after another on a stalled machine (it is released by hand).
+        var holder = (await Lock(name).AcquireAsync("holder", 2 * Long, TimeSpan.Zero)).Lease!;
         var granted = new List<string>();
         var waiters = new List<Task>();
         for (var i = 0; i < 6; i++)
@@ -158,14 +162,14 @@ public sealed class LockGrainTests(RedisClusterFixture fixture) : IAsyncLifetime
     public async Task Acquire_WaitRunsOut_NotAcquiredAndLeavesTheQueue()
     {
         var name = NewName();
-        await Lock(name).AcquireAsync("holder", TimeSpan.FromSeconds(20), TimeSpan.Zero);
+        await Lock(name).AcquireAsync("holder", 2 * Long, TimeSpan.Zero);
 
         var result = await Lock(name).AcquireAsync("waiter", TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(300));
         var state = await Lock(name).GetStateAsync();
 
         Assert.False(result.Acquired);
         Assert.Equal("holder", result.HolderOwner);
-        Assert.True(result.RetryAfter > TimeSpan.FromSeconds(10), $"retry after {result.RetryAfter}");
+        Assert.True(result.RetryAfter > Long, $"retry after {result.RetryAfter}");
         Assert.Equal((true, "holder", 0), (state.Held, state.Owner, state.Waiters));
     }
 
@@ -173,11 +177,11 @@ public sealed class LockGrainTests(RedisClusterFixture fixture) : IAsyncLifetime
     public async Task Acquire_CallerCancels_LeavesTheQueueAndNextWaiterIsServed()
     {
         var name = NewName();
-        var holder = (await Lock(name).AcquireAsync("holder", TimeSpan.FromSeconds(20), TimeSpan.Zero)).Lease!;
+        var holder = (await Lock(name).AcquireAsync("holder", 2 * Long, TimeSpan.Zero)).Lease!;
         using var cancel = new CancellationTokenSource();
-        var cancelled = Lock(name).AcquireAsync("cancelled", TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(15), cancel.Token);
+        var cancelled = Lock(name).AcquireAsync("cancelled", TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(20), cancel.Token);
         await Eventually.TrueAsync(async () => (await Lock(name).GetStateAsync()).Waiters == 1, Long, "the first waiter queues");
-        var next = Lock(name).AcquireAsync("next", TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(15));
+        var next = Lock(name).AcquireAsync("next", TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(20));
         await Eventually.TrueAsync(async () => (await Lock(name).GetStateAsync()).Waiters == 2, Long, "the second waiter queues");
 
         await cancel.CancelAsync();
@@ -207,7 +211,8 @@ public sealed class LockGrainTests(RedisClusterFixture fixture) : IAsyncLifetime
 
     private async Task WaitThenReleaseAsync(string name, string owner, List<string> granted)
     {
-        var lease = (await Lock(name).AcquireAsync(owner, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(20))).Lease
+        // Waits as long as the locks allow (Locks:MaxWait, 20 s) for the holder and every waiter ahead to release.
+        var lease = (await Lock(name).AcquireAsync(owner, Long, TimeSpan.FromSeconds(20))).Lease
             ?? throw new InvalidOperationException($"{owner} was not granted the lock");
         lock (granted)
         {

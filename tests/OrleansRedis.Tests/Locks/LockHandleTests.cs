@@ -83,15 +83,16 @@ public sealed class LockHandleTests(RedisClusterFixture fixture) : IAsyncLifetim
     {
         var name = NewName();
         var lease = TimeSpan.FromSeconds(3);
+        var cap = TimeSpan.FromMinutes(1);
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        var locks = LockClient.Create(fixture.Grains, new LockClientOptions { MaxHoldTime = TimeSpan.FromMinutes(1) }, time);
+        var locks = LockClient.Create(fixture.Grains, new LockClientOptions { MaxHoldTime = cap }, time);
         await using var handle = await locks.AcquireAsync(name, lease, TimeSpan.Zero);
         var lost = new TaskCompletionSource();
         handle.LostToken.Register(() => lost.TrySetResult());
 
-        // One jump past the cap: the renewal loop wakes with the cap behind it, whatever the machine's load.
-        time.Advance(TimeSpan.FromMinutes(1));
-        await lost.Task.WaitAsync(Long);
+        // Jumps past the cap until the loss is seen: a loop that read the clock before the first jump but set its
+        // timer after it sleeps past that jump, and the next one wakes it with the cap behind it.
+        await AdvanceUntilAsync(time, cap, int.MaxValue, () => lost.Task.IsCompleted, "the hold cap is reached");
         var expiresAt = handle.ExpiresAtUtc;
 
         // A live loop would renew on every advance of its clock; a stopped one lets the 3 s Redis lease run out.
@@ -156,20 +157,29 @@ public sealed class LockHandleTests(RedisClusterFixture fixture) : IAsyncLifetim
     /// <summary>
     /// Moves the handle's fake clock one renewal interval on and waits until <paramref name="done"/>. The renewal loop
     /// runs on its own thread and may set its next timer only after the clock moved; that timer is then due one
-    /// interval later, so one more advance follows when nothing has happened for a second of real time.
+    /// interval later, so one more advance follows when nothing has happened for a second of real time (and no more:
+    /// advances while a renewal is in flight eat into the lease, see <see cref="RenewEvery"/>).
     /// </summary>
-    private static async Task AdvanceOneRenewalAsync(FakeTimeProvider time, Func<bool> done, string what)
+    private static Task AdvanceOneRenewalAsync(FakeTimeProvider time, Func<bool> done, string what) =>
+        AdvanceUntilAsync(time, RenewEvery, maxAdvances: 2, done, what);
+
+    /// <summary>
+    /// Moves <paramref name="time"/> on by <paramref name="step"/>, then by another step after each second of real time
+    /// in which <paramref name="done"/> stayed false (at most <paramref name="maxAdvances"/> in all), until it is true.
+    /// </summary>
+    private static async Task AdvanceUntilAsync(FakeTimeProvider time, TimeSpan step, int maxAdvances, Func<bool> done, string what)
     {
-        time.Advance(RenewEvery);
+        time.Advance(step);
+        var advances = 1;
         var advancedAt = Stopwatch.GetTimestamp();
-        var advancedAgain = false;
         await Eventually.TrueAsync(
             () =>
             {
-                if (!done() && !advancedAgain && Stopwatch.GetElapsedTime(advancedAt) > TimeSpan.FromSeconds(1))
+                if (!done() && advances < maxAdvances && Stopwatch.GetElapsedTime(advancedAt) > TimeSpan.FromSeconds(1))
                 {
-                    time.Advance(RenewEvery);
-                    advancedAgain = true;
+                    time.Advance(step);
+                    advances++;
+                    advancedAt = Stopwatch.GetTimestamp();
                 }
 
                 return Task.FromResult(done());

@@ -9,7 +9,7 @@ namespace OrleansRedis.Tests.RateLimiting;
 /// The test cluster with the rate-limit test policies (<see cref="RateLimitTestPolicies"/>) and a second external
 /// client, so that checks of one key arrive through two clients and both silos.
 /// </summary>
-public sealed class RateLimitClusterFixture() : TestClusterFixture("rl")
+public class RateLimitClusterFixture() : TestClusterFixture("rl")
 {
     /// <inheritdoc />
     protected override IReadOnlyDictionary<string, string> Settings => RateLimitTestPolicies.Configuration;

@@ -1,8 +1,10 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.Extensions.Options;
 using OrleansRedis.Abstractions.RateLimiting;
 using OrleansRedis.Grains.RateLimiting;
+using OrleansRedis.Redis;
 using OrleansRedis.Redis.RateLimiting;
 using OrleansRedis.Testing;
 using OrleansRedis.Tests.Infrastructure;
@@ -11,15 +13,18 @@ using StackExchange.Redis;
 namespace OrleansRedis.Tests.RateLimiting;
 
 /// <summary>
-/// Redis away: <c>open</c> admits (degraded), <c>closed</c> denies, each within its 300 ms bound, well before the 2 s
-/// Redis command timeout; once Redis is back, enforcement resumes without restarting a silo.
+/// Redis away: <c>open</c> admits (degraded), <c>closed</c> denies, each within its 300 ms bound, well before the
+/// Redis command timeout (5 s in <see cref="RateLimitFailureModeFixture"/>); once Redis is back, enforcement resumes
+/// without restarting a silo.
 /// </summary>
 [Collection(WallClockCollection.Name)]
-public sealed class RateLimitFailureModeTests(RateLimitClusterFixture fixture) : IClassFixture<RateLimitClusterFixture>, IAsyncLifetime
+public sealed class RateLimitFailureModeTests(RateLimitFailureModeFixture fixture) : IClassFixture<RateLimitFailureModeFixture>, IAsyncLifetime
 {
-    // The policies' bound is 300 ms; the rest is room for a grain call on a busy machine. Either way below the
-    // 2 s after which a Redis command itself would fail: a decision in time comes from the bound, not from Redis.
-    private static readonly TimeSpan WithinBound = TimeSpan.FromMilliseconds(1500);
+    // The policies' bound is 300 ms; the rest is room for five concurrent grain calls on a machine whose two cores
+    // are busy with other processes. Still well below the fixture's 5 s Redis command timeout, after which a command
+    // itself would fail, and below the 15 s a paused Redis stays silent: a decision in time comes from the bound, not
+    // from Redis.
+    private static readonly TimeSpan WithinBound = TimeSpan.FromSeconds(3);
     private static readonly TimeSpan Recovery = TimeSpan.FromSeconds(30);
 
     /// <summary>
@@ -53,6 +58,7 @@ public sealed class RateLimitFailureModeTests(RateLimitClusterFixture fixture) :
         }
 
         var silos = fixture.Cluster.GetActiveSilos().Select(s => s.SiloAddress).ToHashSet();
+        AssertBoundBelowRedisTimeout();
         using var meter = new MeterRecorder(RateLimitMetrics.MeterName);
         await fixture.Redis.ShutdownAsync();
         List<(RateLimitDecision Decision, TimeSpan Elapsed)> openDecisions, closedDecisions;
@@ -96,9 +102,11 @@ public sealed class RateLimitFailureModeTests(RateLimitClusterFixture fixture) :
         var closed = fixture.Grains.GetRateLimitGrain("closed", subject);
         Assert.False((await open.CheckAsync()).Degraded);
         Assert.False((await closed.CheckAsync()).Degraded);
+        AssertBoundBelowRedisTimeout();
 
-        // Connected but silent: nothing tells the silo Redis is away, only the bound does.
-        await fixture.Redis.RunCliAsync("client", "pause", "5000", "ALL");
+        // Connected but silent: nothing tells the silo Redis is away, only the bound does. The pause outlasts both
+        // batches of checks on a stalled machine (a pause that ended in between would let Redis decide the rest).
+        await fixture.Redis.RunCliAsync("client", "pause", "15000", "ALL");
         var openDecisions = await TimedChecksAsync(open);
         var closedDecisions = await TimedChecksAsync(closed);
 
@@ -149,6 +157,13 @@ public sealed class RateLimitFailureModeTests(RateLimitClusterFixture fixture) :
         Assert.Equal((true, false, 18L), (decision.Allowed, decision.Degraded, decision.Remaining));
     }
 
+    /// <summary>A decision within <see cref="WithinBound"/> cannot be a Redis command that timed out.</summary>
+    private void AssertBoundBelowRedisTimeout()
+    {
+        Assert.All(fixture.FromEachSilo<IOptions<RedisOptions>>(), options => Assert.Equal(RateLimitFailureModeFixture.RedisOperationTimeout, options.Value.OperationTimeout));
+        Assert.True(WithinBound < RateLimitFailureModeFixture.RedisOperationTimeout);
+    }
+
     private static async Task<List<(RateLimitDecision Decision, TimeSpan Elapsed)>> TimedChecksAsync(IRateLimitGrain grain)
     {
         var checks = Enumerable.Range(0, 5).Select(async _ =>
@@ -168,4 +183,22 @@ public sealed class RateLimitFailureModeTests(RateLimitClusterFixture fixture) :
         var reply = await fixture.RedisConnection.GetDatabase().ExecuteAsync("SCRIPT", ["EXISTS", .. hashes.Cast<object>()]);
         return [.. ((long[])reply!).Select(exists => exists == 1)];
     }
+}
+
+/// <summary>
+/// The rate-limit test cluster with a 5 s Redis command timeout (instead of 2 s), so the failure-mode bound a test
+/// asserts (3 s, room for a loaded machine) stays below the point where Redis itself would answer with a timeout. The
+/// lock wait limit shrinks with it, as <see cref="OrleansRedis.Grains.Locks.LockOptionsValidator"/> demands.
+/// </summary>
+public sealed class RateLimitFailureModeFixture : RateLimitClusterFixture
+{
+    /// <summary>The Redis command timeout of this fixture's silos.</summary>
+    public static readonly TimeSpan RedisOperationTimeout = TimeSpan.FromSeconds(5);
+
+    /// <inheritdoc />
+    protected override IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string>(RateLimitTestPolicies.Configuration)
+    {
+        ["OrleansRedis:Redis:OperationTimeout"] = RedisOperationTimeout.ToString(),
+        ["OrleansRedis:Locks:MaxWait"] = "00:00:15",
+    };
 }

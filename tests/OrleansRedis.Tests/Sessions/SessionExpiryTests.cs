@@ -7,7 +7,7 @@ namespace OrleansRedis.Tests.Sessions;
 /// <summary>
 /// Sessions read at a steady cadence against Redis's expiry: the idle timeout slides, the absolute deadline does not.
 /// Redis expires the keys by its own clock and the reads keep a real-time cadence, so these sit in the serial
-/// <see cref="WallClockCollection"/>: a read delayed past a 3 s idle timeout would end the session for real.
+/// <see cref="WallClockCollection"/>: a read delayed past the idle timeout would end the session for real, so the idle timeouts are several seconds.
 /// </summary>
 [Collection(WallClockCollection.Name)]
 public sealed class SessionExpiryTests(RedisClusterFixture fixture)
@@ -17,27 +17,31 @@ public sealed class SessionExpiryTests(RedisClusterFixture fixture)
     [Fact]
     public async Task Get_ReadRegularly_LivesWellPastItsIdleTimeout()
     {
-        var created = await CreateAsync(NewUser(), idleSeconds: 3, absoluteSeconds: 3600);
+        // A 6 s idle timeout read every 500 ms: a machine that stalls for seconds between two reads still reads well
+        // within it, and 15 s is two and a half idle timeouts.
+        var created = await CreateAsync(NewUser(), idleSeconds: 6, absoluteSeconds: 3600);
         var session = Grains.GetSession(created.SessionId);
         var clock = Stopwatch.StartNew();
-        using var cadence = new PeriodicTimer(TimeSpan.FromMilliseconds(300));
+        using var cadence = new PeriodicTimer(TimeSpan.FromMilliseconds(500));
 
         var reads = 0;
-        while (clock.Elapsed < TimeSpan.FromSeconds(6.5))
+        while (clock.Elapsed < TimeSpan.FromSeconds(15))
         {
             Assert.NotNull(await session.GetAsync());
             reads++;
             await cadence.WaitForNextTickAsync();
         }
 
-        Assert.True(reads >= 10, $"only {reads} reads in 6.5 s");
+        Assert.True(reads >= 10, $"only {reads} reads in 15 s");
         Assert.NotNull(await session.GetAsync());
     }
 
     [Fact]
     public async Task Get_ReadRegularly_EndsAtTheAbsoluteDeadlineNotLater()
     {
-        var created = await CreateAsync(NewUser(), idleSeconds: 3, absoluteSeconds: 4);
+        // Idle 5 s, deadline 9 s: reads keep the session past its first idle timeout (a stall of seconds between two
+        // reads does not end it), and the 4 s between that and the deadline leave room to see it.
+        var created = await CreateAsync(NewUser(), idleSeconds: 5, absoluteSeconds: 9);
         var deadline = created.AbsoluteExpiresAtUtc;
         var session = Grains.GetSession(created.SessionId);
         using var cadence = new PeriodicTimer(TimeSpan.FromMilliseconds(200));
@@ -52,7 +56,7 @@ public sealed class SessionExpiryTests(RedisClusterFixture fixture)
         }
 
         var tolerance = TimeSpan.FromMilliseconds(100); // Redis stamps the deadline in whole milliseconds
-        Assert.Contains(reads, r => r.Found && r.Started > deadline - TimeSpan.FromSeconds(1));
+        Assert.Contains(reads, r => r.Found && r.Started > created.IdleExpiresAtUtc);
         Assert.All(reads.Where(r => r.Found), r => Assert.True(r.Started <= deadline + tolerance, $"a read begun at {r.Started:O} was served; deadline {deadline:O}"));
         Assert.All(reads.Where(r => r.Started > deadline + tolerance), r => Assert.False(r.Found));
         Assert.False(reads[^1].Found);

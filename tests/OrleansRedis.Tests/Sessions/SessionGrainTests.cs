@@ -51,8 +51,11 @@ public sealed class SessionGrainTests(RedisClusterFixture fixture) : IAsyncLifet
     }
 
     [Theory]
-    [InlineData(5, 3600)] // idle timeout is the nearer limit
-    [InlineData(10, 3)]   // the absolute deadline is nearer than a whole idle timeout
+    // Both limits stay at least 18 s away through the 1.5 s wait, so a stalled machine delays the read but cannot let
+    // the session end before it; the first row would answer 18.5 s had the read not slid, the second 60 s had it
+    // ignored the deadline.
+    [InlineData(20, 3600)] // idle timeout is the nearer limit
+    [InlineData(60, 20)]   // the absolute deadline is nearer than a whole idle timeout
     public async Task Get_AfterTimePassed_TtlIsMinOfIdleAndRemainingAbsolute(int idleSeconds, int absoluteSeconds)
     {
         var idle = TimeSpan.FromSeconds(idleSeconds);

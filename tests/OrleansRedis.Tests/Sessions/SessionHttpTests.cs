@@ -22,7 +22,10 @@ public sealed class SessionHttpTests(SiloProcessFixture fixture)
     {
         var user = NewUser();
 
+        // The expiries are checked against the clock around the create, so seconds of stall before the check are harmless.
+        var before = DateTimeOffset.UtcNow;
         using var post = await Silo0.PostAsJsonAsync("/sessions", new { userId = user, data = new { cart = new[] { 1, 2 } }, idleTimeoutSeconds = 60 });
+        var after = DateTimeOffset.UtcNow;
         var created = await post.Content.ReadFromJsonAsync<JsonElement>();
         var id = created.GetProperty("sessionId").GetString()!;
         using var get = await Silo1.GetAsync($"/sessions/{id}");
@@ -30,8 +33,9 @@ public sealed class SessionHttpTests(SiloProcessFixture fixture)
 
         Assert.Equal(HttpStatusCode.Created, post.StatusCode);
         Assert.True(SessionIds.IsWellFormed(id));
-        Assert.InRange((created.GetProperty("idleExpiresAtUtc").GetDateTimeOffset() - DateTimeOffset.UtcNow).TotalSeconds, 55, 60);
-        Assert.InRange((created.GetProperty("absoluteExpiresAtUtc").GetDateTimeOffset() - DateTimeOffset.UtcNow).TotalHours, 7.9, 8);
+        var tolerance = TimeSpan.FromMilliseconds(100); // Redis stamps whole milliseconds
+        Assert.InRange(created.GetProperty("idleExpiresAtUtc").GetDateTimeOffset(), before.AddSeconds(60) - tolerance, after.AddSeconds(60) + tolerance);
+        Assert.InRange(created.GetProperty("absoluteExpiresAtUtc").GetDateTimeOffset(), before.AddHours(8) - tolerance, after.AddHours(8) + tolerance);
         Assert.Equal("no-store", post.Headers.CacheControl?.ToString());
         Assert.Equal(HttpStatusCode.OK, get.StatusCode);
         Assert.Equal(user, read.GetProperty("userId").GetString());

@@ -4,13 +4,13 @@ using OrleansRedis.Testing;
 namespace OrleansRedis.Tests.Users;
 
 /// <summary>
-/// The users cluster on a private PostgreSQL server that tests may stop and start, with a short cache TTL (4 s, no
+/// The users cluster on a private PostgreSQL server that tests may stop and start, with a short cache TTL (8 s, no
 /// jitter) so entries expire while a test watches.
 /// </summary>
 public sealed class PostgresUsersClusterFixture : UsersClusterFixture
 {
     /// <summary>The cache TTL of this fixture.</summary>
-    public static readonly TimeSpan CacheTtl = TimeSpan.FromSeconds(4);
+    public static readonly TimeSpan CacheTtl = TimeSpan.FromSeconds(8);
 
     /// <summary>Gets the PostgreSQL server.</summary>
     public PostgresServer Postgres { get; private set; } = null!;

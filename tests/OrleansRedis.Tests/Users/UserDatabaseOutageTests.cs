@@ -23,7 +23,7 @@ public sealed class UserDatabaseOutageTests(PostgresUsersClusterFixture fixture)
         UserException uncachedError, writeError;
         try
         {
-            // Once the 4 s TTL has passed, the copy is expired and the database unreachable: served stale.
+            // Once the 8 s TTL has passed, the copy is expired and the database unreachable: served stale.
             await Eventually.TrueAsync(async () => (await fixture.Client.GetGrain<IUserGrain>(cachedId).GetAsync()).Stale, Deadline, "the cached user is served stale");
             stale = await UserReads.ConcurrentlyAsync(fixture.Readers(), cachedId, 8);
             uncachedError = await Assert.ThrowsAsync<UserException>(() => fixture.SecondClient.GetGrain<IUserGrain>(uncachedId).GetAsync());

@@ -26,7 +26,8 @@ public sealed class UserExpiryUnderLoadTests(PostgresUsersClusterFixture fixture
         // A slow refresh keeps it in flight while requests pile up behind it.
         QueryLog.AfterRead(id, () => Task.Delay(TimeSpan.FromMilliseconds(300)));
 
-        // Run until 1.5 s past the expiry: well before the refreshed entry (4 s TTL) expires again.
+        // Run until 1.5 s past the expiry: the refreshed entry (8 s TTL) expires again 6 s after that, so a read begun
+        // just before the end and stalled for seconds still finds it.
         var stopAt = ttlReadAt + (long)((ttl + TimeSpan.FromSeconds(1.5)).TotalSeconds * Stopwatch.Frequency);
         var reads = new ConcurrentBag<UserReadResult>();
         await Task.WhenAll(Enumerable.Range(0, ConcurrentReaders).Select(async i =>

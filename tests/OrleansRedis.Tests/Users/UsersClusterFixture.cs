@@ -23,8 +23,17 @@ public abstract class UsersClusterFixture() : TestClusterFixture("users")
     /// <summary>Gets the cluster's external client.</summary>
     public IGrainFactory Client => Cluster.Client;
 
-    /// <summary>Gets the database operation timeout the silos use.</summary>
-    public TimeSpan DatabaseTimeout { get; } = TimeSpan.FromSeconds(2);
+    /// <summary>
+    /// Gets the database operation timeout the silos use: the production default, so that a query on a machine busy
+    /// with other processes is not mistaken for an outage (the outage tests stop the database, which fails at once).
+    /// </summary>
+    public TimeSpan DatabaseTimeout { get; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Gets the timeout of <see cref="Database"/>, the test's own repository: creating the schema on a freshly started
+    /// server and arranging rows are not under test, and a loaded machine may take seconds for them.
+    /// </summary>
+    public TimeSpan ArrangeTimeout { get; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Gets the database provider.</summary>
     protected abstract DatabaseProvider Provider { get; }
@@ -62,7 +71,7 @@ public abstract class UsersClusterFixture() : TestClusterFixture("users")
         {
             Provider = Provider,
             ConnectionString = connectionString,
-            OperationTimeout = DatabaseTimeout,
+            OperationTimeout = ArrangeTimeout,
         });
         await Database.InitializeAsync(CancellationToken.None);
         _databaseSettings["OrleansRedis:Database:Provider"] = Provider.ToString();
