@@ -20,19 +20,7 @@ public static class LockServiceCollectionExtensions
         this IServiceCollection services, IConfiguration? configuration, Action<LockOptions>? configure = null)
     {
         services.AddOrleansRedisCore(configuration);
-        var options = services.AddOptions<LockOptions>();
-        if (configuration is not null)
-        {
-            options.BindSettings(configuration, LockOptions.SectionName);
-        }
-
-        if (configure is not null)
-        {
-            options.Configure(configure);
-        }
-
-        options.ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LockOptions>, LockOptionsValidator>());
+        services.AddSettings<LockOptions, LockOptionsValidator>(configuration, LockOptions.SectionName, configure);
         services.AddMetrics();
         services.TryAddSingleton<RedisLockStore>();
         services.TryAddSingleton<LockMetrics>();

@@ -21,20 +21,9 @@ public static class RateLimitingServiceCollectionExtensions
         this IServiceCollection services, IConfiguration? configuration, Action<RateLimitingOptions>? configure = null)
     {
         services.AddOrleansRedisCore(configuration);
-        var options = services.AddOptions<RateLimitingOptions>();
-        if (configuration is not null)
-        {
-            // Unknown keys are refused here: a misspelt 'Limt' would otherwise leave a policy without its limit.
-            options.BindSettings(configuration, RateLimitingOptions.SectionName, rejectUnknownKeys: true);
-        }
-
-        if (configure is not null)
-        {
-            options.Configure(configure);
-        }
-
-        options.ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RateLimitingOptions>, RateLimitingOptionsValidator>());
+        // Unknown keys are refused here: a misspelt 'Limt' would otherwise leave a policy without its limit.
+        services.AddSettings<RateLimitingOptions, RateLimitingOptionsValidator>(
+            configuration, RateLimitingOptions.SectionName, configure, rejectUnknownKeys: true);
         services.AddMetrics();
         services.TryAddSingleton<RateLimitPolicies>();
         services.TryAddSingleton<RateLimitStore>();

@@ -35,7 +35,8 @@ public static class SiloHostBuilderExtensions
             silo.UseOrleansRedis();
             silo.AddDashboard();
         });
-        builder.Services.Configure<AdminSettings>(builder.Configuration.GetSection($"{SiloHostSettings.SectionName}:Admin"));
+        // The loader has already bound and validated the admin settings: register that value, not a second binding.
+        builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(settings.Admin));
         return builder;
     }
 
