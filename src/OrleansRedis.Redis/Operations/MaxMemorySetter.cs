@@ -47,16 +47,20 @@ public sealed partial class MaxMemorySetter(RedisAdminConnections connections)
     private static string Shorten(string value) => value.Length > 64 ? value[..64] + "..." : value;
 
     /// <summary>Applies <paramref name="change"/> and returns the values Redis reports afterwards.</summary>
-    /// <exception cref="EvictionGuardException">An evicting policy on State without force.</exception>
+    /// <exception cref="EvictionGuardException">An evicting policy on the State server (whichever role names it) without force.</exception>
     /// <exception cref="RedisConfigUnavailableException">The Redis forbids CONFIG.</exception>
     public async Task<(string MaxMemory, string Policy)> ApplyAsync(MaxMemoryChange change)
     {
         // Without a separate Cache Redis, "cache" is the State Redis: the guard must hold for it too.
         change = change with { Role = connections.HasSeparateCache ? change.Role : RedisRole.State };
-        if (change.Role == RedisRole.State && change.Policy is { } policy && EvictionPolicies.IsEvicting(policy) && !change.Force)
+        // Decided on the servers themselves (run_id), not on how the roles are configured: a Cache connection string or
+        // multiplexer may name the State server in other words.
+        if (change.Policy is { } policy && EvictionPolicies.IsEvicting(policy) && !change.Force
+            && await connections.IsStateServerAsync(change.Role).ConfigureAwait(false))
         {
+            var which = change.Role == RedisRole.State ? "the State Redis" : "the Cache Redis, which is the same server as the State Redis,";
             throw new EvictionGuardException(
-                $"Refusing maxmemory-policy {policy} on the State Redis: it would let Redis delete membership, grain state, sessions, locks and rate-limit windows when memory runs out. Use noeviction, or pass force=true if you really mean it.");
+                $"Refusing maxmemory-policy {policy} on {which}: it would let Redis delete membership, grain state, sessions, locks and rate-limit windows when memory runs out. Use noeviction, or pass force=true if you really mean it.");
         }
 
         var server = await connections.ServerAsync(change.Role).ConfigureAwait(false);

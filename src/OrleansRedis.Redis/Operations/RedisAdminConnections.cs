@@ -24,6 +24,24 @@ public sealed class RedisAdminConnections(RedisConnections connections) : IAsync
             ?? throw new RedisException($"No {role} Redis server is configured.");
     }
 
+    /// <summary>
+    /// Returns whether <paramref name="role"/> is served by the State Redis. Decided by the servers' <c>run_id</c>
+    /// (INFO server), which is exact: two connection strings (<c>localhost:6379</c>, <c>127.0.0.1:6379</c>) or two
+    /// multiplexers a host hands in may name one server in different words. A server whose <c>run_id</c> cannot be read
+    /// counts as the State Redis, so the eviction guard fails safe.
+    /// </summary>
+    public async Task<bool> IsStateServerAsync(RedisRole role)
+    {
+        if (role == RedisRole.State || !connections.HasSeparateCache)
+        {
+            return true;
+        }
+
+        var state = await RunIdAsync(await ServerAsync(RedisRole.State).ConfigureAwait(false)).ConfigureAwait(false);
+        var other = await RunIdAsync(await ServerAsync(role).ConfigureAwait(false)).ConfigureAwait(false);
+        return state is null || other is null || string.Equals(state, other, StringComparison.Ordinal);
+    }
+
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
@@ -33,6 +51,20 @@ public sealed class RedisAdminConnections(RedisConnections connections) : IAsync
             {
                 await (await lazy.Value.ConfigureAwait(false)).DisposeAsync().ConfigureAwait(false);
             }
+        }
+    }
+
+    private static async Task<string?> RunIdAsync(IServer server)
+    {
+        try
+        {
+            var info = await server.InfoAsync("server").ConfigureAwait(false);
+            return info.SelectMany(group => group).FirstOrDefault(pair => pair.Key == "run_id").Value;
+        }
+        catch (RedisServerException)
+        {
+            // INFO is renamed or forbidden (some managed services): the caller treats the server as unknown.
+            return null;
         }
     }
 
