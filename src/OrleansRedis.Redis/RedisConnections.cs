@@ -28,11 +28,11 @@ public sealed partial class RedisConnections : IAsyncDisposable
     {
         _logger = logger;
         var value = options.Value;
-        _state = new Role(this, "State", value, value.State, HostMultiplexer(value.StateMultiplexer, value.StateServiceKey, services));
+        _state = new Role(this, "State", value, value.State, HostMultiplexer(value.StateMultiplexer, value.StateServiceKey, services), HostAdmin(value.StateAdminMultiplexer, services));
         var cacheSupplied = HostMultiplexer(value.CacheMultiplexer, value.CacheServiceKey, services);
         if (cacheSupplied is not null || (value.Cache is { Length: > 0 } cache && cache != value.State))
         {
-            _cache = new Role(this, "Cache", value, value.Cache ?? string.Empty, cacheSupplied);
+            _cache = new Role(this, "Cache", value, value.Cache ?? string.Empty, cacheSupplied, HostAdmin(value.CacheAdminMultiplexer, services));
         }
     }
 
@@ -66,6 +66,13 @@ public sealed partial class RedisConnections : IAsyncDisposable
         return configuration;
     }
 
+    /// <summary>
+    /// Gets the host's admin-enabled multiplexer for the State role (<paramref name="cache"/> false) or the Cache role:
+    /// the one handed in for admin work, else the host's role multiplexer when it allows admin commands, else
+    /// <see langword="null"/> (the operations endpoints then open their own). Never disposed here.
+    /// </summary>
+    internal IConnectionMultiplexer? HostAdminMultiplexer(bool cache) => (cache ? _cache ?? _state : _state).HostAdmin;
+
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
@@ -88,6 +95,9 @@ public sealed partial class RedisConnections : IAsyncDisposable
             ? null
             : new(() => services.GetRequiredKeyedService<IConnectionMultiplexer>(serviceKey));
     }
+
+    private static Lazy<IConnectionMultiplexer>? HostAdmin(Func<IServiceProvider, IConnectionMultiplexer>? factory, IServiceProvider services) =>
+        factory is null ? null : new(() => factory(services));
 
     private ConnectionMultiplexer Connect(ConfigurationOptions configuration, string role)
     {
@@ -131,10 +141,13 @@ public sealed partial class RedisConnections : IAsyncDisposable
         private readonly Lazy<IConnectionMultiplexer> _multiplexer;
         private readonly Lazy<ConfigurationOptions> _configuration;
         private readonly bool _owned;
+        private readonly Lazy<IConnectionMultiplexer>? _hostAdmin;
 
-        public Role(RedisConnections owner, string name, RedisOptions options, string connectionString, Lazy<IConnectionMultiplexer>? supplied)
+        public Role(
+            RedisConnections owner, string name, RedisOptions options, string connectionString, Lazy<IConnectionMultiplexer>? supplied, Lazy<IConnectionMultiplexer>? hostAdmin)
         {
             _owned = supplied is null;
+            _hostAdmin = hostAdmin;
             if (supplied is null)
             {
                 var configuration = CreateConfiguration(connectionString, options, name.ToLowerInvariant());
@@ -154,6 +167,11 @@ public sealed partial class RedisConnections : IAsyncDisposable
         public IConnectionMultiplexer Multiplexer => _multiplexer.Value;
 
         public ConfigurationOptions Configuration => _configuration.Value;
+
+        // The host's own multiplexer already allows admin commands: reuse it, with its TLS callbacks and credentials,
+        // rather than a clone of its text form, which would lose them.
+        public IConnectionMultiplexer? HostAdmin =>
+            _hostAdmin?.Value ?? (!_owned && Configuration.AllowAdmin ? Multiplexer : null);
 
         public async ValueTask DisposeAsync()
         {

@@ -47,6 +47,23 @@ public sealed class RedisOptions
     /// <value>The default is <see langword="null"/>: see <see cref="CacheServiceKey"/>.</value>
     public Func<IServiceProvider, IConnectionMultiplexer>? CacheMultiplexer { get; set; }
 
+    /// <summary>
+    /// Gets or sets a factory returning the host's admin-enabled (<c>allowAdmin</c>) multiplexer for the operations
+    /// endpoints on the <c>State</c> role (INFO, CONFIG, MEMORY, SCAN). Code only; the host owns what it returns. Use it
+    /// when the State multiplexer is the host's and carries what a connection string cannot (TLS callbacks, client
+    /// certificates, token authentication): a clone from its text form would lose them.
+    /// </summary>
+    /// <value>
+    /// The default is <see langword="null"/>: the host's State multiplexer itself when it was created with
+    /// <c>allowAdmin</c>, otherwise a connection of OrleansRedis' own (a clone of the State settings with
+    /// <c>allowAdmin=true</c>).
+    /// </value>
+    public Func<IServiceProvider, IConnectionMultiplexer>? StateAdminMultiplexer { get; set; }
+
+    /// <summary>Gets or sets the same as <see cref="StateAdminMultiplexer"/> for the <c>Cache</c> role. Code only.</summary>
+    /// <value>The default is <see langword="null"/>: as for <see cref="StateAdminMultiplexer"/>, with the Cache role's multiplexer.</value>
+    public Func<IServiceProvider, IConnectionMultiplexer>? CacheAdminMultiplexer { get; set; }
+
     /// <summary>Gets whether the host supplies the State multiplexer (by service key or factory).</summary>
     public bool HostSuppliesState => StateMultiplexer is not null || !string.IsNullOrEmpty(StateServiceKey);
 

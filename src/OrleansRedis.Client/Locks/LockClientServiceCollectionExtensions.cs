@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 using OrleansRedis.Abstractions.Configuration;
 
 namespace OrleansRedis.Client.Locks;
@@ -16,19 +15,7 @@ public static class LockClientServiceCollectionExtensions
     public static IServiceCollection AddOrleansRedisLockClient(
         this IServiceCollection services, IConfiguration? configuration = null, Action<LockClientOptions>? configure = null)
     {
-        var options = services.AddOptions<LockClientOptions>();
-        if (configuration is not null)
-        {
-            options.BindSettings(configuration, LockClientOptions.SectionName);
-        }
-
-        if (configure is not null)
-        {
-            options.Configure(configure);
-        }
-
-        options.ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LockClientOptions>, LockClientOptionsValidator>());
+        services.AddSettings<LockClientOptions, LockClientOptionsValidator>(configuration, LockClientOptions.SectionName, configure);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<LockClient>();
         return services;

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 using OrleansRedis.Abstractions.Configuration;
 
 namespace OrleansRedis.Client.Users;
@@ -18,19 +17,7 @@ public static class UserNearCacheServiceCollectionExtensions
     public static IServiceCollection AddOrleansRedisUserNearCache(
         this IServiceCollection services, IConfiguration? configuration = null, Action<UserNearCacheOptions>? configure = null)
     {
-        var options = services.AddOptions<UserNearCacheOptions>();
-        if (configuration is not null)
-        {
-            options.BindSettings(configuration, UserNearCacheOptions.SectionName);
-        }
-
-        if (configure is not null)
-        {
-            options.Configure(configure);
-        }
-
-        options.ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<UserNearCacheOptions>, UserNearCacheOptionsValidator>());
+        services.AddSettings<UserNearCacheOptions, UserNearCacheOptionsValidator>(configuration, UserNearCacheOptions.SectionName, configure);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<UserNearCache>();
         return services;

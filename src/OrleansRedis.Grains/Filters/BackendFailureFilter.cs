@@ -1,6 +1,7 @@
 using Orleans.Persistence.Redis;
 using Orleans.Storage;
 using OrleansRedis.Abstractions.Errors;
+using OrleansRedis.Redis;
 using StackExchange.Redis;
 
 namespace OrleansRedis.Grains.Filters;
@@ -47,7 +48,7 @@ public sealed class BackendFailureFilter : IIncomingGrainCallFilter
                     return $"Redis is unavailable: {current.Message}";
                 case InconsistentStateException:
                     return "The stored state changed underneath this call (a write raced it or Redis lost data); retry.";
-                case TimeoutException when current.StackTrace?.Contains("StackExchange.Redis", StringComparison.Ordinal) == true:
+                case TimeoutException when RedisFailures.IsRedisTimeout(current):
                     return $"Redis did not answer in time: {current.Message}";
             }
         }

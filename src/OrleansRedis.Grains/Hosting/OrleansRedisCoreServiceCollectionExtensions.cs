@@ -96,10 +96,7 @@ public static class OrleansRedisCoreServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddOrleansRedisMembershipSettings(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<ClusterMembershipOptions>()
-            .BindSettings(configuration, MembershipSettingsValidator.SectionName)
-            .ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ClusterMembershipOptions>, MembershipSettingsValidator>());
+        services.AddSettings<ClusterMembershipOptions, MembershipSettingsValidator>(configuration, MembershipSettingsValidator.SectionName);
         return services;
     }
 

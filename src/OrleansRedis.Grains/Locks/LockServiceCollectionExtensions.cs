@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 using OrleansRedis.Abstractions.Configuration;
 using OrleansRedis.Grains.Hosting;
 using OrleansRedis.Redis.Locks;
@@ -20,19 +19,7 @@ public static class LockServiceCollectionExtensions
         this IServiceCollection services, IConfiguration? configuration, Action<LockOptions>? configure = null)
     {
         services.AddOrleansRedisCore(configuration);
-        var options = services.AddOptions<LockOptions>();
-        if (configuration is not null)
-        {
-            options.BindSettings(configuration, LockOptions.SectionName);
-        }
-
-        if (configure is not null)
-        {
-            options.Configure(configure);
-        }
-
-        options.ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LockOptions>, LockOptionsValidator>());
+        services.AddSettings<LockOptions, LockOptionsValidator>(configuration, LockOptions.SectionName, configure);
         services.AddMetrics();
         services.TryAddSingleton<RedisLockStore>();
         services.TryAddSingleton<LockMetrics>();

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 using OrleansRedis.Abstractions.Configuration;
 using OrleansRedis.Grains.Hosting;
 using OrleansRedis.Redis.RateLimiting;
@@ -21,20 +20,9 @@ public static class RateLimitingServiceCollectionExtensions
         this IServiceCollection services, IConfiguration? configuration, Action<RateLimitingOptions>? configure = null)
     {
         services.AddOrleansRedisCore(configuration);
-        var options = services.AddOptions<RateLimitingOptions>();
-        if (configuration is not null)
-        {
-            // Unknown keys are refused here: a misspelt 'Limt' would otherwise leave a policy without its limit.
-            options.BindSettings(configuration, RateLimitingOptions.SectionName, rejectUnknownKeys: true);
-        }
-
-        if (configure is not null)
-        {
-            options.Configure(configure);
-        }
-
-        options.ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RateLimitingOptions>, RateLimitingOptionsValidator>());
+        // Unknown keys are refused here: a misspelt 'Limt' would otherwise leave a policy without its limit.
+        services.AddSettings<RateLimitingOptions, RateLimitingOptionsValidator>(
+            configuration, RateLimitingOptions.SectionName, configure, rejectUnknownKeys: true);
         services.AddMetrics();
         services.TryAddSingleton<RateLimitPolicies>();
         services.TryAddSingleton<RateLimitStore>();

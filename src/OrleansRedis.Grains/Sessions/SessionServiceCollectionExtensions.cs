@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 using OrleansRedis.Abstractions.Configuration;
 using OrleansRedis.Grains.Hosting;
 using OrleansRedis.Redis.Sessions;
@@ -20,19 +19,7 @@ public static class SessionServiceCollectionExtensions
         this IServiceCollection services, IConfiguration? configuration, Action<SessionStoreOptions>? configure = null)
     {
         services.AddOrleansRedisCore(configuration);
-        var options = services.AddOptions<SessionStoreOptions>();
-        if (configuration is not null)
-        {
-            options.BindSettings(configuration, SessionStoreOptions.SectionName);
-        }
-
-        if (configure is not null)
-        {
-            options.Configure(configure);
-        }
-
-        options.ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SessionStoreOptions>, SessionStoreOptionsValidator>());
+        services.AddSettings<SessionStoreOptions, SessionStoreOptionsValidator>(configuration, SessionStoreOptions.SectionName, configure);
         services.AddMetrics();
         services.TryAddSingleton<SessionMetrics>();
         services.TryAddSingleton<SessionStore>();

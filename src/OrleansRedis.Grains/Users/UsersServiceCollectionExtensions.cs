@@ -24,28 +24,8 @@ public static class UsersServiceCollectionExtensions
         Action<DatabaseOptions>? configureDatabase = null)
     {
         services.AddOrleansRedisCore(configuration);
-        var database = services.AddOptions<DatabaseOptions>();
-        var users = services.AddOptions<UsersOptions>();
-        if (configuration is not null)
-        {
-            database.BindSettings(configuration, DatabaseOptions.SectionName);
-            users.BindSettings(configuration, UsersOptions.SectionName);
-        }
-
-        if (configureDatabase is not null)
-        {
-            database.Configure(configureDatabase);
-        }
-
-        if (configure is not null)
-        {
-            users.Configure(configure);
-        }
-
-        database.ValidateOnStart();
-        users.ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DatabaseOptions>, DatabaseOptionsValidator>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<UsersOptions>, UsersOptionsValidator>());
+        services.AddSettings<DatabaseOptions, DatabaseOptionsValidator>(configuration, DatabaseOptions.SectionName, configureDatabase);
+        services.AddSettings<UsersOptions, UsersOptionsValidator>(configuration, UsersOptions.SectionName, configure);
         services.AddMetrics();
         services.TryAddSingleton<UsersMetrics>();
         services.TryAddSingleton<UserCacheStore>();

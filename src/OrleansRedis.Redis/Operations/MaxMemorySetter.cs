@@ -10,39 +10,57 @@ namespace OrleansRedis.Redis.Operations;
 /// </summary>
 public sealed partial class MaxMemorySetter(RedisAdminConnections connections)
 {
-    /// <summary>Checks <paramref name="change"/> and returns the problems with it; empty when it is acceptable.</summary>
-    public static IReadOnlyList<string> Validate(MaxMemoryChange change)
+    /// <summary>The request field of the memory limit.</summary>
+    public const string MaxMemoryField = "maxMemory";
+
+    /// <summary>The request field of the eviction policy.</summary>
+    public const string PolicyField = "policy";
+
+    /// <summary>
+    /// Checks <paramref name="change"/> and returns its problems, each with the request field it is about
+    /// (<see cref="MaxMemoryField"/>, <see cref="PolicyField"/>); empty when the change is acceptable.
+    /// </summary>
+    public static IReadOnlyList<(string Field, string Message)> Validate(MaxMemoryChange change)
     {
-        var errors = new List<string>();
+        var errors = new List<(string Field, string Message)>();
         if (change.MaxMemory is null && change.Policy is null)
         {
-            errors.Add("Give maxMemory, policy or both.");
+            // Either one makes the request valid: name both.
+            const string Missing = "Give maxMemory, policy or both.";
+            errors.Add((MaxMemoryField, Missing));
+            errors.Add((PolicyField, Missing));
         }
 
         if (change.MaxMemory is { } size && !SizePattern().IsMatch(size))
         {
-            errors.Add($"maxMemory '{size}' is not a Redis size: use bytes or a number with kb, mb or gb (e.g. 256mb).");
+            errors.Add((MaxMemoryField, $"'{Shorten(size)}' is not a Redis size: use bytes or a number with kb, mb or gb (e.g. 256mb)."));
         }
 
         if (change.Policy is { } policy && !EvictionPolicies.All.Contains(policy))
         {
-            errors.Add($"policy '{policy}' is not a maxmemory-policy; use one of {string.Join(", ", EvictionPolicies.All)}.");
+            errors.Add((PolicyField, $"'{Shorten(policy)}' is not a maxmemory-policy; use one of {string.Join(", ", EvictionPolicies.All)}."));
         }
 
         return errors;
     }
 
+    private static string Shorten(string value) => value.Length > 64 ? value[..64] + "..." : value;
+
     /// <summary>Applies <paramref name="change"/> and returns the values Redis reports afterwards.</summary>
-    /// <exception cref="EvictionGuardException">An evicting policy on State without force.</exception>
+    /// <exception cref="EvictionGuardException">An evicting policy on the State server (whichever role names it) without force.</exception>
     /// <exception cref="RedisConfigUnavailableException">The Redis forbids CONFIG.</exception>
     public async Task<(string MaxMemory, string Policy)> ApplyAsync(MaxMemoryChange change)
     {
         // Without a separate Cache Redis, "cache" is the State Redis: the guard must hold for it too.
         change = change with { Role = connections.HasSeparateCache ? change.Role : RedisRole.State };
-        if (change.Role == RedisRole.State && change.Policy is { } policy && EvictionPolicies.IsEvicting(policy) && !change.Force)
+        // Decided on the servers themselves (run_id), not on how the roles are configured: a Cache connection string or
+        // multiplexer may name the State server in other words.
+        if (change.Policy is { } policy && EvictionPolicies.IsEvicting(policy) && !change.Force
+            && await connections.IsStateServerAsync(change.Role).ConfigureAwait(false))
         {
+            var which = change.Role == RedisRole.State ? "the State Redis" : "the Cache Redis, which is the same server as the State Redis,";
             throw new EvictionGuardException(
-                $"Refusing maxmemory-policy {policy} on the State Redis: it would let Redis delete membership, grain state, sessions, locks and rate-limit windows when memory runs out. Use noeviction, or pass force=true if you really mean it.");
+                $"Refusing maxmemory-policy {policy} on {which}: it would let Redis delete membership, grain state, sessions, locks and rate-limit windows when memory runs out. Use noeviction, or pass force=true if you really mean it.");
         }
 
         var server = await connections.ServerAsync(change.Role).ConfigureAwait(false);

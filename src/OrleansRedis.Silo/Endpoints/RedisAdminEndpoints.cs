@@ -60,12 +60,12 @@ public static class RedisAdminEndpoints
                 return Problems.Invalid("role", RoleError(request.Role));
             }
 
-            // MaxMemorySetter checks the change as a whole; its messages name the setting they are about.
+            // MaxMemorySetter checks the change as a whole and names the request field of each problem.
             var change = new MaxMemoryChange(role, request.MaxMemory, request.Policy, request.Force);
             var invalid = new FieldErrors();
-            foreach (var error in MaxMemorySetter.Validate(change))
+            foreach (var (field, error) in MaxMemorySetter.Validate(change))
             {
-                invalid = invalid.Check("request", error);
+                invalid = invalid.Check(field, error);
             }
 
             if (invalid.Problem() is { } problem)

@@ -22,6 +22,15 @@ public static class ProblemServiceCollectionExtensions
             {
                 details.Title = title;
             }
+
+            // Every 400 names what is wrong, the framework's own ones too.
+            if (details.Status == StatusCodes.Status400BadRequest && details is not HttpValidationProblemDetails && !details.Extensions.ContainsKey("errors"))
+            {
+                details.Extensions["errors"] = new Dictionary<string, string[]>(StringComparer.Ordinal)
+                {
+                    [Problems.RequestField] = [details.Detail ?? Problems.InvalidTitle],
+                };
+            }
         });
         services.AddExceptionHandler<ProblemExceptionHandler>();
         return services;

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Mvc;
 using Orleans.Runtime;
 using OrleansRedis.Abstractions.Errors;
@@ -5,6 +6,7 @@ using OrleansRedis.Abstractions.Locks;
 using OrleansRedis.Abstractions.RateLimiting;
 using OrleansRedis.Abstractions.Sessions;
 using OrleansRedis.Abstractions.Users;
+using OrleansRedis.Redis;
 using OrleansRedis.Redis.Operations;
 using StackExchange.Redis;
 
@@ -24,7 +26,7 @@ namespace OrleansRedis.Silo.Errors;
 /// exception table <see cref="FromException"/> is the one place a typed exception becomes a status: the endpoint
 /// filter (<see cref="ProblemEndpointFilter"/>) and the exception handler (<see cref="ProblemExceptionHandler"/>) both use it.
 /// </summary>
-public static class Problems
+public static partial class Problems
 {
     /// <summary>The title of a 400: the request failed validation; <c>errors</c> names each field.</summary>
     public const string InvalidTitle = "The request is invalid.";
@@ -64,6 +66,12 @@ public static class Problems
 
     /// <summary>The extension naming what was unreachable in a 503: <c>redis</c>, <c>database</c> or <c>cluster</c>.</summary>
     public const string BackendExtension = "backend";
+
+    /// <summary>The field a 400 names when no single field is to blame.</summary>
+    public const string RequestField = "request";
+
+    /// <summary>The field a 400 names when the body could not be read (missing, not JSON, wrong shape).</summary>
+    public const string BodyField = "body";
 
     /// <summary>The <c>Retry-After</c> a 503 carries unless the caller knows better.</summary>
     public const long DefaultRetryAfterSeconds = 1;
@@ -109,8 +117,8 @@ public static class Problems
     /// <summary>A problem of any status, titled from the vocabulary when the status is in it.</summary>
     public static ProblemResult ForStatus(int status, string? detail) => status switch
     {
-        // A 400 always carries errors, empty when no single field is to blame (a body that is not JSON).
-        StatusCodes.Status400BadRequest => Invalid(new Dictionary<string, string[]>(StringComparer.Ordinal), detail),
+        // A 400 always names what is wrong; "request" when no single field is to blame.
+        StatusCodes.Status400BadRequest => Invalid(RequestField, detail ?? InvalidTitle),
         StatusCodes.Status404NotFound => Create(status, NotFoundTitle, NotFoundType, detail),
         StatusCodes.Status409Conflict => Create(status, ConflictTitle, ConflictType, detail),
         StatusCodes.Status503ServiceUnavailable => Create(status, UnavailableTitle, UnavailableType, detail, retryAfterSeconds: DefaultRetryAfterSeconds),
@@ -140,8 +148,13 @@ public static class Problems
     /// </summary>
     public static ProblemResult? FromException(Exception exception) => exception switch
     {
+        BadHttpRequestException { StatusCode: StatusCodes.Status400BadRequest } bad => Invalid(BindingField(bad.Message), bad.Message),
         BadHttpRequestException bad => ForStatus(bad.StatusCode, bad.Message),
-        ArgumentException argument => ForStatus(StatusCodes.Status400BadRequest, argument.Message),
+
+        // Validation throws ArgumentException naming its parameter; a null argument, or one that names no parameter
+        // (a duplicate dictionary key...), is a bug: 500, logged.
+        ArgumentNullException => null,
+        ArgumentException { ParamName: { Length: > 0 } parameter } argument => Invalid(parameter, ValidationMessage(argument, parameter)),
         BackendUnavailableException unavailable => Unavailable(unavailable.Message, unavailable.Backend),
 
         UserException { Code: UserErrorCode.NotFound } user => NotFound(user.Message),
@@ -166,12 +179,41 @@ public static class Problems
         EvictionGuardException guard => Conflict(guard.Message),
         RedisConfigUnavailableException config => Create(StatusCodes.Status502BadGateway, BadGatewayTitle, type: null, config.Message),
 
-        RedisException or TimeoutException => Unavailable(exception.Message, "redis"),
+        RedisException => Unavailable(exception.Message, "redis"),
+
+        // Orleans' grain-call response timeout is a TimeoutException too: only StackExchange.Redis' is Redis'.
+        TimeoutException timeout => Unavailable(exception.Message, RedisFailures.IsRedisTimeout(timeout) ? "redis" : "cluster"),
         SiloUnavailableException or OrleansMessageRejectionException => Unavailable(exception.Message, "cluster"),
         OrleansException { InnerException: { } inner } => FromException(inner),
         OrleansException => Unavailable(exception.Message, "cluster"),
         _ => null,
     };
+
+    /// <summary>
+    /// Names the field of a binding failure from the framework's message: <c>body</c> when the body could not be read,
+    /// the parameter (<c>Required parameter "string name" was not provided...</c>) otherwise.
+    /// </summary>
+    private static string BindingField(string message)
+    {
+        if (message.Contains(" body", StringComparison.OrdinalIgnoreCase))
+        {
+            return BodyField;
+        }
+
+        var match = BindingParameter().Match(message);
+        return match.Success ? match.Groups[1].Value : RequestField;
+    }
+
+    [GeneratedRegex("parameter \"[^\"]* ([A-Za-z_][A-Za-z0-9_]*)\"")]
+    private static partial Regex BindingParameter();
+
+    /// <summary>The validation message of <paramref name="argument"/> without the framework's "(Parameter 'x')" suffix.</summary>
+    private static string ValidationMessage(ArgumentException argument, string parameter)
+    {
+        var message = argument.Message;
+        var suffix = message.IndexOf($" (Parameter '{parameter}')", StringComparison.Ordinal);
+        return suffix > 0 ? message[..suffix] : message;
+    }
 
     private static ProblemResult Create(
         int status, string? title, string? type, string? detail, IDictionary<string, object?>? extensions = null, long? retryAfterSeconds = null)

@@ -35,7 +35,8 @@ public static class SiloHostBuilderExtensions
             silo.UseOrleansRedis();
             silo.AddDashboard();
         });
-        builder.Services.Configure<AdminSettings>(builder.Configuration.GetSection($"{SiloHostSettings.SectionName}:Admin"));
+        // The loader has already bound and validated the admin settings: register that value, not a second binding.
+        builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(settings.Admin));
         return builder;
     }
 
@@ -53,6 +54,10 @@ public static class SiloHostBuilderExtensions
             kestrel.Limits.MaxRequestHeadersTotalSize = MaxRequestHeadersBytes;
         });
         builder.Services.AddOrleansRedisProblems();
+
+        // A body or parameter the framework cannot bind reaches the exception handler, whose 400 names it; otherwise
+        // the framework answers a bare 400 that names nothing.
+        builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         builder.Services.ConfigureHttpJsonOptions(options =>
             options.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase)));
         builder.Services.AddOpenApi(options => options.AddDocumentTransformer<ApiDocumentTransformer>());

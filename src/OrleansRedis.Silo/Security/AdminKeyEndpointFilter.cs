@@ -10,7 +10,7 @@ namespace OrleansRedis.Silo.Security;
 /// Guards admin endpoints with the <c>X-Admin-Key</c> header. With no key configured every request is refused, so an
 /// unconfigured deployment never exposes admin operations. Keys are compared in constant time.
 /// </summary>
-public sealed class AdminKeyEndpointFilter(IOptionsMonitor<AdminSettings> settings) : IEndpointFilter
+public sealed class AdminKeyEndpointFilter(IOptions<AdminSettings> settings) : IEndpointFilter
 {
     /// <summary>The header callers send the key in.</summary>
     public const string HeaderName = "X-Admin-Key";
@@ -18,7 +18,7 @@ public sealed class AdminKeyEndpointFilter(IOptionsMonitor<AdminSettings> settin
     /// <inheritdoc />
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
-        var expected = settings.CurrentValue.ApiKey;
+        var expected = settings.Value.ApiKey;
         if (string.IsNullOrEmpty(expected))
         {
             return Problems.ForStatus(StatusCodes.Status403Forbidden, "Admin endpoints are disabled: set OrleansRedis:Admin:ApiKey to enable them.");

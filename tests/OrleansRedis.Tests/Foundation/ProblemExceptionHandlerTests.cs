@@ -7,8 +7,10 @@ using OrleansRedis.Abstractions.Locks;
 using OrleansRedis.Abstractions.RateLimiting;
 using OrleansRedis.Abstractions.Sessions;
 using OrleansRedis.Abstractions.Users;
+using OrleansRedis.Grains.Filters;
 using OrleansRedis.Redis.Operations;
 using OrleansRedis.Silo.Errors;
+using OrleansRedis.Testing;
 using StackExchange.Redis;
 
 namespace OrleansRedis.Tests.Foundation;
@@ -18,7 +20,9 @@ public sealed class ProblemExceptionHandlerTests
 {
     public static TheoryData<Exception, int, string?> Cases => new()
     {
-        { new ArgumentException("bad"), 400, Problems.InvalidTitle },
+        { new ArgumentException("bad", "name"), 400, Problems.InvalidTitle },
+        { new ArgumentException("An item with the same key has already been added."), 500, Problems.UnexpectedTitle },
+        { new ArgumentNullException("body"), 500, Problems.UnexpectedTitle },
         { new BadHttpRequestException("not json"), 400, Problems.InvalidTitle },
         { new BadHttpRequestException("too big", StatusCodes.Status413PayloadTooLarge), 413, null },
         { new BackendUnavailableException("redis", "down"), 503, Problems.UnavailableTitle },
@@ -50,6 +54,9 @@ public sealed class ProblemExceptionHandlerTests
         { new SessionException(SessionError.InvalidUserId, "empty"), "userId" },
         { new SessionException(SessionError.InvalidKey, "raw id"), "sessionId" },
         { new RateLimitException(RateLimitErrorCode.InvalidKey, "bad"), "key" },
+        { new BadHttpRequestException("Failed to read parameter \"MaxMemoryRequest request\" from the request body as JSON."), Problems.BodyField },
+        { new BadHttpRequestException("Required parameter \"string name\" was not provided from route."), "name" },
+        { new BadHttpRequestException("not json"), Problems.RequestField },
     };
 
     [Theory]
@@ -73,13 +80,58 @@ public sealed class ProblemExceptionHandlerTests
     }
 
     [Fact]
-    public void Classify_ArgumentFromAGrain_IsInvalidWithErrorsButNoField()
+    public void Classify_ArgumentFromValidation_NamesTheParameterWithTheBareMessage()
     {
         var details = Assert.IsType<Microsoft.AspNetCore.Http.HttpValidationProblemDetails>(
-            ProblemExceptionHandler.Classify(new ArgumentOutOfRangeException("costs", "A cost must be between 0 and the limit.")).Details);
+            ProblemExceptionHandler.Classify(new ArgumentOutOfRangeException("costs", 7, "A cost must be between 0 and the limit.")).Details);
 
-        Assert.Empty(details.Errors);
-        Assert.StartsWith("A cost must be between 0 and the limit.", details.Detail);
+        Assert.Equal(["A cost must be between 0 and the limit."], details.Errors["costs"]);
+        Assert.Single(details.Errors);
+    }
+
+    [Fact]
+    public void Classify_ArgumentNullFromAHandlerBug_IsUnexpectedWithoutDetail()
+    {
+        var problem = ProblemExceptionHandler.Classify(new ArgumentNullException("request", "Value cannot be null."));
+
+        Assert.Equal((500, null), (problem.StatusCode, problem.Details.Detail));
+    }
+
+    [Fact]
+    public void Classify_OrleansResponseTimeout_IsUnavailableFromTheCluster()
+    {
+        var problem = ProblemExceptionHandler.Classify(new TimeoutException("Response did not arrive on time in 00:00:30 for message: Request [S127.0.0.1:11111:1 sys.client]"));
+
+        Assert.Equal((503, "cluster"), (problem.StatusCode, problem.Details.Extensions[Problems.BackendExtension]));
+    }
+
+    [Fact]
+    public async Task Classify_RealRedisTimeout_IsUnavailableFromRedis()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using var admin = await redis.ConnectAsync();
+        await using var slow = await ConnectionMultiplexer.ConnectAsync($"{redis.ConnectionString},asyncTimeout=200,syncTimeout=200");
+        await slow.GetDatabase().PingAsync();
+
+        // CLIENT PAUSE WRITE holds every client's writes, so the next write outlives its 200 ms timeout.
+        await admin.GetServers()[0].ExecuteAsync("CLIENT", "PAUSE", "5000", "WRITE");
+        var timeout = await Assert.ThrowsAsync<RedisTimeoutException>(() => slow.GetDatabase().StringSetAsync("any", "value"));
+        await admin.GetServers()[0].ExecuteAsync("CLIENT", "UNPAUSE");
+        var problem = ProblemExceptionHandler.Classify(timeout);
+
+        Assert.Equal((503, "redis"), (problem.StatusCode, problem.Details.Extensions[Problems.BackendExtension]));
+        Assert.NotNull(BackendFailureFilter.Describe(timeout));
+        Assert.Null(BackendFailureFilter.Describe(new TimeoutException("Response did not arrive on time")));
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("The body is not JSON.")]
+    public void ForStatus_400_AlwaysCarriesErrors(string? detail)
+    {
+        var details = Assert.IsType<Microsoft.AspNetCore.Http.HttpValidationProblemDetails>(Problems.ForStatus(400, detail).Details);
+
+        Assert.Equal([detail ?? Problems.InvalidTitle], details.Errors[Problems.RequestField]);
     }
 
     [Fact]

@@ -59,6 +59,16 @@ public sealed class OperationsUnitTests
     public void Validate_MaxMemoryChange(string? size, string? policy, bool valid) =>
         Assert.Equal(valid, MaxMemorySetter.Validate(new MaxMemoryChange(RedisRole.Cache, size, policy, false)).Count == 0);
 
+    [Theory]
+    [InlineData("12 parsecs", "noeviction", "maxMemory")]
+    [InlineData("1gb", "lru", "policy")]
+    public void Validate_OneBadValue_NamesItsField(string size, string policy, string field) =>
+        Assert.Equal([field], MaxMemorySetter.Validate(new MaxMemoryChange(RedisRole.Cache, size, policy, false)).Select(e => e.Field));
+
+    [Fact]
+    public void Validate_NothingToChange_NamesBothFields() =>
+        Assert.Equal(["maxMemory", "policy"], MaxMemorySetter.Validate(new MaxMemoryChange(RedisRole.State, null, null, false)).Select(e => e.Field));
+
     [Fact]
     public void IsEvicting_OnlyNoevictionIsSafe() =>
         Assert.Equal(["noeviction"], EvictionPolicies.All.Where(p => !EvictionPolicies.IsEvicting(p)));

@@ -88,10 +88,14 @@ public sealed class RedisMemoryEndpointTests(OperationsFixture fixture) : IClass
     }
 
     [Theory]
-    [InlineData("{\"role\":\"state\"}", "request")]
+    [InlineData("{\"role\":\"state\"}", "maxMemory")]
+    [InlineData("{\"role\":\"state\"}", "policy")]
     [InlineData("{\"role\":\"nosuch\",\"policy\":\"noeviction\"}", "role")]
-    [InlineData("{\"role\":\"cache\",\"policy\":\"lru-please\"}", "request")]
-    [InlineData("{\"role\":\"cache\",\"maxMemory\":\"12 parsecs\"}", "request")]
+    [InlineData("{\"role\":\"cache\",\"policy\":\"lru-please\"}", "policy")]
+    [InlineData("{\"role\":\"cache\",\"maxMemory\":\"12 parsecs\"}", "maxMemory")]
+    [InlineData("{\"role\":\"cache\",\"maxMemory\":\"12 parsecs\",\"policy\":\"noeviction\"}", "maxMemory")]
+    [InlineData("{\"role\":\"cache\",\"maxMemory\":\"1gb\",\"policy\":\"lru-please\"}", "policy")]
+    [InlineData("{\"role\":\"cache\",\"force\":\"yes\"}", "body")]
     [InlineData("{\"role\":\"1\",\"policy\":\"noeviction\"}", "role")]
     public async Task MaxMemory_BadRequest_400ProblemAndNothingChanged(string body, string field)
     {
