@@ -81,9 +81,6 @@ public sealed class RedisCluster : IAsyncDisposable
     public async Task<IReadOnlyList<RedisServer>> MastersAsync() =>
         [.. (await NodesTableAsync()).Where(line => line.IsMaster && !line.IsFailed && line.Slots.Count > 0).Select(line => Nodes.Single(node => node.Port == line.Port))];
 
-    /// <summary>Returns the hash slot of <paramref name="key"/> (CLUSTER KEYSLOT, asked of the cluster).</summary>
-    public async Task<int> KeySlotAsync(string key) => int.Parse((await LiveNode().RunCliAsync("cluster", "keyslot", key)).Trim());
-
     /// <summary>
     /// Waits until every live node reports <c>cluster_state:ok</c> with all slots served, and every master has a replica
     /// whose link is up: after start, and after a failover (the killed master may stay down).

@@ -55,6 +55,21 @@ public abstract class LockGrainTests(TestClusterFixture fixture)
     }
 
     [Fact]
+    public async Task AcquireAndRelease_NameStartingWithClosingBrace_WorksAndFenceCounts()
+    {
+        // "}..." would give the lease and the fence an empty hash tag, hence two slots: CROSSSLOT on a Redis Cluster.
+        var name = "}" + NewName();
+
+        var first = (await Lock(name).AcquireAsync("alice", Long, TimeSpan.Zero)).Lease!;
+        var released = await Lock(name).ReleaseAsync(first.Token);
+        var second = (await Lock(name).AcquireAsync("bob", Long, TimeSpan.Zero)).Lease!;
+
+        Assert.True(released);
+        Assert.Equal((1L, 2L), (first.FencingToken, second.FencingToken));
+        Assert.Equal(2, (long)await Redis.StringGetAsync($"or:lock:~{{~}}{name}}}:fence"));
+    }
+
+    [Fact]
     public async Task Acquire_HeldNoWait_NotAcquiredWithRetryAfterAndHolder()
     {
         var name = NewName();
