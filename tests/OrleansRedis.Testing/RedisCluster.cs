@@ -77,15 +77,33 @@ public sealed class RedisCluster : IAsyncDisposable
         throw new InvalidOperationException($"No live master serves slot {slot}.");
     }
 
+    /// <summary>Returns the node serving <paramref name="key"/> as master now.</summary>
+    public async Task<RedisServer> MasterOfKeyAsync(string key) =>
+        await MasterOfSlotAsync(int.Parse((await LiveNode().RunCliAsync("cluster", "keyslot", key)).Trim()));
+
+    /// <summary>Returns the slot ranges <paramref name="master"/> serves now.</summary>
+    public async Task<IReadOnlyList<(int From, int To)>> SlotsOfAsync(RedisServer master) =>
+        (await NodesTableAsync()).Single(line => line.Port == master.Port).Slots;
+
+    /// <summary>Returns the live replica of <paramref name="master"/>.</summary>
+    public async Task<RedisServer> ReplicaOfAsync(RedisServer master)
+    {
+        var table = await NodesTableAsync();
+        var id = table.Single(line => line.Port == master.Port).Id;
+        return Nodes.Single(node => node.Port == table.First(line => !line.IsMaster && !line.IsFailed && line.MasterId == id).Port);
+    }
+
     /// <summary>Returns the nodes that are live masters now.</summary>
     public async Task<IReadOnlyList<RedisServer>> MastersAsync() =>
         [.. (await NodesTableAsync()).Where(line => line.IsMaster && !line.IsFailed && line.Slots.Count > 0).Select(line => Nodes.Single(node => node.Port == line.Port))];
 
     /// <summary>
-    /// Waits until every live node reports <c>cluster_state:ok</c> with all slots served, and every master has a replica
-    /// whose link is up: after start, and after a failover (the killed master may stay down).
+    /// Waits until every live node reports <c>cluster_state:ok</c> with all slots served by live masters and, when
+    /// <paramref name="replicated"/>, every master has a replica whose link is up. After a failover whose dead master
+    /// stays down, the promoted replica has no replica of its own: wait with <paramref name="replicated"/> false.
     /// </summary>
-    public Task WaitHealthyAsync() => Eventually.TrueAsync(IsHealthyAsync, Ready, "the Redis Cluster is ok with every slot covered and every master replicated");
+    public Task WaitHealthyAsync(bool replicated = true) =>
+        Eventually.TrueAsync(() => IsHealthyAsync(replicated), Ready, $"the Redis Cluster is ok with every slot covered{(replicated ? " and every master replicated" : "")}");
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
@@ -124,7 +142,7 @@ public sealed class RedisCluster : IAsyncDisposable
         }
     }
 
-    private async Task<bool> IsHealthyAsync()
+    private async Task<bool> IsHealthyAsync(bool replicated)
     {
         var live = Nodes.Where(node => node.IsRunning).ToList();
         foreach (var node in live)
@@ -144,7 +162,7 @@ public sealed class RedisCluster : IAsyncDisposable
             return false;
         }
 
-        foreach (var master in masters)
+        foreach (var master in replicated ? masters : [])
         {
             var replicas = table.Where(line => !line.IsMaster && !line.IsFailed && line.MasterId == master.Id).ToList();
             if (replicas.Count == 0)
