@@ -17,6 +17,15 @@ public sealed partial class RedisKeys(IOptions<RedisOptions> options)
     public string Pattern(string kind) => $"{Prefix}:{kind}:*";
 
     /// <summary>Builds the key of <paramref name="id"/> in <paramref name="kind"/>, with an optional suffix.</summary>
-    public RedisKey Build(string kind, string id, string? suffix = null) =>
-        suffix is null ? $"{Prefix}:{kind}:{{{id}}}" : $"{Prefix}:{kind}:{{{id}}}:{suffix}";
+    /// <remarks>
+    /// Redis Cluster hashes the text between the first <c>{</c> and the next <c>}</c>, and the whole key when that text is
+    /// empty. An id that is empty or starts with <c>}</c> would give an empty tag, and each key of the id its own slot;
+    /// such an id gets the fixed tag <c>{~}</c> before it instead (<c>or:lock:~{~}}x}</c>). The <c>~</c> after the kind
+    /// stands where every other key has <c>{</c>, so the two forms never build the same key.
+    /// </remarks>
+    public RedisKey Build(string kind, string id, string? suffix = null)
+    {
+        var tagged = id.Length == 0 || id[0] == '}' ? $"{Prefix}:{kind}:~{{~}}{id}}}" : $"{Prefix}:{kind}:{{{id}}}";
+        return suffix is null ? tagged : $"{tagged}:{suffix}";
+    }
 }

@@ -27,6 +27,9 @@ public sealed class RedisServer : IAsyncDisposable
     /// <summary>Gets a connection string for the server.</summary>
     public string ConnectionString => $"127.0.0.1:{Port},abortConnect=false";
 
+    /// <summary>Gets whether the server process is running (not killed, shut down or exited).</summary>
+    public bool IsRunning => _process is { HasExited: false };
+
     /// <summary>Gets the operating-system process id of the running server.</summary>
     public int ProcessId => _process?.Id ?? throw new InvalidOperationException("The server is not running.");
 

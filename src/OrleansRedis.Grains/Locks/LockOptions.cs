@@ -1,3 +1,5 @@
+using OrleansRedis.Redis;
+
 namespace OrleansRedis.Grains.Locks;
 
 /// <summary>Limits of the distributed locks. Bound from <c>OrleansRedis:Locks</c> and validated at start.</summary>
@@ -30,4 +32,21 @@ public sealed class LockOptions
     /// </summary>
     /// <value>The default is 10000.</value>
     public int MaxWaitersPerLock { get; set; } = 10_000;
+
+    /// <summary>
+    /// Gets or sets how many replicas must confirm each grant, release and extension before it is reported
+    /// (<c>WAIT</c> after the script). Redis replicates asynchronously: without it, a failover can lose a grant the
+    /// holder was told about, and the next caller gets the lock (and a fencing token) again. A grant not confirmed in
+    /// <see cref="ReplicaAckTimeout"/> fails with a 503 (the lease may exist on the master until it runs out). Set it
+    /// only where every master has that many replicas, or every grant fails.
+    /// </summary>
+    /// <value>The default is 0: no WAIT. At most 5.</value>
+    public int ReplicaAcks { get; set; }
+
+    /// <summary>Gets or sets how long a write waits for <see cref="ReplicaAcks"/> replicas.</summary>
+    /// <value>The default is 500 ms. Between 1 ms and 5 s.</value>
+    public TimeSpan ReplicaAckTimeout { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Gets the replica confirmation these options ask for.</summary>
+    public ReplicaWait ReplicaWait => new(ReplicaAcks, ReplicaAckTimeout);
 }

@@ -57,6 +57,11 @@ public sealed class LockOptionsValidator(IOptions<RedisOptions> redis, IOptions<
         {
             yield return $"{Section}:MaxWaitersPerLock must be between 1 and 1000000 (it was {options.MaxWaitersPerLock}).";
         }
+
+        foreach (var error in ReplicaWait.Errors(Section, options.ReplicaAcks, options.ReplicaAckTimeout))
+        {
+            yield return error;
+        }
     }
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;

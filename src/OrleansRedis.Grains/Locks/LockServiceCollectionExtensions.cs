@@ -2,7 +2,9 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using OrleansRedis.Abstractions.Configuration;
+using Microsoft.Extensions.Options;
 using OrleansRedis.Grains.Hosting;
+using OrleansRedis.Redis;
 using OrleansRedis.Redis.Locks;
 
 namespace OrleansRedis.Grains.Locks;
@@ -21,7 +23,10 @@ public static class LockServiceCollectionExtensions
         services.AddOrleansRedisCore(configuration);
         services.AddSettings<LockOptions, LockOptionsValidator>(configuration, LockOptions.SectionName, configure);
         services.AddMetrics();
-        services.TryAddSingleton<RedisLockStore>();
+        services.TryAddSingleton(sp => new RedisLockStore(sp.GetRequiredService<RedisConnections>(), sp.GetRequiredService<RedisKeys>())
+        {
+            ReplicaWait = sp.GetRequiredService<IOptions<LockOptions>>().Value.ReplicaWait,
+        });
         services.TryAddSingleton<LockMetrics>();
         return services;
     }

@@ -2,7 +2,9 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using OrleansRedis.Abstractions.Configuration;
+using Microsoft.Extensions.Options;
 using OrleansRedis.Grains.Hosting;
+using OrleansRedis.Redis;
 using OrleansRedis.Redis.Sessions;
 
 namespace OrleansRedis.Grains.Sessions;
@@ -22,8 +24,14 @@ public static class SessionServiceCollectionExtensions
         services.AddSettings<SessionStoreOptions, SessionStoreOptionsValidator>(configuration, SessionStoreOptions.SectionName, configure);
         services.AddMetrics();
         services.TryAddSingleton<SessionMetrics>();
-        services.TryAddSingleton<SessionStore>();
-        services.TryAddSingleton<SessionIndex>();
+        services.TryAddSingleton(sp => new SessionStore(sp.GetRequiredService<RedisConnections>(), sp.GetRequiredService<RedisKeys>())
+        {
+            ReplicaWait = sp.GetRequiredService<IOptions<SessionStoreOptions>>().Value.ReplicaWait,
+        });
+        services.TryAddSingleton(sp => new SessionIndex(sp.GetRequiredService<RedisConnections>(), sp.GetRequiredService<RedisKeys>())
+        {
+            ReplicaWait = sp.GetRequiredService<IOptions<SessionStoreOptions>>().Value.ReplicaWait,
+        });
         return services;
     }
 }

@@ -1,3 +1,5 @@
+using OrleansRedis.Redis;
+
 namespace OrleansRedis.Grains.Sessions;
 
 /// <summary>
@@ -41,4 +43,20 @@ public sealed class SessionStoreOptions
     /// </summary>
     /// <value>The default is 500 milliseconds; at most 1 second.</value>
     public TimeSpan SlideResolution { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
+    /// Gets or sets how many replicas must confirm each session write, end, delete, indexing and revocation before it
+    /// is reported (<c>WAIT</c> after the script). Without it, a failover can lose a session just handed out (its user
+    /// is logged out) or a revocation (the revoked sessions come back). A write not confirmed in
+    /// <see cref="ReplicaAckTimeout"/> fails with a 503. Set it only where every master has that many replicas.
+    /// </summary>
+    /// <value>The default is 0: no WAIT. At most 5.</value>
+    public int ReplicaAcks { get; set; }
+
+    /// <summary>Gets or sets how long a write waits for <see cref="ReplicaAcks"/> replicas.</summary>
+    /// <value>The default is 500 ms. Between 1 ms and 5 s.</value>
+    public TimeSpan ReplicaAckTimeout { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Gets the replica confirmation these options ask for.</summary>
+    public ReplicaWait ReplicaWait => new(ReplicaAcks, ReplicaAckTimeout);
 }

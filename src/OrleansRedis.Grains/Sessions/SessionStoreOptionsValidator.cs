@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using OrleansRedis.Abstractions.Configuration;
 using OrleansRedis.Abstractions.Sessions;
+using OrleansRedis.Redis;
 
 namespace OrleansRedis.Grains.Sessions;
 
@@ -49,6 +50,11 @@ public sealed class SessionStoreOptionsValidator : SettingsValidator<SessionStor
         if (options.SlideResolution < TimeSpan.Zero || options.SlideResolution > TimeSpan.FromSeconds(1))
         {
             yield return $"{Section}:SlideResolution must be between 00:00:00 and 00:00:01 (it was {options.SlideResolution}).";
+        }
+
+        foreach (var error in ReplicaWait.Errors(Section, options.ReplicaAcks, options.ReplicaAckTimeout))
+        {
+            yield return error;
         }
     }
 }

@@ -10,6 +10,9 @@ namespace OrleansRedis.Redis.Locks;
 /// </summary>
 public sealed class RedisLockStore(RedisConnections connections, RedisKeys keys)
 {
+    /// <summary>Gets the replicas that must confirm each grant, release and extension (<c>OrleansRedis:Locks:ReplicaAcks</c>).</summary>
+    public ReplicaWait ReplicaWait { get; init; }
+
     // Every script answers with named fields (ScriptReply, read by LockReply); see LockReply for the field names.
 
     // KEYS[1] lease key, KEYS[2] fencing counter key.
@@ -84,7 +87,13 @@ public sealed class RedisLockStore(RedisConnections connections, RedisKeys keys)
     {
         var result = await Database.ScriptEvaluateAsync(
             AcquireScript, [keys.Lock(name), keys.LockFence(name)], [token, owner, leaseMs]).ConfigureAwait(false);
-        return LockReply.ReadAttempt(ScriptReply.Read(result, "lock acquire"), leaseMs);
+        var attempt = LockReply.ReadAttempt(ScriptReply.Read(result, "lock acquire"), leaseMs);
+        if (attempt.Acquired)
+        {
+            await ReplicaWait.WaitAsync(connections.State, keys.Lock(name), "lock grant").ConfigureAwait(false);
+        }
+
+        return attempt;
     }
 
     /// <summary>
@@ -98,6 +107,11 @@ public sealed class RedisLockStore(RedisConnections connections, RedisKeys keys)
             await Database.ScriptEvaluateAsync(ReleaseScript, [keys.Lock(name), keys.LockFence(name)], arguments).ConfigureAwait(false),
             "lock release");
         var released = reply.Flag(LockReply.Released);
+        if (released)
+        {
+            await ReplicaWait.WaitAsync(connections.State, keys.Lock(name), "lock release").ConfigureAwait(false);
+        }
+
         return next is { } waiter
             ? new LockReleaseOutcome(released, LockReply.ReadAttempt(reply, waiter.LeaseMs))
             : new LockReleaseOutcome(released, null);
@@ -109,7 +123,13 @@ public sealed class RedisLockStore(RedisConnections connections, RedisKeys keys)
     {
         var reply = ScriptReply.Read(
             await Database.ScriptEvaluateAsync(ExtendScript, [keys.Lock(name)], [token, leaseMs]).ConfigureAwait(false), "lock extend");
-        return reply.Flag(LockReply.Extended) ? (LockReply.ReadNow(reply).AddMilliseconds(leaseMs), reply.Int64(LockReply.Fence)) : null;
+        if (!reply.Flag(LockReply.Extended))
+        {
+            return null;
+        }
+
+        await ReplicaWait.WaitAsync(connections.State, keys.Lock(name), "lock extension").ConfigureAwait(false);
+        return (LockReply.ReadNow(reply).AddMilliseconds(leaseMs), reply.Int64(LockReply.Fence));
     }
 
     /// <summary>Reads the lease and the fencing counter of <paramref name="name"/>.</summary>

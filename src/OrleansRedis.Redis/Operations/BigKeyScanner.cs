@@ -4,41 +4,52 @@ namespace OrleansRedis.Redis.Operations;
 
 /// <summary>
 /// Finds the biggest keys by bytes the way <c>redis-cli --memkeys</c> does: <c>SCAN</c> in bounded batches (never
-/// <c>KEYS</c>, which blocks Redis), then <c>MEMORY USAGE</c> and an element count per key, pipelined per batch.
+/// <c>KEYS</c>, which blocks Redis), then <c>MEMORY USAGE</c> and an element count per key, pipelined per batch. On a
+/// Redis Cluster it scans every master in turn (replicas hold copies), and the report is complete only when every
+/// master was scanned to the end and the masters serve every slot.
 /// </summary>
 public sealed class BigKeyScanner(RedisAdminConnections connections, RedisKeys keys)
 {
     /// <summary>The most keys one scan may measure, whatever the caller asks.</summary>
     public const int MaxKeysLimit = 1_000_000;
 
-    /// <summary>Scans up to <paramref name="maxKeys"/> keys in batches of <paramref name="batchSize"/>.</summary>
+    /// <summary>Scans up to <paramref name="maxKeys"/> keys (over all masters) in batches of <paramref name="batchSize"/>.</summary>
     public async Task<BigKeysReport> ScanAsync(RedisRole role, int top, int maxKeys, int batchSize, CancellationToken cancellationToken)
     {
-        var server = await connections.ServerAsync(role).ConfigureAwait(false);
-        var database = server.Multiplexer.GetDatabase();
+        var topology = await connections.NodesAsync(role).ConfigureAwait(false);
         var largest = new PriorityQueue<BigKey, long>();
         var prefixes = new Dictionary<string, (long Keys, long Bytes)>(StringComparer.Ordinal);
+        var nodes = new List<ScannedNode>();
         long scanned = 0, bytes = 0;
-        var complete = true;
         var batch = new List<RedisKey>(batchSize);
 
-        await foreach (var key in server.KeysAsync(database.Database, "*", batchSize).WithCancellation(cancellationToken).ConfigureAwait(false))
+        foreach (var server in topology.Masters)
         {
-            if (scanned + batch.Count >= maxKeys)
+            // MEMORY USAGE goes by key: the multiplexer routes each to the master holding its slot.
+            var database = server.Multiplexer.GetDatabase();
+            var before = scanned;
+            var complete = true;
+            await foreach (var key in server.KeysAsync(database.Database, "*", batchSize).WithCancellation(cancellationToken).ConfigureAwait(false))
             {
-                complete = false;
-                break;
+                if (scanned + batch.Count >= maxKeys)
+                {
+                    complete = false;
+                    break;
+                }
+
+                batch.Add(key);
+                if (batch.Count == batchSize)
+                {
+                    (scanned, bytes) = await MeasureAsync(database, batch, top, largest, prefixes, scanned, bytes).ConfigureAwait(false);
+                    batch.Clear();
+                }
             }
 
-            batch.Add(key);
-            if (batch.Count == batchSize)
-            {
-                (scanned, bytes) = await MeasureAsync(database, batch, top, largest, prefixes, scanned, bytes).ConfigureAwait(false);
-                batch.Clear();
-            }
+            (scanned, bytes) = await MeasureAsync(database, batch, top, largest, prefixes, scanned, bytes).ConfigureAwait(false);
+            batch.Clear();
+            nodes.Add(new ScannedNode(server.EndPoint.ToString() ?? "unknown", scanned - before, complete));
         }
 
-        (scanned, bytes) = await MeasureAsync(database, batch, top, largest, prefixes, scanned, bytes).ConfigureAwait(false);
         var topKeys = new List<BigKey>();
         while (largest.TryDequeue(out var key, out _))
         {
@@ -50,7 +61,7 @@ public sealed class BigKeyScanner(RedisAdminConnections connections, RedisKeys k
             .Select(p => new PrefixTotal(p.Key, p.Value.Keys, p.Value.Bytes))
             .OrderByDescending(p => p.Bytes)
             .ToList();
-        return new BigKeysReport(role, scanned, bytes, complete, topKeys, totals);
+        return new BigKeysReport(role, scanned, bytes, topology.CoversAllSlots && nodes.All(node => node.Complete), topKeys, totals, nodes);
     }
 
     private async Task<(long Scanned, long Bytes)> MeasureAsync(

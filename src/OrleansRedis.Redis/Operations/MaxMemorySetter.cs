@@ -46,10 +46,14 @@ public sealed partial class MaxMemorySetter(RedisAdminConnections connections)
 
     private static string Shorten(string value) => value.Length > 64 ? value[..64] + "..." : value;
 
-    /// <summary>Applies <paramref name="change"/> and returns the values Redis reports afterwards.</summary>
+    /// <summary>
+    /// Applies <paramref name="change"/> to every node of the role's Redis (on a Redis Cluster each master and replica:
+    /// <c>CONFIG SET</c> is not replicated, and a replica becomes a master in a failover) and returns the values the
+    /// nodes report afterwards.
+    /// </summary>
     /// <exception cref="EvictionGuardException">An evicting policy on the State server (whichever role names it) without force.</exception>
-    /// <exception cref="RedisConfigUnavailableException">The Redis forbids CONFIG.</exception>
-    public async Task<(string MaxMemory, string Policy)> ApplyAsync(MaxMemoryChange change)
+    /// <exception cref="RedisConfigUnavailableException">A node forbids CONFIG.</exception>
+    public async Task<MaxMemoryResult> ApplyAsync(MaxMemoryChange change)
     {
         // Without a separate Cache Redis, "cache" is the State Redis: the guard must hold for it too.
         change = change with { Role = connections.HasSeparateCache ? change.Role : RedisRole.State };
@@ -63,28 +67,37 @@ public sealed partial class MaxMemorySetter(RedisAdminConnections connections)
                 $"Refusing maxmemory-policy {policy} on {which}: it would let Redis delete membership, grain state, sessions, locks and rate-limit windows when memory runs out. Use noeviction, or pass force=true if you really mean it.");
         }
 
-        var server = await connections.ServerAsync(change.Role).ConfigureAwait(false);
-        try
+        var nodes = new List<MaxMemoryNode>();
+        foreach (var server in (await connections.NodesAsync(change.Role).ConfigureAwait(false)).All)
         {
-            if (change.MaxMemory is { } size)
+            try
             {
-                await server.ConfigSetAsync("maxmemory", size.ToLowerInvariant()).ConfigureAwait(false);
-            }
+                if (change.MaxMemory is { } size)
+                {
+                    await server.ConfigSetAsync("maxmemory", size.ToLowerInvariant()).ConfigureAwait(false);
+                }
 
-            if (change.Policy is { } newPolicy)
+                if (change.Policy is { } newPolicy)
+                {
+                    await server.ConfigSetAsync("maxmemory-policy", newPolicy).ConfigureAwait(false);
+                }
+
+                var maxMemory = await server.ConfigGetAsync("maxmemory").ConfigureAwait(false);
+                var current = await server.ConfigGetAsync("maxmemory-policy").ConfigureAwait(false);
+                nodes.Add(new MaxMemoryNode(server.EndPoint.ToString() ?? "unknown", maxMemory.Single().Value, current.Single().Value));
+            }
+            catch (RedisServerException ex)
             {
-                await server.ConfigSetAsync("maxmemory-policy", newPolicy).ConfigureAwait(false);
+                var applied = nodes.Count == 0 ? "" : $" (already applied on {string.Join(", ", nodes.Select(node => node.Endpoint))})";
+                throw new RedisConfigUnavailableException($"The {change.Role} Redis refused CONFIG: {ex.Message}{applied}. Managed Redis services often disable it; change the setting in the service's console instead.", ex);
             }
+        }
 
-            var maxMemory = await server.ConfigGetAsync("maxmemory").ConfigureAwait(false);
-            var current = await server.ConfigGetAsync("maxmemory-policy").ConfigureAwait(false);
-            return (maxMemory.Single().Value, current.Single().Value);
-        }
-        catch (RedisServerException ex)
-        {
-            throw new RedisConfigUnavailableException($"The {change.Role} Redis refused CONFIG: {ex.Message}. Managed Redis services often disable it; change the setting in the service's console instead.", ex);
-        }
+        return new MaxMemoryResult(Common(nodes, node => node.MaxMemory), Common(nodes, node => node.Policy), nodes);
     }
+
+    private static string Common(List<MaxMemoryNode> nodes, Func<MaxMemoryNode, string> value) =>
+        nodes.Select(value).Distinct(StringComparer.Ordinal).Count() == 1 ? value(nodes[0]) : "mixed";
 
     [GeneratedRegex("^[0-9]{1,15}(b|k|kb|m|mb|g|gb)?$", RegexOptions.IgnoreCase)]
     private static partial Regex SizePattern();

@@ -9,6 +9,12 @@ public static class MemoryWarnings
     /// <summary>Below this much used memory the fragmentation ratio is noise (an almost empty Redis reads high).</summary>
     public const long FragmentationFloorBytes = 64L * 1024 * 1024;
 
+    /// <summary>The warning of a Redis Cluster whose live masters do not serve every slot (a master is down, no replica took over).</summary>
+    public static MemoryWarning SlotsUncovered(RedisRole role, int slotsCovered) => new(
+        "cluster-slots-uncovered", "critical",
+        $"The {role} Redis Cluster serves {slotsCovered} of {RedisNodes.SlotCount} slots: a master is down and no replica has taken over, so calls on the other slots fail and this report leaves their keys out.",
+        "Restart the failed master or add a replica to it (redis-cli --cluster check), and keep one replica per master with cluster-node-timeout short enough to fail over.");
+
     /// <summary>Evaluates the rules for one Redis.</summary>
     public static IReadOnlyList<MemoryWarning> Evaluate(
         RedisRole role, string policy, long maxMemoryBytes, bool aofEnabled, double fragmentationRatio, long usedMemoryBytes)

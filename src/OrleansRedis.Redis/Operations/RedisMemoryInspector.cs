@@ -9,46 +9,84 @@ public sealed class RedisMemoryInspector(RedisAdminConnections connections)
     /// <summary>Gets the roles with a Redis of their own: State, and Cache when it is separate.</summary>
     public IReadOnlyList<RedisRole> Roles => connections.HasSeparateCache ? [RedisRole.State, RedisRole.Cache] : [RedisRole.State];
 
-    /// <summary>Builds the report of <paramref name="role"/>'s Redis.</summary>
+    /// <summary>Builds the report of <paramref name="role"/>'s Redis: every node of a Redis Cluster, and their totals.</summary>
     public async Task<RedisMemoryReport> GetReportAsync(RedisRole role)
     {
         // Without a separate Cache Redis, "cache" is the State Redis and must be judged by the State rules.
         role = connections.HasSeparateCache ? role : RedisRole.State;
-        var server = await connections.ServerAsync(role).ConfigureAwait(false);
+        var topology = await connections.NodesAsync(role).ConfigureAwait(false);
+        var nodes = new List<RedisNodeMemory>();
+        foreach (var (server, replica) in topology.Masters.Select(s => (s, false)).Concat(topology.Replicas.Select(s => (s, true))))
+        {
+            nodes.Add(await NodeAsync(server, replica).ConfigureAwait(false));
+        }
+
+        // A replica is judged as a master: a failover makes it one, with the policy it has now.
+        var warnings = nodes
+            .SelectMany(node => MemoryWarnings.Evaluate(role, node.MaxMemoryPolicy, node.MaxMemoryBytes, node.AofEnabled, node.FragmentationRatio, node.UsedMemoryBytes)
+                .Select(warning => topology.IsCluster ? warning with { Message = $"{node.Endpoint}{(node.IsReplica ? " (replica)" : "")}: {warning.Message}" } : warning))
+            .ToList();
+        if (!topology.CoversAllSlots)
+        {
+            warnings.Insert(0, MemoryWarnings.SlotsUncovered(role, topology.SlotsCovered));
+        }
+
+        var masters = nodes.Where(node => !node.IsReplica).ToList();
+        var used = nodes.Sum(node => node.UsedMemoryBytes);
+        return new RedisMemoryReport(
+            role,
+            string.Join(",", masters.Select(node => node.Endpoint)),
+            Common(nodes, node => node.RedisVersion) ?? "mixed",
+            used,
+            nodes.Count == 1 ? nodes[0].UsedMemoryHuman : $"{used / (1024.0 * 1024.0):0.00}M",
+            nodes.Sum(node => node.PeakMemoryBytes),
+            nodes.Sum(node => node.RssBytes),
+            nodes.Max(node => node.FragmentationRatio),
+            masters.Any(node => node.MaxMemoryBytes == 0) ? 0 : masters.Sum(node => node.MaxMemoryBytes),
+            Common(nodes, node => node.MaxMemoryPolicy) ?? "mixed",
+            masters.Sum(node => node.EvictedKeys),
+            masters.Sum(node => node.ExpiredKeys),
+            masters.Sum(node => node.Keys),
+            masters.Sum(node => node.KeysWithExpiry),
+            nodes.All(node => node.AofEnabled),
+            Common(nodes, node => node.AppendFsync) ?? (nodes.Count == 1 ? null : "mixed"),
+            masters.Min(node => node.LastRdbSaveUtc),
+            warnings,
+            topology.IsCluster ? "cluster" : "standalone",
+            topology.CoversAllSlots,
+            nodes);
+    }
+
+    private static async Task<RedisNodeMemory> NodeAsync(IServer server, bool replica)
+    {
         var info = (await server.InfoAsync().ConfigureAwait(false))
             .SelectMany(group => group)
             .GroupBy(pair => pair.Key)
             .ToDictionary(g => g.Key, g => g.First().Value, StringComparer.Ordinal);
-        var appendFsync = await TryConfigGetAsync(server, "appendfsync").ConfigureAwait(false);
-
-        var policy = Text(info, "maxmemory_policy", "unknown");
-        var maxMemory = Long(info, "maxmemory");
-        var aof = Text(info, "aof_enabled", "0") == "1";
-        var fragmentation = Double(info, "mem_fragmentation_ratio");
-        var used = Long(info, "used_memory");
         var (keys, expiring) = KeyCounts(info);
         var lastSave = Long(info, "rdb_last_save_time");
-
-        return new RedisMemoryReport(
-            role,
+        return new RedisNodeMemory(
             server.EndPoint.ToString() ?? "unknown",
+            replica,
             Text(info, "redis_version", "unknown"),
-            used,
+            Long(info, "used_memory"),
             Text(info, "used_memory_human", ""),
             Long(info, "used_memory_peak"),
             Long(info, "used_memory_rss"),
-            fragmentation,
-            maxMemory,
-            policy,
+            Double(info, "mem_fragmentation_ratio"),
+            Long(info, "maxmemory"),
+            Text(info, "maxmemory_policy", "unknown"),
             Long(info, "evicted_keys"),
             Long(info, "expired_keys"),
             keys,
             expiring,
-            aof,
-            appendFsync,
-            lastSave > 0 ? DateTimeOffset.FromUnixTimeSeconds(lastSave) : null,
-            MemoryWarnings.Evaluate(role, policy, maxMemory, aof, fragmentation, used));
+            Text(info, "aof_enabled", "0") == "1",
+            await TryConfigGetAsync(server, "appendfsync").ConfigureAwait(false),
+            lastSave > 0 ? DateTimeOffset.FromUnixTimeSeconds(lastSave) : null);
     }
+
+    private static string? Common(IReadOnlyList<RedisNodeMemory> nodes, Func<RedisNodeMemory, string?> value) =>
+        nodes.Select(value).Distinct(StringComparer.Ordinal).Count() == 1 ? value(nodes[0]) : null;
 
     /// <summary>Reads one CONFIG value, or <see langword="null"/> where CONFIG is forbidden.</summary>
     public static async Task<string?> TryConfigGetAsync(IServer server, string name)

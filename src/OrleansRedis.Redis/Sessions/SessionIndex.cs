@@ -16,6 +16,9 @@ namespace OrleansRedis.Redis.Sessions;
 /// </summary>
 public sealed class SessionIndex(RedisConnections connections, RedisKeys keys)
 {
+    /// <summary>Gets the replicas that must confirm each indexing and revocation (<c>OrleansRedis:Sessions:ReplicaAcks</c>).</summary>
+    public ReplicaWait ReplicaWait { get; init; }
+
     // KEYS[1]: the user's index (sorted set); KEYS[2]: the user's revoked-before mark.
     // ARGV[1]: the id hash to add; ARGV[2]: the session's creation time (ms); ARGV[3]: its absolute deadline (ms), the
     // score; ARGV[4]: an id hash to remove in the same step (the rotated-away id), or ''.
@@ -77,7 +80,13 @@ public sealed class SessionIndex(RedisConnections connections, RedisKeys keys)
             AddScript,
             [keys.UserSessions(userId), keys.UserSessionsRevokedBefore(userId)],
             [idHash, createdMs, deadlineMs, replacesIdHash ?? string.Empty]).ConfigureAwait(false);
-        return (long)result == 1;
+        if ((long)result != 1)
+        {
+            return false;
+        }
+
+        await ReplicaWait.WaitAsync(connections.State, keys.UserSessions(userId), "session index").ConfigureAwait(false);
+        return true;
     }
 
     /// <summary>Removes <paramref name="idHashes"/> from the index of <paramref name="userId"/>.</summary>
@@ -96,6 +105,7 @@ public sealed class SessionIndex(RedisConnections connections, RedisKeys keys)
             RevokeScript,
             [keys.UserSessions(userId), keys.UserSessionsRevokedBefore(userId)],
             [(long)markLifetime.TotalMilliseconds]).ConfigureAwait(false);
+        await ReplicaWait.WaitAsync(connections.State, keys.UserSessions(userId), "session revocation").ConfigureAwait(false);
         return ((RedisResult[])result!).Select(r => (string)r!).ToList();
     }
 

@@ -11,6 +11,9 @@ namespace OrleansRedis.Redis.Sessions;
 /// </summary>
 public sealed class SessionStore(RedisConnections connections, RedisKeys keys)
 {
+    /// <summary>Gets the replicas that must confirm each write and delete (<c>OrleansRedis:Sessions:ReplicaAcks</c>).</summary>
+    public ReplicaWait ReplicaWait { get; init; }
+
     // Every script answers in the session reply shape (SessionReply, a ScriptReply of named fields): {'status', s}
     // with s one of 'found', 'missing', 'expired' (past its deadline; the key is deleted), 'conflict', 'exists'; a
     // found session adds 'user', 'created', 'deadline', 'idle', 'version', 'now', 'ttl' (ms), and 'data' unless the
@@ -145,7 +148,7 @@ public sealed class SessionStore(RedisConnections connections, RedisKeys keys)
             CreateScript,
             [keys.Session(idHash)],
             [userId, data, idleMs, absoluteMs, Optional(lineage?.CreatedMs), Optional(lineage?.DeadlineMs)]).ConfigureAwait(false);
-        return SessionReply.Read(ScriptReply.Read(result, "session create"), data);
+        return await ConfirmedAsync(idHash, SessionReply.Read(ScriptReply.Read(result, "session create"), data), "session create").ConfigureAwait(false);
     }
 
     /// <summary>
@@ -167,14 +170,14 @@ public sealed class SessionStore(RedisConnections connections, RedisKeys keys)
     {
         var result = await Database.ScriptEvaluateAsync(
             WriteScript, [keys.Session(idHash)], [Optional(expectedVersion), data]).ConfigureAwait(false);
-        return SessionReply.Read(ScriptReply.Read(result, "session write"), data);
+        return await ConfirmedAsync(idHash, SessionReply.Read(ScriptReply.Read(result, "session write"), data), "session write").ConfigureAwait(false);
     }
 
     /// <summary>Reads and deletes the session in one step. The record's TTL is 0: the key is gone.</summary>
     public async Task<SessionResult> TakeAsync(string idHash)
     {
         var result = await Database.ScriptEvaluateAsync(TakeScript, [keys.Session(idHash)]).ConfigureAwait(false);
-        return SessionReply.Read(ScriptReply.Read(result, "session take"), knownData: null);
+        return await ConfirmedAsync(idHash, SessionReply.Read(ScriptReply.Read(result, "session take"), knownData: null), "session end").ConfigureAwait(false);
     }
 
     /// <summary>Deletes the session.</summary>
@@ -182,7 +185,13 @@ public sealed class SessionStore(RedisConnections connections, RedisKeys keys)
     public async Task<string?> DeleteAsync(string idHash)
     {
         var result = await Database.ScriptEvaluateAsync(DeleteScript, [keys.Session(idHash)]).ConfigureAwait(false);
-        return result.IsNull ? null : (string?)result;
+        if (result.IsNull)
+        {
+            return null;
+        }
+
+        await ReplicaWait.WaitAsync(connections.State, keys.Session(idHash), "session delete").ConfigureAwait(false);
+        return (string?)result;
     }
 
     /// <summary>Deletes many sessions, one single-key command each (pipelined), and counts those that existed.</summary>
@@ -190,7 +199,18 @@ public sealed class SessionStore(RedisConnections connections, RedisKeys keys)
     {
         var database = Database;
         var deleted = await Task.WhenAll(idHashes.Select(h => database.KeyDeleteAsync(keys.Session(h)))).ConfigureAwait(false);
+        await ReplicaWait.WaitAsync(connections.State, idHashes.Select(keys.Session), "session delete").ConfigureAwait(false);
         return deleted.Count(d => d);
+    }
+
+    private async Task<SessionResult> ConfirmedAsync(string idHash, SessionResult result, string what)
+    {
+        if (result.Status == SessionStatus.Found)
+        {
+            await ReplicaWait.WaitAsync(connections.State, keys.Session(idHash), what).ConfigureAwait(false);
+        }
+
+        return result;
     }
 
     private static RedisValue Optional(long? value) =>

@@ -74,8 +74,8 @@ public static class RedisAdminEndpoints
             }
 
             // A refused evicting policy (409) and a Redis that forbids CONFIG (502) map through Problems.FromException.
-            var (maxMemory, policy) = await setter.ApplyAsync(change);
-            return Results.Ok(new { role, maxMemory, policy });
+            var applied = await setter.ApplyAsync(change);
+            return Results.Ok(new { role, applied.MaxMemory, applied.Policy, applied.Nodes });
         }).WithSummary("Sets maxmemory and/or maxmemory-policy; an evicting policy on State needs force=true.");
         return endpoints;
     }

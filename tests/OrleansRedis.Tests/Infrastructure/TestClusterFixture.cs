@@ -14,11 +14,15 @@ namespace OrleansRedis.Tests.Infrastructure;
 /// timings of <see cref="TestMembership"/> (so a killed silo is declared dead in seconds), a ServiceId and ClusterId of
 /// its own (nothing leaks between fixtures), an optional second external client, and disposal in reverse order.
 /// Subclasses say only what differs: <see cref="Settings"/>, <see cref="Transport"/>, extra silo configurators
-/// (<see cref="ConfigureCluster"/>) and resources started before or stopped after the cluster.
+/// (<see cref="ConfigureCluster"/>), resources started before or stopped after the cluster, and
+/// <see cref="OnRedisCluster"/>: the silos' State (and Cache), Orleans membership and grain storage on a
+/// <see cref="Testing.RedisCluster"/> of three masters and three replicas instead of one <c>redis-server</c>.
 /// </summary>
 public abstract class TestClusterFixture : IAsyncLifetime
 {
     private ExternalClient? _secondClient;
+    private RedisServer? _redis;
+    private RedisCluster? _redisCluster;
 
     /// <summary>Initializes the ids with <paramref name="idPrefix"/>, which names the fixture in Redis keys.</summary>
     protected TestClusterFixture(string idPrefix)
@@ -27,11 +31,31 @@ public abstract class TestClusterFixture : IAsyncLifetime
         ClusterId = $"{idPrefix}-{Guid.NewGuid():N}";
     }
 
-    /// <summary>Gets the Redis server holding membership and state.</summary>
-    public RedisServer Redis { get; private set; } = null!;
+    /// <summary>Gets the Redis server holding membership and state; fixtures on one <c>redis-server</c> only.</summary>
+    public RedisServer Redis =>
+        _redis ?? throw new InvalidOperationException($"{GetType().Name} runs on a Redis Cluster: use {nameof(RedisCluster)} or {nameof(RedisConnection)}.");
 
-    /// <summary>Gets a connection to <see cref="Redis"/> for arranging and inspecting keys.</summary>
+    /// <summary>Gets the Redis Cluster holding membership and state; fixtures with <see cref="OnRedisCluster"/> only.</summary>
+    public RedisCluster RedisCluster =>
+        _redisCluster ?? throw new InvalidOperationException($"{GetType().Name} runs on one redis-server: use {nameof(Redis)}.");
+
+    /// <summary>Gets the connection string of the Redis the silos use (every node of a Redis Cluster).</summary>
+    public string RedisConnectionString => _redisCluster?.ConnectionString ?? Redis.ConnectionString;
+
+    /// <summary>
+    /// Gets an admin-enabled connection to the silos' Redis for arranging and inspecting keys; on a Redis Cluster it
+    /// routes each key to its master.
+    /// </summary>
     public ConnectionMultiplexer RedisConnection { get; private set; } = null!;
+
+    /// <summary>Gets whether the silos run on a Redis Cluster (three masters, three replicas) rather than one redis-server.</summary>
+    protected virtual bool OnRedisCluster => false;
+
+    /// <summary>
+    /// Gets <c>cluster-node-timeout</c> of the Redis Cluster: long by default, so that a node stalled for seconds on a
+    /// loaded machine is never replaced; a fixture that tests failover shortens it.
+    /// </summary>
+    protected virtual TimeSpan RedisClusterNodeTimeout => TimeSpan.FromSeconds(30);
 
     /// <summary>Gets the test cluster.</summary>
     public TestCluster Cluster { get; private set; } = null!;
@@ -66,7 +90,7 @@ public abstract class TestClusterFixture : IAsyncLifetime
 
     /// <summary>Starts another external client of this cluster; the caller disposes it.</summary>
     public Task<ExternalClient> StartClientAsync(Action<IServiceCollection>? services = null) =>
-        ExternalClient.StartAsync(Redis.ConnectionString, ClusterId, ServiceId, services);
+        ExternalClient.StartAsync(RedisConnectionString, ClusterId, ServiceId, services);
 
     /// <summary>Gets service <typeparamref name="T"/> of every active silo.</summary>
     public IReadOnlyList<T> FromEachSilo<T>()
@@ -86,11 +110,38 @@ public abstract class TestClusterFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// Returns every key matching <paramref name="pattern"/> on every master (SCAN on each node), as an operator's
+    /// <c>redis-cli --scan</c> per node would list them.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> ScanKeysAsync(string pattern = "*")
+    {
+        var keys = new List<string>();
+        foreach (var server in RedisConnection.GetServers().Where(server => server.IsConnected && !server.IsReplica))
+        {
+            await foreach (var key in server.KeysAsync(pattern: pattern))
+            {
+                keys.Add(key.ToString());
+            }
+        }
+
+        return keys;
+    }
+
     /// <inheritdoc />
     public async ValueTask InitializeAsync()
     {
-        Redis = await RedisServer.StartAsync();
-        RedisConnection = await Redis.ConnectAsync();
+        if (OnRedisCluster)
+        {
+            _redisCluster = await RedisCluster.StartAsync(RedisClusterNodeTimeout);
+            RedisConnection = await _redisCluster.ConnectAsync();
+        }
+        else
+        {
+            _redis = await RedisServer.StartAsync();
+            RedisConnection = await _redis.ConnectAsync();
+        }
+
         await BeforeClusterAsync();
 
         var builder = new TestClusterBuilder(2);
@@ -99,7 +150,7 @@ public abstract class TestClusterFixture : IAsyncLifetime
         builder.Options.ClusterId = ClusterId;
         builder.Options.ConfigureFileLogging = false;
         builder.Options.ConnectionTransport = Transport;
-        builder.Properties["OrleansRedis:Redis:State"] = Redis.ConnectionString;
+        builder.Properties["OrleansRedis:Redis:State"] = RedisConnectionString;
         foreach (var (key, value) in TestMembership.Settings.Concat(Settings))
         {
             builder.Properties[key] = value;
@@ -131,9 +182,14 @@ public abstract class TestClusterFixture : IAsyncLifetime
             await RedisConnection.DisposeAsync();
         }
 
-        if (Redis is not null)
+        if (_redis is not null)
         {
-            await Redis.DisposeAsync();
+            await _redis.DisposeAsync();
+        }
+
+        if (_redisCluster is not null)
+        {
+            await _redisCluster.DisposeAsync();
         }
 
         GC.SuppressFinalize(this);

@@ -5,18 +5,23 @@ using StackExchange.Redis;
 
 namespace OrleansRedis.Tests.Locks;
 
-/// <summary>The lock grain against a real Redis: leases, tokens, fencing, the FIFO queue and its timer wake-up.</summary>
-[Collection(RedisClusterCollection.Name)]
-public sealed class LockGrainTests(RedisClusterFixture fixture) : IAsyncLifetime
+/// <summary>
+/// The lock contract: the lock grain against a real Redis (leases, tokens, fencing, the FIFO queue and its timer
+/// wake-up), run on one redis-server and on a Redis Cluster.
+/// </summary>
+public abstract class LockGrainTests(TestClusterFixture fixture)
 {
     private static readonly TimeSpan Long = TimeSpan.FromSeconds(30);
-    private ConnectionMultiplexer _redis = null!;
 
-    private IDatabase Redis => _redis.GetDatabase();
+    private IDatabase Redis => fixture.RedisConnection.GetDatabase();
 
-    public async ValueTask InitializeAsync() => _redis = await fixture.Redis.ConnectAsync();
+    /// <summary>The lock contract on one redis-server.</summary>
+    [Collection(RedisClusterCollection.Name)]
+    public sealed class OnRedis(RedisClusterFixture fixture) : LockGrainTests(fixture);
 
-    public async ValueTask DisposeAsync() => await _redis.DisposeAsync();
+    /// <summary>The lock contract on a Redis Cluster of three masters and three replicas.</summary>
+    [Collection(OnRedisClusterCollection.Name)]
+    public sealed class OnRedisCluster(OnRedisClusterFixture fixture) : LockGrainTests(fixture);
 
     [Fact]
     public async Task Acquire_FreeLock_GrantsLeaseWithRandomTokenFirstFenceAndRedisExpiry()
@@ -47,6 +52,21 @@ public sealed class LockGrainTests(RedisClusterFixture fixture) : IAsyncLifetime
         Assert.True(await Redis.KeyExistsAsync($"or:lock:{{{name}}}"));
         Assert.Equal(1, (long)await Redis.StringGetAsync($"or:lock:{{{name}}}:fence"));
         Assert.Null(await Redis.KeyTimeToLiveAsync($"or:lock:{{{name}}}:fence"));
+    }
+
+    [Fact]
+    public async Task AcquireAndRelease_NameStartingWithClosingBrace_WorksAndFenceCounts()
+    {
+        // "}..." would give the lease and the fence an empty hash tag, hence two slots: CROSSSLOT on a Redis Cluster.
+        var name = "}" + NewName();
+
+        var first = (await Lock(name).AcquireAsync("alice", Long, TimeSpan.Zero)).Lease!;
+        var released = await Lock(name).ReleaseAsync(first.Token);
+        var second = (await Lock(name).AcquireAsync("bob", Long, TimeSpan.Zero)).Lease!;
+
+        Assert.True(released);
+        Assert.Equal((1L, 2L), (first.FencingToken, second.FencingToken));
+        Assert.Equal(2, (long)await Redis.StringGetAsync($"or:lock:~{{~}}{name}}}:fence"));
     }
 
     [Fact]

@@ -7,6 +7,7 @@ using System.Net.Http.Json;
 using OrleansRedis.Abstractions.Locks;
 using OrleansRedis.Client.Locks;
 using OrleansRedis.Grains.Locks;
+using OrleansRedis.Grains.Sessions;
 using OrleansRedis.Silo.Hosting;
 using OrleansRedis.Testing;
 using OrleansRedis.Tests.Infrastructure;
@@ -39,6 +40,40 @@ public sealed class LockOptionsTests
         var errors = LockOptionsValidator.Errors(options, ResponseTimeout, RedisTimeout).ToList();
 
         Assert.Contains(errors, e => e.StartsWith(expected, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(-1, "00:00:00.500", "OrleansRedis:Locks:ReplicaAcks must be between 0 and 5 (it was -1)")]
+    [InlineData(6, "00:00:00.500", "OrleansRedis:Locks:ReplicaAcks must be between 0 and 5 (it was 6)")]
+    [InlineData(1, "00:00:00", "OrleansRedis:Locks:ReplicaAckTimeout must be at least 1 ms and at most 00:00:05 (it was 00:00:00).")]
+    [InlineData(1, "00:00:06", "OrleansRedis:Locks:ReplicaAckTimeout must be at least 1 ms and at most 00:00:05 (it was 00:00:06).")]
+    public void LockOptions_BadReplicaAcks_ErrorNamesTheSetting(int replicas, string timeout, string expected)
+    {
+        var options = new LockOptions { ReplicaAcks = replicas, ReplicaAckTimeout = TimeSpan.Parse(timeout) };
+
+        var error = Assert.Single(LockOptionsValidator.Errors(options, ResponseTimeout, RedisTimeout));
+
+        Assert.StartsWith(expected, error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ReplicaAcks_FromConfiguration_ReachTheLockAndSessionStores()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["OrleansRedis:Redis:State"] = "127.0.0.1:1",
+            ["OrleansRedis:Locks:ReplicaAcks"] = "1",
+            ["OrleansRedis:Locks:ReplicaAckTimeout"] = "00:00:00.250",
+            ["OrleansRedis:Sessions:ReplicaAcks"] = "2",
+        }).Build();
+        await using var services = new ServiceCollection().AddLogging()
+            .AddOrleansRedisLocks(configuration)
+            .AddOrleansRedisSessions(configuration)
+            .BuildServiceProvider();
+
+        Assert.Equal(new Redis.ReplicaWait(1, TimeSpan.FromMilliseconds(250)), services.GetRequiredService<Redis.Locks.RedisLockStore>().ReplicaWait);
+        Assert.Equal(new Redis.ReplicaWait(2, TimeSpan.FromMilliseconds(500)), services.GetRequiredService<Redis.Sessions.SessionStore>().ReplicaWait);
+        Assert.Equal(2, services.GetRequiredService<Redis.Sessions.SessionIndex>().ReplicaWait.Replicas);
     }
 
     [Theory]

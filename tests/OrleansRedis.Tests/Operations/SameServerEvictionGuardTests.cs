@@ -50,7 +50,7 @@ public sealed class SameServerEvictionGuardTests
             NullLogger<RedisConnections>.Instance);
         await using var admin = new RedisAdminConnections(connections);
 
-        var (_, policy) = await new MaxMemorySetter(admin).ApplyAsync(new MaxMemoryChange(RedisRole.Cache, null, "allkeys-lru", Force: false));
+        var (_, policy, _) = await new MaxMemorySetter(admin).ApplyAsync(new MaxMemoryChange(RedisRole.Cache, null, "allkeys-lru", Force: false));
 
         Assert.Equal("allkeys-lru", policy);
         Assert.Contains("noeviction", await stateRedis.RunCliAsync("config", "get", "maxmemory-policy"));
@@ -90,7 +90,7 @@ public sealed class SameServerEvictionGuardTests
         Assert.Contains("same server as the State Redis", refusal.Message);
         Assert.Contains("noeviction", await redis.RunCliAsync("config", "get", "maxmemory-policy"));
 
-        var (_, policy) = await setter.ApplyAsync(new MaxMemoryChange(RedisRole.Cache, null, "allkeys-lru", Force: true));
+        var (_, policy, _) = await setter.ApplyAsync(new MaxMemoryChange(RedisRole.Cache, null, "allkeys-lru", Force: true));
         Assert.Equal("allkeys-lru", policy);
         Assert.Contains("allkeys-lru", await redis.RunCliAsync("config", "get", "maxmemory-policy"));
     }

@@ -32,3 +32,10 @@ public class RateLimitClusterFixture() : TestClusterFixture("rl")
         return (long.Parse(reply[0].ToString()) * 1_000_000) + long.Parse(reply[1].ToString());
     }
 }
+
+/// <summary>The rate-limit test cluster with its State, membership and grain storage on a Redis Cluster.</summary>
+public sealed class RateLimitOnRedisClusterFixture : RateLimitClusterFixture
+{
+    /// <inheritdoc />
+    protected override bool OnRedisCluster => true;
+}

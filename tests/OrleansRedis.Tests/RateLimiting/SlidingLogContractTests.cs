@@ -6,9 +6,16 @@ using StackExchange.Redis;
 namespace OrleansRedis.Tests.RateLimiting;
 
 /// <summary>The contract for the sliding log, plus what only an exact log can promise.</summary>
-[Collection(RateLimitClusterCollection.Name)]
-public sealed class SlidingLogContractTests(RateLimitClusterFixture fixture) : RateLimitContractTests(fixture)
+public abstract class SlidingLogContractTests(RateLimitClusterFixture fixture) : RateLimitContractTests(fixture)
 {
+    /// <summary>The sliding-log contract on one redis-server.</summary>
+    [Collection(RateLimitClusterCollection.Name)]
+    public sealed class OnRedis(RateLimitClusterFixture fixture) : SlidingLogContractTests(fixture);
+
+    /// <summary>The sliding-log contract on a Redis Cluster of three masters and three replicas.</summary>
+    [Collection(RateLimitOnRedisClusterCollection.Name)]
+    public sealed class OnRedisCluster(RateLimitOnRedisClusterFixture fixture) : SlidingLogContractTests(fixture);
+
     /// <inheritdoc />
     protected override string Prefix => "log";
 

@@ -5,9 +5,16 @@ using StackExchange.Redis;
 namespace OrleansRedis.Tests.RateLimiting;
 
 /// <summary>The contract for the sliding window counter.</summary>
-[Collection(RateLimitClusterCollection.Name)]
-public sealed class SlidingWindowCounterContractTests(RateLimitClusterFixture fixture) : RateLimitContractTests(fixture)
+public abstract class SlidingWindowCounterContractTests(RateLimitClusterFixture fixture) : RateLimitContractTests(fixture)
 {
+    /// <summary>The sliding-window-counter contract on one redis-server.</summary>
+    [Collection(RateLimitClusterCollection.Name)]
+    public sealed class OnRedis(RateLimitClusterFixture fixture) : SlidingWindowCounterContractTests(fixture);
+
+    /// <summary>The sliding-window-counter contract on a Redis Cluster of three masters and three replicas.</summary>
+    [Collection(RateLimitOnRedisClusterCollection.Name)]
+    public sealed class OnRedisCluster(RateLimitOnRedisClusterFixture fixture) : SlidingWindowCounterContractTests(fixture);
+
     /// <inheritdoc />
     protected override string Prefix => "counter";
 

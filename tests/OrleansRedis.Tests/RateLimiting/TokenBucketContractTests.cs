@@ -7,9 +7,16 @@ using StackExchange.Redis;
 namespace OrleansRedis.Tests.RateLimiting;
 
 /// <summary>The contract for the token bucket (GCRA).</summary>
-[Collection(RateLimitClusterCollection.Name)]
-public sealed class TokenBucketContractTests(RateLimitClusterFixture fixture) : RateLimitContractTests(fixture)
+public abstract class TokenBucketContractTests(RateLimitClusterFixture fixture) : RateLimitContractTests(fixture)
 {
+    /// <summary>The token-bucket contract on one redis-server.</summary>
+    [Collection(RateLimitClusterCollection.Name)]
+    public sealed class OnRedis(RateLimitClusterFixture fixture) : TokenBucketContractTests(fixture);
+
+    /// <summary>The token-bucket contract on a Redis Cluster of three masters and three replicas.</summary>
+    [Collection(RateLimitOnRedisClusterCollection.Name)]
+    public sealed class OnRedisCluster(RateLimitOnRedisClusterFixture fixture) : TokenBucketContractTests(fixture);
+
     /// <inheritdoc />
     protected override string Prefix => "gcra";
 

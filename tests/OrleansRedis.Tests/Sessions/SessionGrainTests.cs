@@ -7,20 +7,25 @@ using StackExchange.Redis;
 
 namespace OrleansRedis.Tests.Sessions;
 
-/// <summary>The session grains on the 2-silo test cluster, checked against what Redis holds.</summary>
-[Collection(RedisClusterCollection.Name)]
-public sealed class SessionGrainTests(RedisClusterFixture fixture) : IAsyncLifetime
+/// <summary>
+/// The session contract: the session grains on the 2-silo test cluster, checked against what Redis holds, run on one
+/// redis-server and on a Redis Cluster.
+/// </summary>
+public abstract class SessionGrainTests(TestClusterFixture fixture)
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(15);
-    private ConnectionMultiplexer _redis = null!;
 
     private IGrainFactory Grains => fixture.Grains;
 
-    private IDatabase Redis => _redis.GetDatabase();
+    private IDatabase Redis => fixture.RedisConnection.GetDatabase();
 
-    public async ValueTask InitializeAsync() => _redis = await fixture.Redis.ConnectAsync();
+    /// <summary>The session contract on one redis-server.</summary>
+    [Collection(RedisClusterCollection.Name)]
+    public sealed class OnRedis(RedisClusterFixture fixture) : SessionGrainTests(fixture);
 
-    public async ValueTask DisposeAsync() => await _redis.DisposeAsync();
+    /// <summary>The session contract on a Redis Cluster of three masters and three replicas.</summary>
+    [Collection(OnRedisClusterCollection.Name)]
+    public sealed class OnRedisCluster(OnRedisClusterFixture fixture) : SessionGrainTests(fixture);
 
     [Fact]
     public async Task Create_ThenGet_ReturnsUserAndDataAndStoresOnlyTheHash()
@@ -138,7 +143,7 @@ public sealed class SessionGrainTests(RedisClusterFixture fixture) : IAsyncLifet
     [Fact]
     public async Task Create_BadInput_ThrowsTypedErrorAndWritesNothing()
     {
-        var before = await SessionRedis.DumpAsync(_redis);
+        var before = await SessionRedis.DumpAsync(fixture.RedisConnection);
         var user = NewUser();
         var cases = new (SessionDraft Draft, SessionError Error)[]
         {
@@ -159,7 +164,7 @@ public sealed class SessionGrainTests(RedisClusterFixture fixture) : IAsyncLifet
             Assert.Equal(error, ex.Error);
         }
 
-        Assert.Equal(before, await SessionRedis.DumpAsync(_redis));
+        Assert.Equal(before, await SessionRedis.DumpAsync(fixture.RedisConnection));
     }
 
     [Fact]
@@ -299,8 +304,8 @@ public sealed class SessionGrainTests(RedisClusterFixture fixture) : IAsyncLifet
             }
         }
 
-        var scan = await fixture.Redis.RunCliAsync("--scan");
-        var contents = await SessionRedis.DumpAsync(_redis);
+        var scan = string.Join('\n', await fixture.ScanKeysAsync());
+        var contents = await SessionRedis.DumpAsync(fixture.RedisConnection);
 
         Assert.Contains(SessionIds.Hash(ids[^1]), scan);
         Assert.All(ids, id =>

@@ -21,15 +21,19 @@ internal static class SessionRedis
     /// </summary>
     public static async Task<string> DumpAsync(IConnectionMultiplexer redis)
     {
-        var server = redis.GetServers().Single();
         var database = redis.GetDatabase();
         var dump = new StringBuilder();
         var keys = new List<string>();
-        await foreach (var key in server.KeysAsync(pattern: "or:*"))
+
+        // Every master: on a Redis Cluster each holds a share of the keys.
+        foreach (var server in redis.GetServers().Where(server => server.IsConnected && !server.IsReplica))
         {
-            if (key.ToString().StartsWith("or:session:", StringComparison.Ordinal) || key.ToString().StartsWith("or:user-sessions:", StringComparison.Ordinal))
+            await foreach (var key in server.KeysAsync(pattern: "or:*"))
             {
-                keys.Add(key!);
+                if (key.ToString().StartsWith("or:session:", StringComparison.Ordinal) || key.ToString().StartsWith("or:user-sessions:", StringComparison.Ordinal))
+                {
+                    keys.Add(key!);
+                }
             }
         }
 

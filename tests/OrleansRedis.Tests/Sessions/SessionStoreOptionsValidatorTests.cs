@@ -50,6 +50,10 @@ public sealed class SessionStoreOptionsValidatorTests
         { "OrleansRedis:Sessions:MaxDataBytes", o => o.MaxDataBytes = 17 * 1024 * 1024 },
         { "OrleansRedis:Sessions:SlideResolution", o => o.SlideResolution = TimeSpan.FromSeconds(2) },
         { "OrleansRedis:Sessions:SlideResolution", o => o.SlideResolution = TimeSpan.FromSeconds(-1) },
+        { "OrleansRedis:Sessions:ReplicaAcks", o => o.ReplicaAcks = -1 },
+        { "OrleansRedis:Sessions:ReplicaAcks", o => o.ReplicaAcks = 6 },
+        { "OrleansRedis:Sessions:ReplicaAckTimeout", o => o.ReplicaAckTimeout = TimeSpan.Zero },
+        { "OrleansRedis:Sessions:ReplicaAckTimeout", o => o.ReplicaAckTimeout = TimeSpan.FromSeconds(6) },
     };
 
     [Theory]

@@ -3,7 +3,7 @@ using OrleansRedis.Grains.Users;
 namespace OrleansRedis.Tests.Users;
 
 /// <summary>The users cluster on a SQLite file in a temporary folder, with the default cache settings.</summary>
-public sealed class SqliteUsersClusterFixture : UsersClusterFixture
+public class SqliteUsersClusterFixture : UsersClusterFixture
 {
     private string? _directory;
 
@@ -42,4 +42,18 @@ public sealed class SqliteUsersClusterFixture : UsersClusterFixture
 public sealed class SqliteUsersClusterCollection : ICollectionFixture<SqliteUsersClusterFixture>
 {
     public const string Name = "users-sqlite-cluster";
+}
+
+/// <summary>The SQLite users cluster with its State, cache, membership and grain storage on a Redis Cluster.</summary>
+public sealed class SqliteUsersOnRedisClusterFixture : SqliteUsersClusterFixture
+{
+    /// <inheritdoc />
+    protected override bool OnRedisCluster => true;
+}
+
+/// <summary>The user contract on a Redis Cluster: one SQLite users cluster shared by its classes (fresh ids per test).</summary>
+[CollectionDefinition(Name)]
+public sealed class SqliteUsersOnRedisClusterCollection : ICollectionFixture<SqliteUsersOnRedisClusterFixture>
+{
+    public const string Name = "users-sqlite-on-redis-cluster";
 }

@@ -2,10 +2,20 @@ using OrleansRedis.Abstractions.Users;
 
 namespace OrleansRedis.Tests.Users;
 
-/// <summary>The user grain's operations and typed errors, over a real Redis and SQLite.</summary>
-[Collection(SqliteUsersClusterCollection.Name)]
-public sealed class UserGrainTests(SqliteUsersClusterFixture fixture)
+/// <summary>
+/// The user contract: the user grain's operations and typed errors, over SQLite and a real Redis, run on one
+/// redis-server and on a Redis Cluster.
+/// </summary>
+public abstract class UserGrainTests(SqliteUsersClusterFixture fixture)
 {
+    /// <summary>The user contract on one redis-server.</summary>
+    [Collection(SqliteUsersClusterCollection.Name)]
+    public sealed class OnRedis(SqliteUsersClusterFixture fixture) : UserGrainTests(fixture);
+
+    /// <summary>The user contract on a Redis Cluster of three masters and three replicas.</summary>
+    [Collection(SqliteUsersOnRedisClusterCollection.Name)]
+    public sealed class OnRedisCluster(SqliteUsersOnRedisClusterFixture fixture) : UserGrainTests(fixture);
+
     [Fact]
     public async Task CreateAsync_NewUser_StoresInDatabaseAndCachesTheVersion()
     {
