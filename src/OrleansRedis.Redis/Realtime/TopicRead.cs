@@ -6,5 +6,5 @@ namespace OrleansRedis.Redis.Realtime;
 /// <param name="Events">The events, oldest first.</param>
 /// <param name="Reset">Whether events after the asked-for id were trimmed (the page starts at the oldest kept one).</param>
 /// <param name="Last">The newest id the stream ever generated.</param>
-/// <param name="MaxDeleted">The newest id trimmed away (<see cref="TopicEventId.Zero"/> when none).</param>
-public sealed record TopicRead(IReadOnlyList<TopicEvent> Events, bool Reset, TopicEventId Last, TopicEventId MaxDeleted);
+/// <param name="FirstPrevious">The id the first event names as its predecessor, when it names one.</param>
+public sealed record TopicRead(IReadOnlyList<TopicEvent> Events, bool Reset, TopicEventId Last, TopicEventId? FirstPrevious);

@@ -21,20 +21,26 @@ public sealed class TopicStore(RedisConnections connections, RedisKeys keys)
     /// <summary>The last-generated-id field of the read reply.</summary>
     public static readonly ReplyField Last = new("last");
 
-    /// <summary>The max-deleted-entry-id field of the read reply.</summary>
-    public static readonly ReplyField Deleted = new("deleted");
-
     /// <summary>The entries field of the read reply.</summary>
     public static readonly ReplyField Entries = new("entries");
 
     // KEYS[1] the topic's stream. ARGV[1] max length (approximate), ARGV[2] max age in ms (0: none), ARGV[3] type,
     // ARGV[4] data, ARGV[5] the topic's channel.
-    // Publishes "{prev}\n{id}\n{type}\n{data}" on the channel and replies {'id', id, 'prev', previousId or '0-0'}.
+    // Appends {t: type, d: data, p: previous id}, publishes "{prev}\n{id}\n{type}\n{data}" on the channel and replies
+    // {'id', id, 'prev', previousId}. The previous id is the newest ever generated ('0-0' for a new topic), also when
+    // trimming by age emptied the stream, so every entry names its predecessor and a reader can tell a gap.
     private const string PublishScript = """
         local last = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
         local prev = '0-0'
-        if #last > 0 then prev = last[1][1] end
-        local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 't', ARGV[3], 'd', ARGV[4])
+        if #last > 0 then
+          prev = last[1][1]
+        elseif redis.call('EXISTS', KEYS[1]) == 1 then
+          local info = redis.call('XINFO', 'STREAM', KEYS[1])
+          for i = 1, #info, 2 do
+            if info[i] == 'last-generated-id' then prev = info[i + 1] end
+          end
+        end
+        local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 't', ARGV[3], 'd', ARGV[4], 'p', prev)
         local age = tonumber(ARGV[2])
         if age > 0 then
           local t = redis.call('TIME')
@@ -46,19 +52,17 @@ public sealed class TopicStore(RedisConnections connections, RedisKeys keys)
         """;
 
     // KEYS[1] the topic's stream. ARGV[1] start ('-' or '(' .. id), ARGV[2] count.
-    // Replies {'last', lastGeneratedId, 'deleted', maxDeletedEntryId, 'entries', [[id, [field, value...]]...]};
-    // 'last' and 'deleted' are '0-0' for a stream that does not exist.
+    // Replies {'last', lastGeneratedId, 'entries', [[id, [field, value...]]...]}; 'last' is '0-0' for no stream.
     private const string ReadScript = """
         if redis.call('EXISTS', KEYS[1]) == 0 then
-          return {'last', '0-0', 'deleted', '0-0', 'entries', {}}
+          return {'last', '0-0', 'entries', {}}
         end
         local info = redis.call('XINFO', 'STREAM', KEYS[1])
-        local last, deleted = '0-0', '0-0'
+        local last = '0-0'
         for i = 1, #info, 2 do
           if info[i] == 'last-generated-id' then last = info[i + 1] end
-          if info[i] == 'max-deleted-entry-id' then deleted = info[i + 1] end
         end
-        return {'last', last, 'deleted', deleted, 'entries', redis.call('XRANGE', KEYS[1], ARGV[1], '+', 'COUNT', ARGV[2])}
+        return {'last', last, 'entries', redis.call('XRANGE', KEYS[1], ARGV[1], '+', 'COUNT', ARGV[2])}
         """;
 
     /// <summary>Appends an event and announces it; returns its id and the id of the event before it.</summary>
@@ -76,6 +80,7 @@ public sealed class TopicStore(RedisConnections connections, RedisKeys keys)
     /// Reads up to <paramref name="count"/> events after <paramref name="after"/> (from the oldest when
     /// <see langword="null"/>). <see cref="TopicRead.Reset"/> is set when entries after <paramref name="after"/> were
     /// trimmed, or the stream never reached it (its history was lost); the page then starts at the oldest entry.
+    /// Entries appended without a predecessor field (by hand) are taken as continuous.
     /// </summary>
     public async Task<TopicRead> ReadAsync(string topic, TopicEventId? after, int count)
     {
@@ -85,9 +90,13 @@ public sealed class TopicStore(RedisConnections connections, RedisKeys keys)
             return read;
         }
 
-        // Entries are only ever removed oldest first (trimming), so one after 'from' is gone exactly when the newest
-        // removed id is greater; an id beyond the newest ever generated belongs to a history this stream no longer has.
-        if (read.MaxDeleted > from || from > read.Last)
+        // Every entry names its predecessor: the first one after 'from' must name 'from', or the ones in between were
+        // trimmed. With nothing after 'from', it must be the newest ever generated; an id beyond that belongs to a
+        // history this stream no longer has (Redis lost it, or the id is from another deployment).
+        var gap = read.Events.Count > 0
+            ? read.FirstPrevious is { } previous && previous != from
+            : from != read.Last;
+        if (gap)
         {
             var restart = await ReadRangeAsync(topic, "-", count).ConfigureAwait(false);
             return restart with { Reset = true };
@@ -133,6 +142,7 @@ public sealed class TopicStore(RedisConnections connections, RedisKeys keys)
         var reply = ScriptReply.Read(result, "topic read");
         var entries = reply.Array(Entries);
         var events = new List<TopicEvent>(entries.Length);
+        TopicEventId? firstPrevious = null;
         foreach (var entry in entries)
         {
             var parts = (RedisResult[])entry!;
@@ -148,13 +158,16 @@ public sealed class TopicStore(RedisConnections connections, RedisKeys keys)
                     case "d":
                         data = (string)fields[i + 1]!;
                         break;
+                    case "p" when events.Count == 0 && TopicEventId.TryParse((string?)fields[i + 1], out var previous):
+                        firstPrevious = previous;
+                        break;
                 }
             }
 
             events.Add(new TopicEvent((string)parts[0]!, type, data));
         }
 
-        return new TopicRead(events, false, TopicEventId.Parse(reply.String(Last)), TopicEventId.Parse(reply.String(Deleted)));
+        return new TopicRead(events, false, TopicEventId.Parse(reply.String(Last)), firstPrevious);
     }
 
     private IDatabase Database => connections.State.GetDatabase();
