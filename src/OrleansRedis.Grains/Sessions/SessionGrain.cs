@@ -154,9 +154,6 @@ public sealed partial class SessionGrain(
         }
 
         metrics.Revoked(1);
-
-        // Tells the user's open pages at once; the revocation stands whether or not the notification gets out.
-        _ = notifications.PublishAsync(RealtimeLimits.UserTopic(userId), "session.revoked", new { session = SessionIds.Handle(IdHash) });
         return true;
     }
 
@@ -193,6 +190,8 @@ public sealed partial class SessionGrain(
             }
 
             metrics.Rotated();
+
+            // Tells the user's open pages at once; the rotation stands whether or not the notification gets out.
             _ = notifications.PublishAsync(
                 RealtimeLimits.UserTopic(old.UserId), "session.rotated", new { session = SessionIds.Handle(IdHash), replacedBy = SessionIds.Handle(hash) });
             var record = created.Record!;
