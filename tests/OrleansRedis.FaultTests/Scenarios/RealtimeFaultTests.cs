@@ -213,17 +213,19 @@ public sealed class RealtimeFaultTests
         }
 
         await slow.DisposeAsync();
+        var beforeCut = got.Count;
         await using var resumed = await SseStream.OpenAsync(streaming, $"/topics/{topic}/events", got[^1], cancel.Token);
         got.AddRange(await TopicReader.CollectAsync(resumed, events - got.Count, cancel.Token));
         var metrics = await cluster.Silos[1].Http.GetStringAsync("/metrics");
 
         var (b50, b99) = Percentiles(baseline);
         var (d50, d99) = Percentiles(during);
-        Report($"slow client: cut after {got.Count - (events - got.Count)} events; publish latency p50/p99 baseline {b50:F1}/{b99:F1} ms, " +
+        Report($"slow client: cut after {beforeCut} of {events} events; publish latency p50/p99 baseline {b50:F1}/{b99:F1} ms, " +
             $"while the client stalls {d50:F1}/{d99:F1} ms");
         Assert.NotNull(cut);
         Assert.Equal(1000, cut!.Retry);
         Assert.Equal(ids, got);
+        Assert.True(beforeCut < events, "the stalled client was cut before the end");
         Assert.Contains("orleansredis_realtime_dropped_slow_clients", metrics);
 
         // The publisher never waits for subscribers: its median stays within noise of the baseline (a publisher that
