@@ -31,7 +31,8 @@ public static class RoomsEndpoints
 
     public static IEndpointRouteBuilder MapRoomsEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        var rooms = endpoints.MapGroup("/rooms/{room}/members").WithTags("Realtime");
+        var rooms = endpoints.MapGroup("/rooms/{room}/members").WithTags("Realtime")
+            .RequireCors(policy => policy.AllowAnyOrigin().AllowAnyHeader().AllowAnyMethod());
         rooms.MapPut("/{member}", HeartbeatAsync)
             .WithSummary("Joins or stays in a room for ttlSeconds; the first heartbeat publishes a join event on room:{room}.")
             .Produces<HeartbeatResponse>().ProducesValidationProblem();

@@ -42,7 +42,8 @@ public static class TopicsEndpoints
 
     public static IEndpointRouteBuilder MapTopicsEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        var topics = endpoints.MapGroup("/topics").WithTags("Realtime");
+        var topics = endpoints.MapGroup("/topics").WithTags("Realtime")
+            .RequireCors(policy => policy.AllowAnyOrigin().AllowAnyHeader().AllowAnyMethod());
         topics.MapPost("/{topic}/events", PublishAsync).WithMetadata(new PublishBodyLimit(endpoints.ServiceProvider))
             .WithSummary("Publishes an event; 201 with its id, once Redis has it. Publishing never waits for subscribers.")
             .Produces<PublishResponse>(StatusCodes.Status201Created).ProducesValidationProblem();
