@@ -19,6 +19,7 @@ builder.AddOrleansRedisSilo(settings).AddOrleansRedisHttp(settings).AddOrleansRe
 var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseCors();
 app.MapOrleansRedisHealth();
 app.MapMetrics();
 app.MapOpenApi();

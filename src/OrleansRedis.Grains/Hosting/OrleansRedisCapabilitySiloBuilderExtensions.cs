@@ -2,6 +2,7 @@ using OrleansRedis.Grains;
 using OrleansRedis.Grains.Hosting;
 using OrleansRedis.Grains.Locks;
 using OrleansRedis.Grains.RateLimiting;
+using OrleansRedis.Grains.Realtime;
 using OrleansRedis.Grains.Sessions;
 using OrleansRedis.Grains.Users;
 using OrleansRedis.Redis;
@@ -48,6 +49,17 @@ public static class OrleansRedisCapabilitySiloBuilderExtensions
         this ISiloBuilder silo, Action<UsersOptions>? configure = null, Action<DatabaseOptions>? configureDatabase = null)
     {
         silo.Services.AddOrleansRedisUsers(silo.Configuration, configure, configureDatabase);
+        return silo;
+    }
+
+    /// <summary>
+    /// Adds real-time topics, presence and per-user notifications (<c>ITopicGrain</c>, <c>IPresenceGrain</c>, this
+    /// silo's topic relays for SSE subscribers; retention and limits from <c>OrleansRedis:Realtime</c>). The other
+    /// capabilities then publish their users' events on <c>user:{id}</c>.
+    /// </summary>
+    public static ISiloBuilder AddOrleansRedisRealtime(this ISiloBuilder silo, Action<RealtimeOptions>? configure = null)
+    {
+        silo.Services.AddOrleansRedisRealtime(silo.Configuration, configure);
         return silo;
     }
 

@@ -9,6 +9,7 @@ using OrleansRedis.Abstractions.Configuration;
 using OrleansRedis.Grains.Filters;
 using OrleansRedis.Grains.Locks;
 using OrleansRedis.Grains.RateLimiting;
+using OrleansRedis.Grains.Realtime;
 using OrleansRedis.Grains.Sessions;
 using OrleansRedis.Grains.Users;
 using OrleansRedis.Redis;
@@ -26,19 +27,23 @@ public static class OrleansRedisCoreServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the shared Redis connections (bound from <c>OrleansRedis:Redis</c> in <paramref name="configuration"/> when
-    /// given), <see cref="TimeProvider.System"/> unless one is registered, and <see cref="BackendFailureFilter"/>, which
-    /// only looks at calls to the project's own grains. Safe to call more than once.
+    /// given), <see cref="TimeProvider.System"/> unless one is registered, <see cref="BackendFailureFilter"/>, which
+    /// only looks at calls to the project's own grains, and a <see cref="NullTopicPublisher"/> unless real-time is
+    /// registered. Safe to call more than once.
     /// </summary>
     public static IServiceCollection AddOrleansRedisCore(this IServiceCollection services, IConfiguration? configuration)
     {
         services.AddOrleansRedisConnections(configuration);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IIncomingGrainCallFilter, BackendFailureFilter>());
+
+        // Capabilities notify users through it; AddOrleansRedisRealtime replaces it with the publishing one.
+        services.TryAddSingleton<ITopicPublisher, NullTopicPublisher>();
         return services;
     }
 
     /// <summary>
-    /// Adds every capability (rate limiting, locks, sessions, users, operations) and the membership timings of
+    /// Adds every capability (rate limiting, locks, sessions, users, real-time, operations) and the membership timings of
     /// <c>OrleansRedis:Cluster:Membership</c>, all read from <paramref name="configuration"/>: what the appliance
     /// (<see cref="OrleansRedisSiloBuilderExtensions.UseOrleansRedis"/>) registers besides clustering and storage, and
     /// what the silo host validates before it starts.
@@ -49,6 +54,7 @@ public static class OrleansRedisCoreServiceCollectionExtensions
             .AddOrleansRedisSessions(configuration)
             .AddOrleansRedisUsers(configuration)
             .AddOrleansRedisRateLimiting(configuration)
+            .AddOrleansRedisRealtime(configuration)
             .AddRedisOperations(configuration)
             .AddOrleansRedisMembershipSettings(configuration);
 

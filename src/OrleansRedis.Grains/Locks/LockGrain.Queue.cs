@@ -1,4 +1,5 @@
 using OrleansRedis.Abstractions.Locks;
+using OrleansRedis.Abstractions.Realtime;
 using OrleansRedis.Redis.Locks;
 
 namespace OrleansRedis.Grains.Locks;
@@ -115,9 +116,10 @@ public sealed partial class LockGrain
             // The previous lease this activation granted was neither released nor refused an extension through it,
             // yet the lock was free: it ran out while held.
             metrics.LeaseLost("expired");
+            NotifyHolder(_lastGrant.Owner, "lock.lost", "expired");
         }
 
-        _lastGrant = new GrantRecord(waiter.Token, Ended: false);
+        _lastGrant = new GrantRecord(waiter.Token, waiter.Owner, Ended: false);
         _lastHolderOwner = waiter.Owner;
         metrics.Acquired(waited);
         if (waited)
@@ -137,6 +139,10 @@ public sealed partial class LockGrain
         if (released)
         {
             metrics.Released();
+            if (ours)
+            {
+                NotifyHolder(_lastGrant!.Owner, "lock.released", "released");
+            }
         }
         else if (!ours)
         {
@@ -145,6 +151,7 @@ public sealed partial class LockGrain
         else if (_lastGrant is { Ended: false })
         {
             metrics.LeaseLost("expired");
+            NotifyHolder(_lastGrant.Owner, "lock.lost", "expired");
         }
 
         if (ours)
@@ -230,5 +237,12 @@ public sealed partial class LockGrain
         public TaskCompletionSource<LockAcquireResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
-    private sealed record GrantRecord(string Token, bool Ended);
+    private sealed record GrantRecord(string Token, string Owner, bool Ended);
+
+    /// <summary>
+    /// Tells the owner of a lease this activation granted, on its topic <c>user:{owner}</c>, that the lease ended; the
+    /// lock's outcome never depends on the notification.
+    /// </summary>
+    private void NotifyHolder(string owner, string type, string reason) =>
+        _ = notifications.PublishAsync(RealtimeLimits.UserTopic(owner), type, new { @lock = Name, reason });
 }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 using Orleans.Runtime;
 using OrleansRedis.Abstractions.Locks;
+using OrleansRedis.Grains.Realtime;
 using OrleansRedis.Redis.Locks;
 
 namespace OrleansRedis.Grains.Locks;
@@ -22,6 +23,7 @@ public sealed partial class LockGrain(
     RedisLockStore store,
     IOptions<LockOptions> options,
     LockMetrics metrics,
+    ITopicPublisher notifications,
     ILocalSiloDetails silo,
     TimeProvider time,
     ILogger<LockGrain> logger) : Grain, ILockGrain
@@ -118,6 +120,7 @@ public sealed partial class LockGrain(
             metrics.LeaseLost("extend_refused");
             if (_lastGrant?.Token == token)
             {
+                NotifyHolder(_lastGrant.Owner, "lock.lost", "extend_refused");
                 _lastGrant = _lastGrant with { Ended = true };
             }
 

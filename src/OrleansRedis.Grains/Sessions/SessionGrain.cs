@@ -1,7 +1,9 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Placement;
+using OrleansRedis.Abstractions.Realtime;
 using OrleansRedis.Abstractions.Sessions;
+using OrleansRedis.Grains.Realtime;
 using OrleansRedis.Redis.Sessions;
 
 namespace OrleansRedis.Grains.Sessions;
@@ -20,6 +22,7 @@ public sealed partial class SessionGrain(
     SessionIndex index,
     IOptions<SessionStoreOptions> options,
     SessionMetrics metrics,
+    ITopicPublisher notifications,
     TimeProvider time,
     ILogger<SessionGrain> logger) : Grain, ISessionGrain
 {
@@ -187,6 +190,10 @@ public sealed partial class SessionGrain(
             }
 
             metrics.Rotated();
+
+            // Tells the user's open pages at once; the rotation stands whether or not the notification gets out.
+            _ = notifications.PublishAsync(
+                RealtimeLimits.UserTopic(old.UserId), "session.rotated", new { session = SessionIds.Handle(IdHash), replacedBy = SessionIds.Handle(hash) });
             var record = created.Record!;
             return new SessionCreated(
                 id,

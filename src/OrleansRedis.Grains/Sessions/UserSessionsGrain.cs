@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
+using OrleansRedis.Abstractions.Realtime;
 using OrleansRedis.Abstractions.Sessions;
+using OrleansRedis.Grains.Realtime;
 using OrleansRedis.Redis.Sessions;
 
 namespace OrleansRedis.Grains.Sessions;
@@ -12,7 +14,8 @@ namespace OrleansRedis.Grains.Sessions;
 [GrainType("user-sessions")]
 [Reentrant]
 public sealed class UserSessionsGrain(
-    SessionIndex index, SessionStore store, IOptions<SessionStoreOptions> options, SessionMetrics metrics) : Grain, IUserSessionsGrain
+    SessionIndex index, SessionStore store, IOptions<SessionStoreOptions> options, SessionMetrics metrics, ITopicPublisher notifications)
+    : Grain, IUserSessionsGrain
 {
     private const int RevokeBatch = 100;
 
@@ -49,6 +52,13 @@ public sealed class UserSessionsGrain(
 
         await index.RemoveAsync(UserId, members);
         metrics.Revoked(ended);
+        if (ended > 0)
+        {
+            // Every open page of the user learns it was logged out; the revocation stands whether or not this gets out.
+            _ = notifications.PublishAsync(
+                RealtimeLimits.UserTopic(UserId), "session.revoked", new { revoked = ended, sessions = members.Select(SessionIds.Handle).ToArray() });
+        }
+
         return ended;
     }
 

@@ -18,6 +18,9 @@ public static class OrleansRedisEndpoints
         api.MapSessionEndpoints();
         api.MapUsersEndpoints();
         api.MapRateLimitingEndpoints();
+        api.MapTopicsEndpoints();
+        api.MapRoomsEndpoints();
+        api.MapLivePage();
         return endpoints;
     }
 }

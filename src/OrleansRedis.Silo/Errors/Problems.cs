@@ -4,6 +4,7 @@ using Orleans.Runtime;
 using OrleansRedis.Abstractions.Errors;
 using OrleansRedis.Abstractions.Locks;
 using OrleansRedis.Abstractions.RateLimiting;
+using OrleansRedis.Abstractions.Realtime;
 using OrleansRedis.Abstractions.Sessions;
 using OrleansRedis.Abstractions.Users;
 using OrleansRedis.Redis;
@@ -176,6 +177,8 @@ public static partial class Problems
         RateLimitException { Code: RateLimitErrorCode.Unavailable } rateLimit => Unavailable(rateLimit.Message, "redis"),
         RateLimitException rateLimit => Invalid("key", rateLimit.Message),
 
+        RealtimeException realtime => Invalid(RealtimeField(realtime.Code), realtime.Message),
+
         EvictionGuardException guard => Conflict(guard.Message),
         RedisConfigUnavailableException config => Create(StatusCodes.Status502BadGateway, BadGatewayTitle, type: null, config.Message),
 
@@ -187,6 +190,19 @@ public static partial class Problems
         OrleansException { InnerException: { } inner } => FromException(inner),
         OrleansException => Unavailable(exception.Message, "cluster"),
         _ => null,
+    };
+
+    /// <summary>The request field a real-time refusal is about.</summary>
+    private static string RealtimeField(RealtimeErrorCode code) => code switch
+    {
+        RealtimeErrorCode.InvalidTopic => "topic",
+        RealtimeErrorCode.InvalidType => "type",
+        RealtimeErrorCode.InvalidPayload => "data",
+        RealtimeErrorCode.InvalidEventId => "after",
+        RealtimeErrorCode.InvalidRoom => "room",
+        RealtimeErrorCode.InvalidMember => "member",
+        RealtimeErrorCode.InvalidTtl => "ttlSeconds",
+        _ => RequestField,
     };
 
     /// <summary>

@@ -55,6 +55,9 @@ public static class SiloHostBuilderExtensions
         });
         builder.Services.AddOrleansRedisProblems();
 
+        // The live page moves to a peer silo when its own dies, so topics and rooms answer other origins too.
+        builder.Services.AddCors();
+
         // A body or parameter the framework cannot bind reaches the exception handler, whose 400 names it; otherwise
         // the framework answers a bare 400 that names nothing.
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
