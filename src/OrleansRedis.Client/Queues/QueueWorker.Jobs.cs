@@ -121,7 +121,7 @@ public sealed partial class QueueWorker
             var expiresAt = await _queue.HeartbeatAsync(lease.Job.Id, lease.Job.LeaseToken, _options.LeaseTime, progress).ConfigureAwait(false);
             lease.Renewed(started + Ticks(_options.LeaseTime), expiresAt);
         }
-        catch (QueueException { Code: QueueErrorCode.LeaseLost or QueueErrorCode.NotFound })
+        catch (QueueException refused) when (refused.Code is QueueErrorCode.LeaseLost or QueueErrorCode.NotFound)
         {
             await lost.CancelAsync().ConfigureAwait(false);
             throw;
@@ -141,7 +141,7 @@ public sealed partial class QueueWorker
                 await report().ConfigureAwait(false);
                 return true;
             }
-            catch (QueueException { Code: QueueErrorCode.LeaseLost or QueueErrorCode.NotFound })
+            catch (QueueException refused) when (refused.Code is QueueErrorCode.LeaseLost or QueueErrorCode.NotFound)
             {
                 Interlocked.Increment(ref _lost);
                 LogLeaseLost(lease.Job.Queue, lease.Job.Id, lease.Job.Attempt);

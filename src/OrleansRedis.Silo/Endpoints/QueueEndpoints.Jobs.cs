@@ -59,7 +59,7 @@ public static partial class QueueEndpoints
             var results = await grain.EnqueueManyAsync(jobs);
             return Results.Json(new BulkEnqueueResponse([.. results.Select(Enqueued)]), statusCode: StatusCodes.Status202Accepted);
         }
-        catch (QueueException { Code: QueueErrorCode.QueueFull } full)
+        catch (QueueException full) when (full.Code == QueueErrorCode.QueueFull)
         {
             // Backpressure, not an error: nothing was enqueued, and the same request fits once workers catch up.
             return Problems.TooManyRequests(full.Message, full.RetryAfter ?? TimeSpan.FromSeconds(1));
