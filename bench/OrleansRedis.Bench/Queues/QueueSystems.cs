@@ -10,6 +10,7 @@ public static class QueueSystems
         var systems = new List<QueueSystem>();
         foreach (var (name, start) in new (string, Func<Task<QueueSystem>>)[]
                  {
+                     ("orleansredis", async () => await OrleansRedisQueueSystem.StartAsync()),
                      ("bullmq", async () => await BullMqSystem.StartAsync()),
                      ("hangfire", async () => await HangfireSystem.StartAsync()),
                  })

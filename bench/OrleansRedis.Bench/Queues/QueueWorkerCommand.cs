@@ -15,6 +15,7 @@ public static class QueueWorkerCommand
         return system switch
         {
             "hangfire" => HangfireWorker.RunAsync(options),
+            "orleansredis" => OrleansRedisWorker.RunAsync(options),
             _ => throw new ArgumentException($"Unknown queue system '{system}'."),
         };
     }
