@@ -8,6 +8,7 @@ using Orleans.Storage;
 using OrleansRedis.Abstractions.Configuration;
 using OrleansRedis.Grains.Filters;
 using OrleansRedis.Grains.Locks;
+using OrleansRedis.Grains.Queues;
 using OrleansRedis.Grains.RateLimiting;
 using OrleansRedis.Grains.Sessions;
 using OrleansRedis.Grains.Users;
@@ -38,7 +39,7 @@ public static class OrleansRedisCoreServiceCollectionExtensions
     }
 
     /// <summary>
-    /// Adds every capability (rate limiting, locks, sessions, users, operations) and the membership timings of
+    /// Adds every capability (rate limiting, locks, sessions, users, queues, operations) and the membership timings of
     /// <c>OrleansRedis:Cluster:Membership</c>, all read from <paramref name="configuration"/>: what the appliance
     /// (<see cref="OrleansRedisSiloBuilderExtensions.UseOrleansRedis"/>) registers besides clustering and storage, and
     /// what the silo host validates before it starts.
@@ -49,6 +50,7 @@ public static class OrleansRedisCoreServiceCollectionExtensions
             .AddOrleansRedisSessions(configuration)
             .AddOrleansRedisUsers(configuration)
             .AddOrleansRedisRateLimiting(configuration)
+            .AddOrleansRedisQueues(configuration)
             .AddRedisOperations(configuration)
             .AddOrleansRedisMembershipSettings(configuration);
 
