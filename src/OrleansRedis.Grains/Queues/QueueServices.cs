@@ -1,4 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using OrleansRedis.Redis.Queues;
 
 namespace OrleansRedis.Grains.Queues;
 
@@ -7,7 +9,12 @@ internal static class QueueServices
 {
     public static void Add(IServiceCollection services)
     {
-        // Filled in with the store, metrics and keeper.
-        _ = services;
+        services.TryAddSingleton<QueueStore>();
+        services.TryAddSingleton<QueueMetrics>();
+        if (!services.Any(d => d.ServiceType == typeof(QueueKeeper)))
+        {
+            services.AddSingleton<QueueKeeper>();
+            services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<QueueKeeper>());
+        }
     }
 }
