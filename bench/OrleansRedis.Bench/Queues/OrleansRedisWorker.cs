@@ -16,14 +16,21 @@ public static class OrleansRedisWorker
     {
         var workMs = int.Parse(options["work-ms"]);
         var report = options["report"];
-        var builder = Host.CreateApplicationBuilder();
-        builder.Logging.ClearProviders();
-        builder.Services.AddOrleansRedisClient(o =>
+        // The QueueWorker resolves its queue grain when it is constructed, which needs the cluster's manifest: the
+        // client runs in a host of its own, connected before the worker's host is built.
+        var clientBuilder = Host.CreateApplicationBuilder();
+        clientBuilder.Logging.ClearProviders();
+        clientBuilder.Services.AddOrleansRedisClient(o =>
         {
             o.RedisState = options["redis"];
             o.ClusterId = options["cluster"];
             o.ServiceId = options["service"];
         });
+        using var client = clientBuilder.Build();
+        await client.StartAsync();
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton(client.Services.GetRequiredService<IGrainFactory>());
         builder.Services.AddOrleansRedisQueueWorker(options["queue"], o =>
         {
             o.Concurrency = int.Parse(options["concurrency"]);
