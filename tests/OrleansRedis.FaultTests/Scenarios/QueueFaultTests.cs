@@ -56,6 +56,7 @@ public sealed class QueueFaultTests
         };
         try
         {
+            var timer = System.Diagnostics.Stopwatch.StartNew();
             var producer = new Producer(queue, keys, perKey, TimeSpan.FromSeconds(30));
             var producing = Task.Run(producer.RunAsync);
             var kills = new List<(string Who, long AtMs)>();
@@ -63,7 +64,7 @@ public sealed class QueueFaultTests
 
             async Task ProgressAsync()
             {
-                var target = await ledger.EffectsAsync() + step;
+                var target = Math.Min(jobs, await ledger.EffectsAsync() + step);
                 await Eventually.TrueAsync(async () => await ledger.EffectsAsync() >= target || producing.IsFaulted, Long, $"{step} more jobs run");
             }
 
@@ -112,7 +113,7 @@ public sealed class QueueFaultTests
             var redeliveries = kills.Select(k => Redelivery(runs, k.Who, k.AtMs)).ToList();
             TestContext.Current.TestOutputHelper?.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"""
-                queue faults: {jobs} jobs ({keys} keys x {perKey}), 3 silo kills, 2 worker kills, 1 Redis kill+restart (AOF always)
+                queue faults: {jobs} jobs ({keys} keys x {perKey}), 3 silo kills, 2 worker kills, 1 Redis kill+restart (AOF always), all completed {timer.Elapsed.TotalSeconds:0} s after the first enqueue
                 enqueue: {producer.Errors} failed calls retried, {producer.Deduplicated} answers deduplicated by idempotency key
                 runs={runs.Count} distinct jobs run={distinct} duplicates={runs.Count - distinct} effects={effects} (exactly once: {effects == jobs})
                 completed={stats.Completed} depth={stats.Depth} dead={stats.Dead} retried={stats.Retried} failed={stats.Failed}; job states: {string.Join(", ", states.Select(s => $"{s.Key}={s.Value}"))}
