@@ -17,6 +17,9 @@ public sealed class QueueFaultTests
     private const string TickQueue = "ticks";
     private static readonly TimeSpan Long = TimeSpan.FromSeconds(90);
 
+    // Each job takes 100 ms, so every silo has jobs in flight when it is killed.
+    private const string WorkMs = "100";
+
     /// <summary>
     /// The failure-detection time the redelivery bound is measured against: ProbeTimeout x NumMissedProbesLimit of
     /// the harness' membership settings (1 s x 2).
@@ -32,7 +35,7 @@ public sealed class QueueFaultTests
         [$"OrleansRedis__Queues__Definitions__{queue}__MaxAttempts"] = "100",
         [$"OrleansRedis__Queues__Definitions__{queue}__BackoffBase"] = "00:00:00.100",
         [$"OrleansRedis__Queues__Definitions__{queue}__BackoffMax"] = "00:00:01",
-        [$"OrleansRedis__Queues__Definitions__{queue}__HandlerConcurrency"] = "8",
+        [$"OrleansRedis__Queues__Definitions__{queue}__HandlerConcurrency"] = "16",
         ["OrleansRedis__Queues__KeeperPeriod"] = "00:00:01",
     };
 
@@ -45,10 +48,10 @@ public sealed class QueueFaultTests
         jobs = perKey * keys;
         await using var ledger = await QueueLedger.StartAsync();
         await using var cluster = await FaultCluster.StartAsync(silos: 3, QueueSettings(Queue), RepositoryPaths.QueueWorkerDll,
-            ["silo", "--queue", Queue, "--ledger", ledger.ConnectionString, "--work-ms", "50"]);
+            ["silo", "--queue", Queue, "--ledger", ledger.ConnectionString, "--work-ms", WorkMs]);
         await using var client = await FaultClient.StartAsync(cluster, TimeSpan.FromSeconds(10));
         var queue = client.Grains.GetGrain<IQueueGrain>(Queue);
-        var workerArguments = new Dictionary<string, string> { ["--concurrency"] = "8", ["--lease-ms"] = "3000", ["--work-ms"] = "50" };
+        var workerArguments = new Dictionary<string, string> { ["--concurrency"] = "8", ["--lease-ms"] = "3000", ["--work-ms"] = WorkMs };
         var workers = new[]
         {
             await QueueWorkerProcess.StartAsync(cluster, Queue, ledger.ConnectionString, workerArguments),
@@ -111,6 +114,12 @@ public sealed class QueueFaultTests
             var effects = await ledger.EffectsAsync();
             var distinct = runs.Select(r => r.JobId).Distinct().Count();
             var redeliveries = kills.Select(k => Redelivery(runs, k.Who, k.AtMs)).ToList();
+            if (Environment.GetEnvironmentVariable("QUEUE_FAULT_LEDGER_DUMP") is { Length: > 0 } dump)
+            {
+                await File.WriteAllLinesAsync(dump, runs.Select(r => $"{r.JobId} {r.Key} {r.Seq} {r.Who} {r.AtMs}")
+                    .Concat(kills.Select(k => $"KILL {k.Who} {k.AtMs}")));
+            }
+
             TestContext.Current.TestOutputHelper?.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"""
                 queue faults: {jobs} jobs ({keys} keys x {perKey}), 3 silo kills, 2 worker kills, 1 Redis kill+restart (AOF always), all completed {timer.Elapsed.TotalSeconds:0} s after the first enqueue
@@ -118,7 +127,7 @@ public sealed class QueueFaultTests
                 runs={runs.Count} distinct jobs run={distinct} duplicates={runs.Count - distinct} effects={effects} (exactly once: {effects == jobs})
                 completed={stats.Completed} depth={stats.Depth} dead={stats.Dead} retried={stats.Retried} failed={stats.Failed}; job states: {string.Join(", ", states.Select(s => $"{s.Key}={s.Value}"))}
                 per-key order violations={violations.Count} {string.Join("; ", violations.Take(5))}
-                runs by silos={runs.Count(r => r.Who.StartsWith("silo:", StringComparison.Ordinal))} by workers={runs.Count(r => r.Who.StartsWith("worker:", StringComparison.Ordinal))}
+                runs by runner: {string.Join(", ", runs.GroupBy(r => r.Who).Select(g => $"{g.Key}={g.Count()}"))}; kills at {string.Join(", ", kills.Select(k => $"{k.Who}@{k.AtMs}"))}
                 redelivery after silo kills (detection = ProbeTimeout x NumMissedProbesLimit = {Detection.TotalSeconds:0.0} s; bound {2 * Detection.TotalSeconds:0.0} s): {string.Join("; ", redeliveries.Select(r => r.ToString()))}
                 """));
 
