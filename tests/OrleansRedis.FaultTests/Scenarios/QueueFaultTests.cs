@@ -60,10 +60,10 @@ public sealed class QueueFaultTests
         try
         {
             var timer = System.Diagnostics.Stopwatch.StartNew();
-            var producer = new Producer(queue, keys, perKey, TimeSpan.FromSeconds(30));
+            var producer = new Producer(queue, keys, perKey, TimeSpan.FromSeconds(45));
             var producing = Task.Run(producer.RunAsync);
             var kills = new List<(string Who, long AtMs)>();
-            var step = Math.Max(1, jobs / 12);
+            var step = Math.Max(1, jobs / 25);
 
             async Task ProgressAsync()
             {
@@ -71,8 +71,13 @@ public sealed class QueueFaultTests
                 await Eventually.TrueAsync(async () => await ledger.EffectsAsync() >= target || producing.IsFaulted, Long, $"{step} more jobs run");
             }
 
-            async Task KillSiloAsync(int index)
+            // Kills the silo that ran the most jobs in the last 3 s: the one hosting partitions (in-silo handlers are
+            // placed with their partition), so that the kill interrupts jobs in flight.
+            async Task KillBusiestSiloAsync()
             {
+                var now = await ledger.NowAsync();
+                var recent = (await ledger.RunsAsync()).Where(r => r.AtMs > now - 3000).GroupBy(r => r.Who).ToDictionary(g => g.Key, g => g.Count());
+                var index = Enumerable.Range(0, cluster.Silos.Count).MaxBy(i => recent.GetValueOrDefault($"silo:{cluster.Silos[i].ProcessId}"));
                 kills.Add(($"silo:{cluster.Silos[index].ProcessId}", await ledger.NowAsync()));
                 await cluster.KillSiloAsync(index);
                 await ProgressAsync();
@@ -87,17 +92,17 @@ public sealed class QueueFaultTests
             }
 
             await ProgressAsync();
-            await KillSiloAsync(0);
+            await KillBusiestSiloAsync();
             await ProgressAsync();
             await KillWorkerAsync(0);
             await ProgressAsync();
-            await KillSiloAsync(1);
+            await KillBusiestSiloAsync();
             await ProgressAsync();
             await cluster.KillAndRestartRedisAsync();
             await ProgressAsync();
             await KillWorkerAsync(1);
             await ProgressAsync();
-            await KillSiloAsync(2);
+            await KillBusiestSiloAsync();
             await producing;
 
             // Every job runs (its side effect happens) and completes; nothing is left waiting, retrying or dead.
