@@ -1,7 +1,17 @@
 using OrleansRedis.Bench.Harness;
+using OrleansRedis.Bench.Queues;
 using OrleansRedis.Bench.Scenarios;
 
-// Usage: OrleansRedis.Bench [--scenarios a,b] [--seconds N] [--workers N] [--out docs/benchmarks.md]
+// Usage: OrleansRedis.Bench [--scenarios a,b] [--seconds N] [--workers N] [--repeats N] [--out docs/benchmarks.md]
+//        OrleansRedis.Bench worker <hangfire|orleansredis> --option value ... (a queue benchmark's worker process)
+// Hangfire's client and server make synchronous Redis calls from many threads at once; without enough pool threads
+// the multiplexer's completions wait behind them and the calls time out.
+ThreadPool.SetMinThreads(256, 256);
+if (args is ["worker", var system, .. var workerArguments])
+{
+    return await QueueWorkerCommand.RunAsync(system, workerArguments);
+}
+
 var options = BenchArguments.Parse(args);
 var scenarios = options.Scenarios.Count == 0
     ? ScenarioCatalog.All
@@ -12,7 +22,7 @@ if (scenarios.Count == 0)
     return 2;
 }
 
-var settings = new BenchSettings(TimeSpan.FromSeconds(options.Seconds), options.Workers);
+var settings = new BenchSettings(TimeSpan.FromSeconds(options.Seconds), options.Workers, options.Repeats);
 await using var environment = await BenchEnvironment.StartAsync(silos: 2, ScenarioCatalog.SiloSettings);
 var results = new List<BenchResult>();
 foreach (var scenario in scenarios)
@@ -30,6 +40,12 @@ var redisVersion = (await environment.Redis.RunCliAsync("info", "server")).Split
 var report = MarkdownReport.Render(results, settings, redisVersion);
 if (options.Output is { } output)
 {
+    // A run of some scenarios replaces their sections and keeps the others' figures from earlier runs.
+    if (options.Scenarios.Count > 0 && File.Exists(output))
+    {
+        report = MarkdownReport.Merge(await File.ReadAllTextAsync(output), report);
+    }
+
     await File.WriteAllTextAsync(output, report);
     Console.WriteLine($"Wrote {output}");
 }

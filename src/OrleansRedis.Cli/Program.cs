@@ -2,12 +2,13 @@ using System.CommandLine;
 using OrleansRedis.Cli;
 using OrleansRedis.Cli.Commands;
 
-var root = new RootCommand("orleansredis: rate limits, locks, sessions, users, real-time topics and Redis operations over the OrleansRedis HTTP API.")
+var root = new RootCommand("orleansredis: rate limits, locks, sessions, users, queues, real-time topics and Redis operations over the OrleansRedis HTTP API.")
 {
     RateLimitCommands.Build(),
     LockCommands.Build(),
     SessionCommands.Build(),
     UserCommands.Build(),
+    QueueCommands.Build(),
     TopicCommands.Build(),
     RedisCommands.Build(),
 };

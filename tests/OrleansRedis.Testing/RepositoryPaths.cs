@@ -21,6 +21,9 @@ public static class RepositoryPaths
     /// <summary>Gets the built command-line tool.</summary>
     public static string CliDll => Built("src/OrleansRedis.Cli", "orleansredis.dll");
 
+    /// <summary>Gets the built queue job runner of the fault tests (external worker or silo host with in-silo handlers).</summary>
+    public static string QueueWorkerDll => Built("tests/OrleansRedis.QueueWorker", "OrleansRedis.QueueWorker.dll");
+
     private static string Built(string project, string file)
     {
         var path = Path.Combine(Root, project, "bin", Configuration, "net10.0", file);

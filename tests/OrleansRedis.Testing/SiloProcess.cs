@@ -51,8 +51,13 @@ public sealed class SiloProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts a silo joined to the cluster in <paramref name="redis"/>, with test membership timings.</summary>
-    public static SiloProcess Start(string redis, string clusterId, string serviceId, IReadOnlyDictionary<string, string>? settings = null)
+    /// <summary>
+    /// Starts a silo joined to the cluster in <paramref name="redis"/>, with test membership timings: the silo host, or
+    /// <paramref name="host"/> (a program that hosts a silo the same way, with <paramref name="arguments"/>).
+    /// </summary>
+    public static SiloProcess Start(
+        string redis, string clusterId, string serviceId, IReadOnlyDictionary<string, string>? settings = null,
+        string? host = null, IReadOnlyList<string>? arguments = null)
     {
         var httpPort = FreePort.Next();
         var gatewayPort = FreePort.Next();
@@ -70,7 +75,7 @@ public sealed class SiloProcess : IAsyncDisposable
             environment[key] = value;
         }
 
-        return new SiloProcess(StartDotnet(RepositoryPaths.SiloDll, environment, []), httpPort, gatewayPort);
+        return new SiloProcess(StartDotnet(host ?? RepositoryPaths.SiloDll, environment, arguments ?? []), httpPort, gatewayPort);
     }
 
     /// <summary>Runs a built program to completion and returns its exit code and output.</summary>

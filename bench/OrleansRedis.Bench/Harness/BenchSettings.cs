@@ -3,4 +3,5 @@ namespace OrleansRedis.Bench.Harness;
 /// <summary>How long and how hard each variant runs.</summary>
 /// <param name="Duration">Measured time per variant (after a short warm-up).</param>
 /// <param name="Workers">Concurrent callers per variant, unless a scenario says otherwise.</param>
-public sealed record BenchSettings(TimeSpan Duration, int Workers);
+/// <param name="Repeats">Runs of each measurement whose median a scenario that repeats reports (the queue scenarios).</param>
+public sealed record BenchSettings(TimeSpan Duration, int Workers, int Repeats = 3);

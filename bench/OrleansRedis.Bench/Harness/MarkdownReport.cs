@@ -26,6 +26,8 @@ public static class MarkdownReport
             text.AppendLine();
             text.AppendLine($"## {scenario.Key}");
             text.AppendLine();
+            text.AppendLine($"Measured {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC.");
+            text.AppendLine();
             text.AppendLine($"| variant | ops/s | p50 µs | p99 µs | p99.9 µs | ops/s vs {baseline.Variant} | notes |");
             text.AppendLine("|---|---:|---:|---:|---:|---:|---|");
             foreach (var result in scenario)
@@ -37,5 +39,38 @@ public static class MarkdownReport
         }
 
         return text.ToString();
+    }
+
+    /// <summary>
+    /// Returns <paramref name="existing"/> with the sections (<c>## name</c>) of <paramref name="fresh"/> in place of
+    /// the same-named ones, new sections appended, and every other section kept as it was.
+    /// </summary>
+    public static string Merge(string existing, string fresh)
+    {
+        var (header, sections) = Split(existing);
+        var (_, replacements) = Split(fresh);
+        foreach (var (name, body) in replacements)
+        {
+            var index = sections.FindIndex(s => s.Name == name);
+            if (index >= 0)
+            {
+                sections[index] = (name, body);
+            }
+            else
+            {
+                sections.Add((name, body));
+            }
+        }
+
+        return header + string.Concat(sections.Select(s => s.Body));
+    }
+
+    private static (string Header, List<(string Name, string Body)> Sections) Split(string markdown)
+    {
+        var parts = markdown.Split("\n## ");
+        var sections = parts.Skip(1)
+            .Select(p => (Name: p[..p.IndexOf('\n')].Trim(), Body: "\n## " + p.TrimEnd('\n') + "\n"))
+            .ToList();
+        return (parts[0].TrimEnd('\n') + "\n", sections);
     }
 }

@@ -1,4 +1,5 @@
 using OrleansRedis.Bench.Harness;
+using OrleansRedis.Bench.Queues;
 
 namespace OrleansRedis.Bench.Scenarios;
 
@@ -17,6 +18,7 @@ public static class ScenarioCatalog
         new RateLimitScenario("ratelimit-1000-keys", keys: 1000, policy: "bench", limit: 100),
         new RateLimitScenario("ratelimit-hot-key", keys: 1, policy: "bench", limit: 100),
         new RateLimitScenario("ratelimit-hot-key-all-admitted", keys: 1, policy: "bench-wide", limit: 100_000),
+        new QueueScenario(QueueSystems.StartAllAsync),
     ];
 
     /// <summary>Settings every benchmark silo starts with (such as the policies a scenario needs). One line per capability.</summary>

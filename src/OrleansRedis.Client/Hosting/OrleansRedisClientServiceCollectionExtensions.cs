@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using OrleansRedis.Abstractions.Configuration;
 using OrleansRedis.Client.Filters;
 using OrleansRedis.Client.Locks;
+using OrleansRedis.Client.Queues;
 using OrleansRedis.Client.Users;
 using Orleans.Clustering.Redis;
 using Orleans.Configuration;
@@ -19,7 +20,7 @@ public static class OrleansRedisClientServiceCollectionExtensions
     /// <summary>
     /// Adds an Orleans client (<see cref="IClusterClient"/>, <see cref="IGrainFactory"/>, and the
     /// <see cref="LockClient"/> helper configured from <c>OrleansRedis:LockClient</c>, and the
-    /// <see cref="UserNearCache"/> configured from <c>OrleansRedis:UserNearCache</c>) that reads the silos'
+    /// <see cref="UserNearCache"/> configured from <c>OrleansRedis:UserNearCache</c>, and the <see cref="QueueClient"/>) that reads the silos'
     /// gateways from the Redis membership table, configured from the <c>OrleansRedis</c> section of
     /// <paramref name="configuration"/> and then <paramref name="configure"/>.
     /// </summary>
@@ -46,6 +47,7 @@ public static class OrleansRedisClientServiceCollectionExtensions
 
         services.AddOrleansRedisLockClient(configuration);
         services.AddOrleansRedisUserNearCache(configuration);
+        services.AddOrleansRedisQueueClient();
         return services.AddOrleansRedisClientCore();
     }
 
@@ -55,6 +57,7 @@ public static class OrleansRedisClientServiceCollectionExtensions
         services.AddOptions<OrleansRedisClientOptions>().Configure(configure).ValidateOnStart();
         services.AddOrleansRedisLockClient();
         services.AddOrleansRedisUserNearCache();
+        services.AddOrleansRedisQueueClient();
         return services.AddOrleansRedisClientCore();
     }
 

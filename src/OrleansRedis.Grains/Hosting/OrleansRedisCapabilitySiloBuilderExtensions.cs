@@ -1,6 +1,8 @@
 using OrleansRedis.Grains;
 using OrleansRedis.Grains.Hosting;
+using OrleansRedis.Abstractions.Queues;
 using OrleansRedis.Grains.Locks;
+using OrleansRedis.Grains.Queues;
 using OrleansRedis.Grains.RateLimiting;
 using OrleansRedis.Grains.Realtime;
 using OrleansRedis.Grains.Sessions;
@@ -31,6 +33,28 @@ public static class OrleansRedisCapabilitySiloBuilderExtensions
     public static ISiloBuilder AddOrleansRedisLocks(this ISiloBuilder silo, Action<LockOptions>? configure = null)
     {
         silo.Services.AddOrleansRedisLocks(silo.Configuration, configure);
+        return silo;
+    }
+
+    /// <summary>
+    /// Adds job queues (<c>IQueueGrain</c>, <c>IQueuePartitionGrain</c>, <c>IQueueScheduleGrain</c>; definitions from
+    /// <c>OrleansRedis:Queues</c>) and the keeper that keeps their partitions active.
+    /// </summary>
+    public static ISiloBuilder AddOrleansRedisQueues(this ISiloBuilder silo, Action<QueueOptions>? configure = null)
+    {
+        silo.Services.AddOrleansRedisQueues(silo.Configuration, configure);
+        return silo;
+    }
+
+    /// <summary>
+    /// Runs the jobs of <paramref name="queue"/> in this silo with <typeparamref name="THandler"/> (an
+    /// <see cref="IQueueJobHandler"/> resolved from DI per job); see
+    /// <see cref="QueueServiceCollectionExtensions.AddOrleansRedisQueueHandler{THandler}"/>.
+    /// </summary>
+    public static ISiloBuilder AddOrleansRedisQueueHandler<THandler>(this ISiloBuilder silo, string queue)
+        where THandler : class, IQueueJobHandler
+    {
+        silo.Services.AddOrleansRedisQueues(silo.Configuration).AddOrleansRedisQueueHandler<THandler>(queue);
         return silo;
     }
 

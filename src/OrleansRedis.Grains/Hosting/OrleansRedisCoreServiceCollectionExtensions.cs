@@ -8,6 +8,7 @@ using Orleans.Storage;
 using OrleansRedis.Abstractions.Configuration;
 using OrleansRedis.Grains.Filters;
 using OrleansRedis.Grains.Locks;
+using OrleansRedis.Grains.Queues;
 using OrleansRedis.Grains.RateLimiting;
 using OrleansRedis.Grains.Realtime;
 using OrleansRedis.Grains.Sessions;
@@ -43,7 +44,7 @@ public static class OrleansRedisCoreServiceCollectionExtensions
     }
 
     /// <summary>
-    /// Adds every capability (rate limiting, locks, sessions, users, real-time, operations) and the membership timings of
+    /// Adds every capability (rate limiting, locks, sessions, users, queues, real-time, operations) and the membership timings of
     /// <c>OrleansRedis:Cluster:Membership</c>, all read from <paramref name="configuration"/>: what the appliance
     /// (<see cref="OrleansRedisSiloBuilderExtensions.UseOrleansRedis"/>) registers besides clustering and storage, and
     /// what the silo host validates before it starts.
@@ -54,6 +55,7 @@ public static class OrleansRedisCoreServiceCollectionExtensions
             .AddOrleansRedisSessions(configuration)
             .AddOrleansRedisUsers(configuration)
             .AddOrleansRedisRateLimiting(configuration)
+            .AddOrleansRedisQueues(configuration)
             .AddOrleansRedisRealtime(configuration)
             .AddRedisOperations(configuration)
             .AddOrleansRedisMembershipSettings(configuration);

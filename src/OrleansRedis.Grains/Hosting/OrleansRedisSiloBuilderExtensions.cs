@@ -9,7 +9,7 @@ namespace OrleansRedis.Grains.Hosting;
 public static class OrleansRedisSiloBuilderExtensions
 {
     /// <summary>
-    /// Adds every capability (rate limiting, locks, sessions, users, real-time, operations), the project's Redis grain storage
+    /// Adds every capability (rate limiting, locks, sessions, users, queues, real-time, operations), the project's Redis grain storage
     /// (System.Text.Json payloads) and Redis clustering, all over the shared <see cref="RedisConnections.State"/>
     /// multiplexer, with settings read from <c>OrleansRedis:*</c>. To host the grains in a silo of your own (your
     /// clustering, your default storage and serializer, your grains), call the capabilities' own extensions

@@ -18,6 +18,7 @@ public static class OrleansRedisEndpoints
         api.MapSessionEndpoints();
         api.MapUsersEndpoints();
         api.MapRateLimitingEndpoints();
+        api.MapQueueEndpoints();
         api.MapTopicsEndpoints();
         api.MapRoomsEndpoints();
         api.MapLivePage();

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 using Orleans.Runtime;
 using OrleansRedis.Abstractions.Errors;
 using OrleansRedis.Abstractions.Locks;
+using OrleansRedis.Abstractions.Queues;
 using OrleansRedis.Abstractions.RateLimiting;
 using OrleansRedis.Abstractions.Realtime;
 using OrleansRedis.Abstractions.Sessions;
@@ -21,6 +22,7 @@ namespace OrleansRedis.Silo.Errors;
 /// <item><term><see cref="Invalid(IDictionary{string, string[]}, string?)"/></term><description>400, <c>errors</c>: field → messages. Nothing was changed.</description></item>
 /// <item><term><see cref="NotFound"/></term><description>404.</description></item>
 /// <item><term><see cref="Conflict"/></term><description>409: the request is well formed but the state refuses it (held lock, stale version, taken id).</description></item>
+/// <item><term><see cref="TooManyRequests"/></term><description>429 with <c>Retry-After</c> and <c>retryAfterMs</c>: nothing was done (a full queue); the same request may succeed later.</description></item>
 /// <item><term><see cref="Unavailable"/></term><description>503 with <c>Retry-After</c> and <c>backend</c> (what was unreachable); safe to retry.</description></item>
 /// </list>
 /// Rate-limit denials (429 with the decision as the body) and oversized bodies (413) keep their own answers. The
@@ -37,6 +39,9 @@ public static partial class Problems
 
     /// <summary>The title of a 409.</summary>
     public const string ConflictTitle = "The request conflicts with the current state.";
+
+    /// <summary>The title of a 429 problem (a full queue; rate-limit denials answer their decision instead).</summary>
+    public const string TooManyRequestsTitle = "Too many requests: try again after Retry-After.";
 
     /// <summary>The title of a 503.</summary>
     public const string UnavailableTitle = "The service is temporarily unavailable.";
@@ -61,6 +66,9 @@ public static partial class Problems
 
     /// <summary>The <c>type</c> of a 409.</summary>
     public const string ConflictType = "https://tools.ietf.org/html/rfc9110#section-15.5.10";
+
+    /// <summary>The <c>type</c> of a 429 problem.</summary>
+    public const string TooManyRequestsType = "https://tools.ietf.org/html/rfc6585#section-4";
 
     /// <summary>The <c>type</c> of a 503.</summary>
     public const string UnavailableType = "https://tools.ietf.org/html/rfc9110#section-15.6.4";
@@ -105,6 +113,18 @@ public static partial class Problems
     public static ProblemResult Conflict(string detail, IDictionary<string, object?>? extensions = null, long? retryAfterSeconds = null) =>
         Create(StatusCodes.Status409Conflict, ConflictTitle, ConflictType, detail, extensions, retryAfterSeconds);
 
+    /// <summary>A 429 with <c>Retry-After</c> and <c>retryAfterMs</c>: nothing was done, and the same request may succeed later.</summary>
+    /// <param name="detail">What is at its limit, e.g. the queue's depth cap.</param>
+    /// <param name="retryAfter">How long to wait; <c>Retry-After</c> is its whole seconds rounded up (at least 1).</param>
+    public static ProblemResult TooManyRequests(string detail, TimeSpan retryAfter)
+    {
+        var retryAfterMs = Math.Max(0, (long)Math.Ceiling(retryAfter.TotalMilliseconds));
+        return Create(
+            StatusCodes.Status429TooManyRequests, TooManyRequestsTitle, TooManyRequestsType, detail,
+            new Dictionary<string, object?>(StringComparer.Ordinal) { ["retryAfterMs"] = retryAfterMs },
+            Math.Max(1, (long)Math.Ceiling(retryAfterMs / 1000.0)));
+    }
+
     /// <summary>A 503 with <c>Retry-After</c>: nothing acknowledged happened, and the same request may succeed later.</summary>
     /// <param name="detail">The reason, e.g. the Redis failure.</param>
     /// <param name="backend">What was unreachable: <c>redis</c>, <c>database</c> or <c>cluster</c>.</param>
@@ -128,7 +148,7 @@ public static partial class Problems
 
     /// <summary>
     /// Gets the vocabulary's title for <paramref name="status"/>; <see langword="null"/> for a status outside it (413,
-    /// 429...), which keeps the framework's title.
+    /// 405...), which keeps the framework's title.
     /// </summary>
     public static string? TitleFor(int status) => status switch
     {
@@ -137,6 +157,7 @@ public static partial class Problems
         StatusCodes.Status403Forbidden => ForbiddenTitle,
         StatusCodes.Status404NotFound => NotFoundTitle,
         StatusCodes.Status409Conflict => ConflictTitle,
+        StatusCodes.Status429TooManyRequests => TooManyRequestsTitle,
         StatusCodes.Status500InternalServerError => UnexpectedTitle,
         StatusCodes.Status502BadGateway => BadGatewayTitle,
         StatusCodes.Status503ServiceUnavailable => UnavailableTitle,
@@ -172,6 +193,11 @@ public static partial class Problems
 
         LockException { Code: LockErrorCode.Unavailable } @lock => Unavailable(@lock.Message, "redis"),
         LockException @lock => Conflict(@lock.Message),
+
+        QueueException { Code: QueueErrorCode.UnknownQueue or QueueErrorCode.NotFound } queue => NotFound(queue.Message),
+        QueueException { Code: QueueErrorCode.LeaseLost } queue => Conflict(queue.Message),
+        QueueException { Code: QueueErrorCode.Invalid } queue => Invalid(queue.Field ?? RequestField, queue.Message),
+        QueueException { Code: QueueErrorCode.Unavailable } queue => Unavailable(queue.Message, "redis"),
 
         RateLimitException { Code: RateLimitErrorCode.UnknownPolicy } rateLimit => NotFound(rateLimit.Message),
         RateLimitException { Code: RateLimitErrorCode.Unavailable } rateLimit => Unavailable(rateLimit.Message, "redis"),

@@ -16,7 +16,8 @@ internal sealed class ApiDocumentTransformer : IOpenApiDocumentTransformer
     public const string Description =
         "Production Redis patterns over HTTP, served by a cluster of Orleans silos that share one Redis: rate limits " +
         "with named policies (sliding log, sliding window counter, token bucket), fenced and fair distributed locks, " +
-        "sessions with sliding idle and absolute timeouts, and users cached in front of their database. Every decision " +
+        "sessions with sliding idle and absolute timeouts, users cached in front of their database, and durable job " +
+        "queues with fenced leases, retries, dead letters, per-key order and recurring schedules. Every decision " +
         "is one atomic Lua script on Redis, timed by Redis's clock, so it holds across silos and survives silo restarts. " +
         "Errors are application/problem+json: 400 for invalid input (naming the field), 404 and 409 where an operation " +
         "says so, 503 with Retry-After while Redis or the database is unavailable. Administration needs the " +
@@ -29,6 +30,7 @@ internal sealed class ApiDocumentTransformer : IOpenApiDocumentTransformer
         ("Locks", "Acquire, extend and release leases with fencing tokens; waiters are served first come, first served."),
         ("Sessions", "Create, read (sliding the idle timeout), merge, rotate and end sessions; list or revoke a user's sessions."),
         ("Users", "Users of record in the database, read through the cache."),
+        ("Queues", "Enqueue durable jobs; lease, heartbeat, complete and fail them with fenced lease tokens; stats, pause, dead letters and recurring schedules."),
     ];
 
     private static readonly (string Name, string Description)[] Tail =

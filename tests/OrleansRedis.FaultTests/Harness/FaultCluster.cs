@@ -13,11 +13,17 @@ public sealed class FaultCluster : IAsyncDisposable
     private readonly List<SiloProcess> _silos = [];
     private readonly IReadOnlyDictionary<string, string> _siloSettings;
 
-    private FaultCluster(RedisServer redis, FaultProxy proxy, IReadOnlyDictionary<string, string> siloSettings)
+    private readonly string? _siloHost;
+    private readonly IReadOnlyList<string>? _siloArguments;
+
+    private FaultCluster(
+        RedisServer redis, FaultProxy proxy, IReadOnlyDictionary<string, string> siloSettings, string? siloHost, IReadOnlyList<string>? siloArguments)
     {
         Redis = redis;
         Proxy = proxy;
         _siloSettings = siloSettings;
+        _siloHost = siloHost;
+        _siloArguments = siloArguments;
     }
 
     /// <summary>Gets the Redis server.</summary>
@@ -45,11 +51,16 @@ public sealed class FaultCluster : IAsyncDisposable
     /// </summary>
     public static TimeSpan DetectionTime { get; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>Starts Redis, the proxy and <paramref name="silos"/> silo processes, and waits until all are ready.</summary>
-    public static async Task<FaultCluster> StartAsync(int silos = 3, IReadOnlyDictionary<string, string>? siloSettings = null)
+    /// <summary>
+    /// Starts Redis, the proxy and <paramref name="silos"/> silo processes, and waits until all are ready. The silos
+    /// run the silo host, or <paramref name="siloHost"/> with <paramref name="siloArguments"/> (a host of the same
+    /// silo with test additions, such as in-silo queue handlers).
+    /// </summary>
+    public static async Task<FaultCluster> StartAsync(
+        int silos = 3, IReadOnlyDictionary<string, string>? siloSettings = null, string? siloHost = null, IReadOnlyList<string>? siloArguments = null)
     {
         var redis = await RedisServer.StartAsync("--appendfsync", "always");
-        var cluster = new FaultCluster(redis, FaultProxy.Start(redis.Port), siloSettings ?? new Dictionary<string, string>());
+        var cluster = new FaultCluster(redis, FaultProxy.Start(redis.Port), siloSettings ?? new Dictionary<string, string>(), siloHost, siloArguments);
         for (var i = 0; i < silos; i++)
         {
             cluster._silos.Add(cluster.NewSilo());
@@ -122,5 +133,5 @@ public sealed class FaultCluster : IAsyncDisposable
     }
 
     private SiloProcess NewSilo() =>
-        SiloProcess.Start($"127.0.0.1:{Proxy.Port},abortConnect=false", ClusterId, ServiceId, _siloSettings);
+        SiloProcess.Start($"127.0.0.1:{Proxy.Port},abortConnect=false", ClusterId, ServiceId, _siloSettings, _siloHost, _siloArguments);
 }

@@ -50,7 +50,7 @@ public sealed class CliCommandTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task CapabilityCommands_LockSessionUser_ReadableOutputAndExitCodes()
+    public async Task CapabilityCommands_LockSessionUserQueue_ReadableOutputAndExitCodes()
     {
         using var http = new HttpClient { BaseAddress = new Uri("http://127.0.0.1:8080") };
         var lockName = $"cli-{Guid.NewGuid():N}";
@@ -68,6 +68,17 @@ public sealed class CliCommandTests : IAsyncLifetime
         var user = await CliAsync("user", "get", userId);
         var userJson = await CliAsync("user", "get", userId, "--json");
         var missingUser = await CliAsync("user", "get", "no-such-user-here");
+        var enqueued = await CliAsync("queues", "enqueue", "emails", "--payload", """{"to":"cli@example.com"}""", "--key", "cli", "--priority", "high");
+        var jobId = Regex.Match(enqueued.Output, @"^jobId\s+(\S+)", RegexOptions.Multiline).Groups[1].Value;
+        var job = await CliAsync("queues", "get", "emails", jobId);
+        var stats = await CliAsync("queues", "stats", "emails");
+        var pauseWithoutKey = await CliAsync("queues", "pause", "emails");
+        var paused = await CliAsync("queues", "pause", "emails", "--admin-key", _cluster.AdminKey);
+        var resumed = await CliAsync("queues", "resume", "emails", "--admin-key", _cluster.AdminKey);
+        var dead = await CliAsync("queues", "dead", "emails", "--limit", "5");
+        var retryMissing = await CliAsync("queues", "retry", "emails", $"0-{new string('x', 22)}", "--admin-key", _cluster.AdminKey);
+        var badPayload = await CliAsync("queues", "enqueue", "emails", "--payload", "{not json");
+        var unknownQueue = await CliAsync("queues", "stats", "nosuchqueue");
 
         Assert.Equal(HttpStatusCode.Created, createdUser.StatusCode);
         Assert.Equal(0, acquired.ExitCode);
@@ -83,6 +94,23 @@ public sealed class CliCommandTests : IAsyncLifetime
         Assert.Matches(@"name\s+Cli User", user.Output);
         Assert.Contains($"\"id\": \"{userId}\"", userJson.Output);
         Assert.Equal(4, missingUser.ExitCode);
+        Assert.Equal(0, enqueued.ExitCode);
+        Assert.Matches(@"deduplicated\s+false", enqueued.Output);
+        Assert.NotEmpty(jobId);
+        Assert.Equal(0, job.ExitCode);
+        Assert.Matches($@"id\s+{Regex.Escape(jobId)}", job.Output);
+        Assert.Matches(@"priority\s+high", job.Output);
+        Assert.Equal(0, stats.ExitCode);
+        Assert.Matches(@"enqueued\s+[1-9]", stats.Output);
+        Assert.Equal(5, pauseWithoutKey.ExitCode);
+        Assert.Equal((0, 0), (paused.ExitCode, resumed.ExitCode));
+        Assert.Contains("Done.", paused.Output);
+        Assert.Equal(0, dead.ExitCode);
+        Assert.Equal(4, retryMissing.ExitCode);
+        Assert.Equal(2, badPayload.ExitCode);
+        Assert.Contains("--payload", badPayload.Output);
+        Assert.Equal(4, unknownQueue.ExitCode);
+        Assert.Contains("nosuchqueue", unknownQueue.Output);
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Orleans.Runtime;
 using OrleansRedis.Abstractions.Errors;
 using OrleansRedis.Abstractions.Locks;
+using OrleansRedis.Abstractions.Queues;
 using OrleansRedis.Abstractions.RateLimiting;
 using OrleansRedis.Abstractions.Sessions;
 using OrleansRedis.Abstractions.Users;
@@ -41,6 +42,12 @@ public sealed class ProblemExceptionHandlerTests
         { new RateLimitException(RateLimitErrorCode.UnknownPolicy, "no"), 404, Problems.NotFoundTitle },
         { new RateLimitException(RateLimitErrorCode.InvalidKey, "bad"), 400, Problems.InvalidTitle },
         { new RateLimitException(RateLimitErrorCode.Unavailable, "down"), 503, Problems.UnavailableTitle },
+        { new QueueException(QueueErrorCode.UnknownQueue, "q", "no such queue"), 404, Problems.NotFoundTitle },
+        { new QueueException(QueueErrorCode.NotFound, "q", "no such job"), 404, Problems.NotFoundTitle },
+        { new QueueException(QueueErrorCode.LeaseLost, "q", "stale token"), 409, Problems.ConflictTitle },
+        { new QueueException(QueueErrorCode.Invalid, "q", "bad cron") { Field = "cron" }, 400, Problems.InvalidTitle },
+        { new QueueException(QueueErrorCode.Unavailable, "q", "down"), 503, Problems.UnavailableTitle },
+        { new QueueException(QueueErrorCode.Unknown, "q", "bug"), 500, Problems.UnexpectedTitle },
         { new EvictionGuardException("evicting"), 409, Problems.ConflictTitle },
         { new RedisConfigUnavailableException("renamed"), 502, Problems.BadGatewayTitle },
         { new InvalidOperationException("bug"), 500, Problems.UnexpectedTitle },
@@ -54,6 +61,8 @@ public sealed class ProblemExceptionHandlerTests
         { new SessionException(SessionError.InvalidUserId, "empty"), "userId" },
         { new SessionException(SessionError.InvalidKey, "raw id"), "sessionId" },
         { new RateLimitException(RateLimitErrorCode.InvalidKey, "bad"), "key" },
+        { new QueueException(QueueErrorCode.Invalid, "q", "bad cron") { Field = "cron" }, "cron" },
+        { new QueueException(QueueErrorCode.Invalid, "q", "bad"), Problems.RequestField },
         { new BadHttpRequestException("Failed to read parameter \"MaxMemoryRequest request\" from the request body as JSON."), Problems.BodyField },
         { new BadHttpRequestException("Required parameter \"string name\" was not provided from route."), "name" },
         { new BadHttpRequestException("not json"), Problems.RequestField },
@@ -87,6 +96,17 @@ public sealed class ProblemExceptionHandlerTests
 
         Assert.Equal(["A cost must be between 0 and the limit."], details.Errors["costs"]);
         Assert.Single(details.Errors);
+    }
+
+    [Fact]
+    public void TooManyRequests_RetryAfterInWholeSecondsRoundedUpAndMillisecondsInTheBody()
+    {
+        var problem = Problems.TooManyRequests("Queue 'q' is full.", TimeSpan.FromMilliseconds(1200));
+        var quick = Problems.TooManyRequests("Queue 'q' is full.", TimeSpan.Zero);
+
+        Assert.Equal((429, Problems.TooManyRequestsTitle, Problems.TooManyRequestsType), (problem.StatusCode, problem.Details.Title, problem.Details.Type));
+        Assert.Equal((2L, 1200L), (problem.RetryAfterSeconds, (long)problem.Details.Extensions["retryAfterMs"]!));
+        Assert.Equal(1, quick.RetryAfterSeconds);
     }
 
     [Fact]

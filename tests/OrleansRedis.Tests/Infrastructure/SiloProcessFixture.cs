@@ -22,11 +22,25 @@ public sealed class SiloProcessFixture : IAsyncLifetime
     /// <summary>Gets the admin key the silos were started with.</summary>
     public string AdminKey { get; } = $"admin-{Guid.NewGuid():N}";
 
+    /// <summary>
+    /// The queues the HTTP tests use, declared as an operator would: <c>http</c> (2 partitions, 2 attempts, 50 ms
+    /// backoff), <c>httpfull</c> (a depth cap of 2), <c>httpsched</c> (recurring schedules only).
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> QueueDefinitions { get; } = new Dictionary<string, string>
+    {
+        ["OrleansRedis__Queues__Definitions__http__Partitions"] = "2",
+        ["OrleansRedis__Queues__Definitions__http__MaxAttempts"] = "2",
+        ["OrleansRedis__Queues__Definitions__http__BackoffBase"] = "00:00:00.050",
+        ["OrleansRedis__Queues__Definitions__httpfull__Partitions"] = "1",
+        ["OrleansRedis__Queues__Definitions__httpfull__MaxDepth"] = "2",
+        ["OrleansRedis__Queues__Definitions__httpsched__Partitions"] = "1",
+    };
+
     /// <inheritdoc />
     public async ValueTask InitializeAsync()
     {
         Redis = await RedisServer.StartAsync();
-        var settings = new Dictionary<string, string> { ["OrleansRedis__Admin__ApiKey"] = AdminKey };
+        var settings = new Dictionary<string, string>(QueueDefinitions) { ["OrleansRedis__Admin__ApiKey"] = AdminKey };
         for (var i = 0; i < 2; i++)
         {
             _silos.Add(SiloProcess.Start(Redis.ConnectionString, ClusterId, ServiceId, settings));

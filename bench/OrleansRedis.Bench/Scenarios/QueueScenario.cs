@@ -1,0 +1,197 @@
+using System.Diagnostics;
+using System.Globalization;
+using HdrHistogram;
+using OrleansRedis.Bench.Harness;
+using OrleansRedis.Bench.Queues;
+using OrleansRedis.Testing;
+
+namespace OrleansRedis.Bench.Scenarios;
+
+/// <summary>
+/// Job queues side by side: this project's queue, BullMQ 6.7.0 and Hangfire 1.8.25 (Hangfire.Redis.StackExchange
+/// 1.12.0), each on a fresh redis-server of its own with the same settings (AOF everysec, noeviction), measured in
+/// turn within each repetition so that drifting machine load hits them alike. Figures are medians over the
+/// repetitions. Measures: enqueue jobs/s one job per call and 50 per call; processing jobs/s of no-op jobs at
+/// concurrency 1 and 100 (a prefilled queue drained by one worker process); enqueue-to-start latency on an idle
+/// queue; and a worker process SIGKILLed mid-run, counting jobs never run (lost) and run twice (duplicated).
+/// </summary>
+/// <param name="systems">Starts the systems to compare; the first is the baseline of the ratio column.</param>
+public sealed class QueueScenario(Func<Task<IReadOnlyList<QueueSystem>>> systems) : IBenchmarkScenario
+{
+    private const int LatencyJobs = 200;
+    private const int KillJobs = 4000;
+    private const int KillConcurrency = 20;
+    private const int KillWorkMs = 10;
+    private const int VisibilityMs = 10_000;
+    private static readonly TimeSpan LatencyGap = TimeSpan.FromMilliseconds(25);
+    private static readonly TimeSpan KillDeadline = TimeSpan.FromSeconds(75);
+
+    /// <inheritdoc />
+    public string Name => "queues";
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<BenchResult>> RunAsync(BenchEnvironment environment, BenchSettings settings)
+    {
+        var started = await systems();
+        try
+        {
+            var results = new List<BenchResult>();
+            results.AddRange(await RepeatAsync(settings.Repeats, started, "queue-enqueue-one", (s, run) => s.MeasureEnqueueAsync("queue-enqueue-one", 1, settings.Workers, settings.Duration),
+                $"{settings.Workers} callers, one job per call"));
+            results.AddRange(await RepeatAsync(settings.Repeats, started, "queue-enqueue-bulk-50", (s, run) => s.MeasureEnqueueAsync("queue-enqueue-bulk-50", 50, 8, settings.Duration),
+                "8 callers, 50 jobs per call; ops/s counts jobs, latency is per call"));
+            results.AddRange(await RepeatAsync(settings.Repeats, started, "queue-process-c1", (s, run) => ProcessAsync(s, "queue-process-c1", 1, 20_000, settings.Duration),
+                "one worker process, concurrency 1, no-op jobs from a prefilled queue"));
+            results.AddRange(await RepeatAsync(settings.Repeats, started, "queue-process-c100", (s, run) => ProcessAsync(s, "queue-process-c100", 100, 80_000, settings.Duration),
+                "one worker process, concurrency 100, no-op jobs from a prefilled queue"));
+            results.AddRange(await RepeatAsync(settings.Repeats, started, "queue-latency-idle", (s, run) => LatencyAsync(s, "queue-latency-idle"),
+                $"enqueue-to-start of {LatencyJobs} jobs sent one at a time {LatencyGap.TotalMilliseconds:0} ms apart to an idle worker; ops/s = jobs started per second"));
+            results.AddRange(await RepeatAsync(settings.Repeats, started, "queue-kill-worker", (s, run) => KillAsync(s, "queue-kill-worker"),
+                $"{KillJobs} jobs of {KillWorkMs} ms, worker concurrency {KillConcurrency}, SIGKILL at 30% then a new worker; visibility/lock/lease {VisibilityMs / 1000} s; deadline {KillDeadline.TotalSeconds:0} s after the kill"));
+            return results;
+        }
+        finally
+        {
+            foreach (var system in started)
+            {
+                await system.DisposeAsync();
+            }
+        }
+    }
+
+    // Runs the measurement `repeats` times over every system in turn, then reports each system's median.
+    private static async Task<IReadOnlyList<BenchResult>> RepeatAsync(
+        int repeats, IReadOnlyList<QueueSystem> systems, string scenario, Func<QueueSystem, string, Task<BenchResult>> measure, string notes)
+    {
+        var runs = systems.ToDictionary(s => s, _ => new List<BenchResult>());
+        for (var repeat = 0; repeat < repeats; repeat++)
+        {
+            foreach (var system in systems)
+            {
+                var run = $"{scenario}-{repeat}";
+                await system.ResetAsync(run);
+                var cpu = system.ServerProcesses.Select(p => (p.Label, Cpu: CpuTime.Sample(p.ProcessId))).ToList();
+                var result = await measure(system, run);
+                if (result.Operations >= 0)
+                {
+                    var used = string.Join(", ", cpu.Select(c => string.Create(CultureInfo.InvariantCulture, $"{c.Label} {c.Cpu.Elapsed():0.0}")));
+                    result = result with { Notes = $"{result.Notes}; CPU s: {used}".TrimStart(';', ' ') };
+                    runs[system].Add(result);
+                    Console.WriteLine($"   [{scenario} #{repeat + 1}] {system.Name,-55} {result.OpsPerSecond,10:0}/s p50 {result.P50Us,8:0} µs p99 {result.P99Us,8:0} µs {result.Notes}");
+                }
+            }
+        }
+
+        return systems.Where(s => runs[s].Count > 0).Select(s => Median(scenario, s.Name, runs[s], notes)).ToList();
+    }
+
+    private static BenchResult Median(string scenario, string variant, List<BenchResult> runs, string notes)
+    {
+        static double Med(IEnumerable<double> values)
+        {
+            var sorted = values.OrderBy(v => v).ToArray();
+            return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+        }
+
+        var text = string.Create(CultureInfo.InvariantCulture,
+            $"median of {runs.Count} runs (jobs/s {runs.Min(r => r.OpsPerSecond):0}-{runs.Max(r => r.OpsPerSecond):0}); {notes}; runs: {string.Join(" | ", runs.Select(r => r.Notes))}");
+        return new BenchResult(scenario, variant, (long)Med(runs.Select(r => (double)r.Operations)), Med(runs.Select(r => r.OpsPerSecond)),
+            Med(runs.Select(r => r.P50Us)), Med(runs.Select(r => r.P99Us)), Med(runs.Select(r => r.P999Us)), text);
+    }
+
+    // Prefills the queue, then lets one worker drain it; the rate is measured between the COUNT samples after a 1 s
+    // warm-up and the end of the measured time (or the moment the queue ran dry).
+    private static async Task<BenchResult> ProcessAsync(QueueSystem system, string scenario, int concurrency, int prefill, TimeSpan duration)
+    {
+        await system.PrefillAsync(prefill, "p");
+        await using var worker = await system.StartWorkerAsync(new WorkerSpec(concurrency, 0, "count"));
+
+        // Hangfire's server takes seconds to start its workers: the measured time starts at the first job run.
+        await Eventually.TrueAsync(() => Task.FromResult(worker.Count > 0), TimeSpan.FromSeconds(60), "the worker runs its first job");
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < duration + TimeSpan.FromSeconds(1) && worker.Count < prefill)
+        {
+            await Task.Delay(100);
+        }
+
+        var workerCpu = CpuTime.Seconds(worker.ProcessId);
+        await worker.StopAsync(TimeSpan.FromSeconds(20));
+        var samples = worker.Counts.Where(c => c.Count > 0).ToList();
+        if (samples.Count < 2)
+        {
+            return new BenchResult(scenario, system.Name, 0, 0, 0, 0, 0, "no jobs processed");
+        }
+
+        var from = samples.FirstOrDefault(c => c.UnixMs >= samples[0].UnixMs + 1000);
+        if (from == default || from.Count >= prefill)
+        {
+            from = samples[0];
+        }
+
+        var until = samples.FirstOrDefault(c => c.Count >= prefill);
+        if (until == default)
+        {
+            until = samples[^1];
+        }
+
+        var rate = until.UnixMs > from.UnixMs ? (until.Count - from.Count) * 1000.0 / (until.UnixMs - from.UnixMs) : 0;
+        var drained = until.Count >= prefill ? $"queue drained after {(until.UnixMs - samples[0].UnixMs) / 1000.0:0.0} s" : $"{until.Count} of {prefill} run";
+        return new BenchResult(scenario, system.Name, until.Count - from.Count, rate, 0, 0, 0,
+            string.Create(CultureInfo.InvariantCulture, $"{drained}; worker CPU {workerCpu:0.0} s"));
+    }
+
+    private static async Task<BenchResult> LatencyAsync(QueueSystem system, string scenario)
+    {
+        await using var worker = await system.StartWorkerAsync(new WorkerSpec(10, 0, "start"));
+        var timer = Stopwatch.StartNew();
+        await system.SendPacedAsync(LatencyJobs, LatencyGap);
+        await Eventually.TrueAsync(() => Task.FromResult(Starts(worker).Count >= LatencyJobs), TimeSpan.FromSeconds(30), "every paced job started");
+        var elapsed = timer.Elapsed.TotalSeconds;
+        await worker.StopAsync(TimeSpan.FromSeconds(20));
+        var histogram = new LongHistogram(1, 60_000_000, 3);
+        foreach (var latency in Starts(worker))
+        {
+            histogram.RecordValue(Math.Max(1, latency));
+        }
+
+        return new BenchResult(scenario, system.Name, histogram.TotalCount, histogram.TotalCount / elapsed,
+            histogram.GetValueAtPercentile(50), histogram.GetValueAtPercentile(99), histogram.GetValueAtPercentile(99.9),
+            string.Create(CultureInfo.InvariantCulture, $"max {histogram.GetMaxValue() / 1000.0:0.0} ms"));
+    }
+
+    private static List<long> Starts(WorkerProcess worker) =>
+        worker.Lines.Where(l => l.StartsWith("START ", StringComparison.Ordinal))
+            .Select(l => long.Parse(l.Split(' ')[2], CultureInfo.InvariantCulture)).ToList();
+
+    // A worker is SIGKILLed once 30% of the jobs have run; a second worker then runs what is left. Lost = jobs that
+    // never ran by the deadline, duplicated = runs beyond the first of a job (at-least-once redelivery).
+    private static async Task<BenchResult> KillAsync(QueueSystem system, string scenario)
+    {
+        await system.PrefillAsync(KillJobs, "k");
+        var spec = new WorkerSpec(KillConcurrency, KillWorkMs, "ran", VisibilityMs);
+        var timer = Stopwatch.StartNew();
+        await using var first = await system.StartWorkerAsync(spec);
+        await Eventually.TrueAsync(() => Task.FromResult(first.Ran.Count >= KillJobs * 3 / 10), TimeSpan.FromSeconds(120), "30% of the jobs ran");
+        await first.KillAsync();
+        var killedAt = timer.Elapsed;
+        await using var second = await system.StartWorkerAsync(spec);
+        var all = Stopwatch.StartNew();
+        while (all.Elapsed < KillDeadline && Distinct(first, second) < KillJobs)
+        {
+            await Task.Delay(100);
+        }
+
+        var recovered = all.Elapsed;
+        await second.StopAsync(TimeSpan.FromSeconds(20));
+        var distinct = Distinct(first, second);
+        var runs = first.RanTotal + second.RanTotal;
+        var lost = KillJobs - distinct;
+        var duplicated = runs - distinct;
+        var finished = lost == 0 ? $"all run {recovered.TotalSeconds:0.0} s after the kill" : $"{lost} never ran within {KillDeadline.TotalSeconds:0} s of the kill";
+        return new BenchResult(scenario, system.Name, distinct, distinct / (killedAt + recovered).TotalSeconds, 0, 0, 0,
+            $"lost={lost} duplicated={duplicated} ({finished})");
+    }
+
+    private static int Distinct(WorkerProcess first, WorkerProcess second) =>
+        first.Ran.Keys.Concat(second.Ran.Keys).Distinct(StringComparer.Ordinal).Count();
+}

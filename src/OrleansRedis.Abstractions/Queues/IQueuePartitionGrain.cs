@@ -1,0 +1,71 @@
+namespace OrleansRedis.Abstractions.Queues;
+
+/// <summary>
+/// One partition of a queue, keyed <c>"{queue}#{partition}"</c>: the only consumer of its Redis streams, the owner of
+/// its leases, timers (delayed jobs, lease expiry) and waiting workers, and, when the queue has in-silo handlers, their
+/// dispatcher. Each state change is one Lua script on the partition's hash-tagged keys. Callers normally go through
+/// <see cref="IQueueGrain"/>; the HTTP API and the worker may call a partition directly when they know it (from a
+/// job id) to save a hop. The same exceptions as <see cref="IQueueGrain"/>.
+/// </summary>
+[Alias("orleansredis.queue.partition")]
+public interface IQueuePartitionGrain : IGrainWithStringKey
+{
+    /// <summary>Enqueues jobs already routed here, all or nothing when the partition is at its depth cap.</summary>
+    [Alias("enqueue")]
+    Task<IReadOnlyList<EnqueueResult>> EnqueueAsync(IReadOnlyList<JobSpec> jobs);
+
+    /// <summary>Leases up to <paramref name="max"/> ready jobs, waiting up to <paramref name="wait"/> when none is ready.</summary>
+    [Alias("lease")]
+    Task<IReadOnlyList<LeasedJob>> LeaseAsync(string worker, int max, TimeSpan lease, TimeSpan wait, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Waits up to <paramref name="wait"/> until the partition has ready work (an enqueue, a retry or a delayed job came
+    /// due, a resume); answers at once when it already has. <see langword="true"/> when there is work to lease.
+    /// </summary>
+    [Alias("wait-work")]
+    Task<bool> WaitForWorkAsync(TimeSpan wait, CancellationToken cancellationToken = default);
+
+    /// <summary>See <see cref="IQueueGrain.HeartbeatAsync"/>.</summary>
+    [Alias("heartbeat")]
+    Task<DateTimeOffset> HeartbeatAsync(string jobId, string leaseToken, TimeSpan? lease = null, string? progress = null);
+
+    /// <summary>See <see cref="IQueueGrain.CompleteAsync"/>.</summary>
+    [Alias("complete")]
+    Task CompleteAsync(string jobId, string leaseToken, string? result = null);
+
+    /// <summary>See <see cref="IQueueGrain.FailAsync"/>.</summary>
+    [Alias("fail")]
+    Task<JobFailResult> FailAsync(string jobId, string leaseToken, string error, TimeSpan? retryAfter = null);
+
+    /// <summary>See <see cref="IQueueGrain.GetJobAsync"/>.</summary>
+    [Alias("get-job")]
+    Task<JobInfo?> GetJobAsync(string jobId);
+
+    /// <summary>See <see cref="IQueueGrain.CancelAsync"/>.</summary>
+    [Alias("cancel")]
+    Task<JobInfo?> CancelAsync(string jobId);
+
+    /// <summary>Reads this partition's figures.</summary>
+    [Alias("stats")]
+    Task<QueueStats> GetStatsAsync();
+
+    /// <summary>Stops (<see langword="true"/>) or restarts delivery on this partition.</summary>
+    [Alias("pause")]
+    Task SetPausedAsync(bool paused);
+
+    /// <summary>Lists up to <paramref name="limit"/> dead jobs of this partition, most recent first.</summary>
+    [Alias("dead")]
+    Task<IReadOnlyList<DeadJob>> GetDeadAsync(int limit);
+
+    /// <summary>See <see cref="IQueueGrain.RetryDeadAsync"/>.</summary>
+    [Alias("retry-dead")]
+    Task<bool> RetryDeadAsync(string jobId);
+
+    /// <summary>See <see cref="IQueueGrain.PurgeDeadAsync"/>.</summary>
+    [Alias("purge-dead")]
+    Task<long> PurgeDeadAsync(DateTimeOffset? olderThanUtc);
+
+    /// <summary>Keeps the partition active (its timers and handlers run while it lives); called by each silo's keeper.</summary>
+    [Alias("ping")]
+    Task PingAsync();
+}

@@ -1,0 +1,24 @@
+using Orleans.Concurrency;
+using OrleansRedis.Abstractions.Queues;
+
+namespace OrleansRedis.Grains.Queues;
+
+/// <summary>
+/// Runs leased jobs of a queue with the application's <see cref="IQueueJobHandler"/>, inside the silo. Keyed
+/// <c>"{queue}#{partition}/k/{jobKey}"</c> for keyed jobs (one job of a key at a time anyway) and
+/// <c>"{queue}#{partition}/h/{slot}"</c> (slot = hash of the job id) for the others, so a redelivered job reaches the
+/// grain that may still be running it. Calls are one-way: the partition never waits for a handler.
+/// </summary>
+[Alias("orleansredis.queue.handler")]
+public interface IQueueHandlerGrain : IGrainWithStringKey
+{
+    /// <summary>Runs <paramref name="job"/>; when it is already running here, adopts the new lease token instead.</summary>
+    [OneWay]
+    [Alias("run")]
+    Task RunAsync(LeasedJob job);
+
+    /// <summary>Signals the cancellation token of <paramref name="jobId"/> (its lease was revoked).</summary>
+    [OneWay]
+    [Alias("revoke")]
+    Task RevokeAsync(string jobId);
+}

@@ -1,0 +1,679 @@
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
+using Orleans.Runtime;
+using OrleansRedis.Abstractions.Queues;
+using OrleansRedis.Grains.RateLimiting;
+using OrleansRedis.Redis;
+using OrleansRedis.Redis.Queues;
+
+namespace OrleansRedis.Grains.Queues;
+
+/// <summary>
+/// One queue partition; see <see cref="IQueuePartitionGrain"/>. Redis holds every job and decides every transition
+/// (<see cref="QueueStore"/>); the grain coalesces concurrent enqueues and completions into one script per turn, holds
+/// waiting workers (woken by enqueues, retries, due delayed jobs and resumes, never by polling), arms one timer for the
+/// next due delayed job or lease expiry, and dispatches to in-silo handlers when the queue has one. Reentrant: every
+/// state change is in a script, and the in-memory parts run on the grain's single-threaded scheduler.
+/// </summary>
+[GrainType("queue-partition")]
+[Reentrant]
+public sealed partial class QueuePartitionGrain(
+    QueueStore store,
+    IOptions<QueueOptions> options,
+    QueueMetrics metrics,
+    IEnumerable<QueueHandlerRegistration> handlers,
+    ILocalSiloDetails silo,
+    TimeProvider time,
+    ILogger<QueuePartitionGrain> logger) : Grain, IQueuePartitionGrain
+{
+    // A timer never sleeps longer than this, so a due time written by another writer (a duplicate activation) is seen.
+    private static readonly TimeSpan LongestSleep = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan RetryAfterError = TimeSpan.FromSeconds(1);
+    private const int HandlerSlots = 64;
+
+    private readonly Dictionary<string, string> _inflight = new(StringComparer.Ordinal);
+    private string _queue = string.Empty;
+    private int _partition;
+    private QueueDefinition? _definition;
+    private QueuePartitionKeys? _keys;
+    private QueuePartitionLimits? _limits;
+    private Task? _activation;
+    private long _epoch;
+    private bool _hasHandler;
+    private bool _mayHaveWork = true;
+    private TaskCompletionSource _work = NewSignal();
+    private RequestCoalescer<IReadOnlyList<QueueJobDraft>, (bool Accepted, EnqueueResult?[] Results)>? _enqueues;
+    private RequestCoalescer<(string JobId, string Token, string? Result), (bool Ok, long RunMs)>? _completions;
+    private IGrainTimer? _timer;
+    private long _timerAtMs = long.MaxValue;
+    private long _clockOffsetMs;
+    private long? _dueMs;
+    private long? _leaseMs;
+    private bool _pumping;
+    private bool _pumpAgain;
+    private bool _stopping;
+
+    /// <inheritdoc />
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var id = this.GetPrimaryKeyString();
+        var hash = id.LastIndexOf('#');
+        var name = hash > 0 ? id[..hash] : id;
+        if (hash > 0 && int.TryParse(id.AsSpan(hash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var partition)
+            && options.Value.Find(name) is { } found && partition < found.Definition.Partitions)
+        {
+            _queue = found.Name;
+            _partition = partition;
+            _definition = found.Definition;
+            _keys = store.Partition(_queue, _partition);
+            _limits = Limits(found.Definition, options.Value);
+            _hasHandler = handlers.Any(h => string.Equals(h.Queue, found.Name, StringComparison.OrdinalIgnoreCase));
+            _enqueues = new(EnqueueBatchAsync, 64);
+            _completions = new(CompleteBatchAsync, 512);
+        }
+        else
+        {
+            _queue = name;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _stopping = true;
+        _timer?.Dispose();
+        metrics.Depth(_queue, _partition, null);
+        Signal();
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<EnqueueResult>> EnqueueAsync(IReadOnlyList<JobSpec> jobs)
+    {
+        var definition = Definition;
+        if (jobs is not { Count: > 0 })
+        {
+            throw QueueRequests.Invalid(_queue, "jobs", "At least one job is required.");
+        }
+
+        if (jobs.Count > options.Value.MaxBulk)
+        {
+            throw QueueRequests.Invalid(_queue, "jobs", $"A bulk enqueue may carry at most {options.Value.MaxBulk} jobs (it had {jobs.Count}).");
+        }
+
+        var drafts = new QueueJobDraft[jobs.Count];
+        for (var i = 0; i < jobs.Count; i++)
+        {
+            drafts[i] = QueueRequests.Draft(_queue, _partition, jobs[i], definition, options.Value);
+        }
+
+        await EnsureActivatedAsync();
+        var (accepted, results) = await _enqueues!.Enqueue(drafts).Task;
+        if (!accepted)
+        {
+            throw new QueueException(QueueErrorCode.QueueFull, _queue,
+                $"The queue '{_queue}' is at its depth cap ({definition.MaxDepth} unfinished jobs); nothing was enqueued.") { RetryAfter = RetryAfterError };
+        }
+
+        return results!;
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<LeasedJob>> LeaseAsync(string worker, int max, TimeSpan lease, TimeSpan wait, CancellationToken cancellationToken = default)
+    {
+        var definition = Definition;
+        QueueRequests.CheckWorker(_queue, worker);
+        QueueRequests.CheckMax(_queue, max);
+        var leaseMs = QueueRequests.LeaseMs(_queue, lease, definition);
+        var bound = QueueRequests.Wait(_queue, wait, options.Value);
+        await EnsureActivatedAsync();
+        var deadline = time.GetTimestamp() + (long)(bound.TotalSeconds * time.TimestampFrequency);
+        while (true)
+        {
+            // Take the signal before leasing: work that arrives during the lease script completes it.
+            var signal = _work.Task;
+            var jobs = await LeaseCoreAsync(max, leaseMs, silo: false, worker);
+            if (jobs.Count > 0)
+            {
+                return jobs;
+            }
+
+            var left = time.GetElapsedTime(time.GetTimestamp(), deadline);
+            if (time.GetTimestamp() >= deadline || cancellationToken.IsCancellationRequested || _stopping)
+            {
+                return [];
+            }
+
+            if (!await WaitSignalAsync(signal, -left, cancellationToken))
+            {
+                return [];
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> WaitForWorkAsync(TimeSpan wait, CancellationToken cancellationToken = default)
+    {
+        _ = Definition;
+        var bound = QueueRequests.Wait(_queue, wait, options.Value);
+        await EnsureActivatedAsync();
+        if (_mayHaveWork)
+        {
+            return true;
+        }
+
+        await WaitSignalAsync(_work.Task, bound, cancellationToken);
+        return _mayHaveWork;
+    }
+
+    /// <inheritdoc />
+    public async Task<DateTimeOffset> HeartbeatAsync(string jobId, string leaseToken, TimeSpan? lease = null, string? progress = null)
+    {
+        var definition = Definition;
+        CheckOwnJob(jobId);
+        QueueRequests.CheckToken(_queue, leaseToken);
+        QueueRequests.CheckProgress(_queue, progress);
+        var leaseMs = QueueRequests.LeaseMs(_queue, lease, definition);
+        await EnsureActivatedAsync();
+        var outcome = await store.HeartbeatAsync(_keys!, _limits!, jobId, leaseToken, leaseMs, progress)
+            ?? throw QueueRequests.LeaseLost(_queue, jobId);
+        NoteLease(outcome.EarliestLeaseMs);
+        return DateTimeOffset.FromUnixTimeMilliseconds(outcome.UntilMs);
+    }
+
+    /// <inheritdoc />
+    public async Task CompleteAsync(string jobId, string leaseToken, string? result = null)
+    {
+        _ = Definition;
+        CheckOwnJob(jobId);
+        QueueRequests.CheckToken(_queue, leaseToken);
+        QueueRequests.CheckPayload(_queue, "result", result, options.Value.MaxPayloadBytes, required: false);
+        await EnsureActivatedAsync();
+        var (ok, _) = await _completions!.Enqueue((jobId, leaseToken, result)).Task;
+        Finished(jobId);
+        if (!ok)
+        {
+            throw QueueRequests.LeaseLost(_queue, jobId);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<JobFailResult> FailAsync(string jobId, string leaseToken, string error, TimeSpan? retryAfter = null)
+    {
+        _ = Definition;
+        CheckOwnJob(jobId);
+        QueueRequests.CheckToken(_queue, leaseToken);
+        QueueRequests.CheckRetryAfter(_queue, retryAfter);
+        await EnsureActivatedAsync();
+        var outcome = await store.FailAsync(_keys!, _limits!, jobId, leaseToken, QueueRequests.Error(error), (long?)retryAfter?.TotalMilliseconds);
+        Finished(jobId);
+        NoteDue(outcome.DueMs);
+        if (outcome.Woke)
+        {
+            Signal();
+        }
+
+        switch (outcome.Status)
+        {
+            case "retry":
+                metrics.Failed(_queue, "error", outcome.RunMs, dead: false);
+                return new JobFailResult(JobState.Failed, DateTimeOffset.FromUnixTimeMilliseconds(outcome.RetryAtMs!.Value));
+            case "dead":
+                metrics.Failed(_queue, "error", outcome.RunMs, dead: true);
+                return new JobFailResult(JobState.Dead, null);
+            default:
+                throw QueueRequests.LeaseLost(_queue, jobId);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<JobInfo?> GetJobAsync(string jobId)
+    {
+        _ = Definition;
+        if (!IsOwnJob(jobId))
+        {
+            return null;
+        }
+
+        return await store.ReadJobAsync(_keys!, _queue, jobId);
+    }
+
+    /// <inheritdoc />
+    public async Task<JobInfo?> CancelAsync(string jobId)
+    {
+        _ = Definition;
+        if (!IsOwnJob(jobId))
+        {
+            return null;
+        }
+
+        await EnsureActivatedAsync();
+        var (status, woke, due) = await store.CancelAsync(_keys!, _limits!, jobId);
+        if (status == "missing")
+        {
+            return null;
+        }
+
+        if (_inflight.TryGetValue(jobId, out var handler))
+        {
+            GrainFactory.GetGrain<IQueueHandlerGrain>(handler).RevokeAsync(jobId).Ignore();
+        }
+
+        Finished(jobId);
+        NoteDue(due);
+        if (woke)
+        {
+            Signal();
+        }
+
+        return await store.ReadJobAsync(_keys!, _queue, jobId);
+    }
+
+    /// <inheritdoc />
+    public async Task<QueueStats> GetStatsAsync()
+    {
+        _ = Definition;
+        await EnsureActivatedAsync();
+        var f = await store.StatsAsync(_keys!, _limits!);
+        metrics.Depth(_queue, _partition, f.Depth);
+        long C(string name) => f.Counters.TryGetValue(name, out var v) ? v : 0;
+        var now = DateTimeOffset.FromUnixTimeMilliseconds(f.NowMs);
+        return new QueueStats(
+            _queue, 1, f.Paused, Math.Max(0, f.Depth - f.Delayed - f.Active), f.Delayed, f.Active, f.Dead, f.Depth,
+            f.OldestReadyMs is { } oldest ? TimeSpan.FromMilliseconds(Math.Max(0, f.NowMs - oldest)) : null,
+            C("enqueued"), C("started"), C("completed"), C("failed"), C("retried"), C("dead"), C("cancelled"), C("deduped"), now);
+    }
+
+    /// <inheritdoc />
+    public async Task SetPausedAsync(bool paused)
+    {
+        _ = Definition;
+        await EnsureActivatedAsync();
+        await store.SetPausedAsync(_keys!, paused);
+        if (!paused)
+        {
+            Signal();
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<DeadJob>> GetDeadAsync(int limit)
+    {
+        _ = Definition;
+        if (limit is < 1 or > 1000)
+        {
+            throw QueueRequests.Invalid(_queue, "limit", $"The limit must be between 1 and 1000 (it was {limit}).");
+        }
+
+        return await store.ListDeadAsync(_keys!, _limits!, limit);
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> RetryDeadAsync(string jobId)
+    {
+        _ = Definition;
+        if (!IsOwnJob(jobId))
+        {
+            return false;
+        }
+
+        await EnsureActivatedAsync();
+        var (retried, woke) = await store.RetryDeadAsync(_keys!, _limits!, jobId);
+        if (woke)
+        {
+            Signal();
+        }
+
+        return retried;
+    }
+
+    /// <inheritdoc />
+    public async Task<long> PurgeDeadAsync(DateTimeOffset? olderThanUtc)
+    {
+        _ = Definition;
+        return await store.PurgeDeadAsync(_keys!, _limits!, olderThanUtc?.ToUnixTimeMilliseconds());
+    }
+
+    /// <inheritdoc />
+    public async Task PingAsync()
+    {
+        _ = Definition;
+        await EnsureActivatedAsync();
+    }
+
+    private QueueDefinition Definition => _definition ?? throw QueueRequests.UnknownQueue(_queue);
+
+    internal static QueuePartitionLimits Limits(QueueDefinition d, QueueOptions options) => new(
+        (d.MaxDepth + d.Partitions - 1) / d.Partitions,
+        (long)d.IdempotencyWindow.TotalMilliseconds,
+        (long)d.Retention.TotalMilliseconds,
+        (long)d.DeadRetention.TotalMilliseconds,
+        d.MaxDead,
+        (long)d.BackoffMax.TotalMilliseconds,
+        d.MaxConcurrency is { } cap ? (cap + d.Partitions - 1) / d.Partitions : 0);
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private Task EnsureActivatedAsync()
+    {
+        if (_activation is { IsCompletedSuccessfully: true })
+        {
+            return Task.CompletedTask;
+        }
+
+        if (_activation is null || _activation.IsFaulted || _activation.IsCanceled)
+        {
+            _activation = ActivateCoreAsync();
+        }
+
+        return _activation;
+    }
+
+    private async Task ActivateCoreAsync()
+    {
+        var (epoch, created, _, nowMs) = await store.ActivateAsync(_keys!, _limits!);
+        _epoch = epoch;
+        NoteClock(nowMs);
+        if (created > 0)
+        {
+            LogGroupsCreated(_queue, _partition, created);
+        }
+
+        // Silo-kind leases of earlier epochs belonged to handlers of a previous activation: redeliver them now.
+        var outcome = await store.MaintainAsync(_keys!, _limits!, sweepEpoch: epoch);
+        Apply(outcome);
+        LogActivated(_queue, _partition, epoch, outcome.Redelivered.Length);
+        _ = PumpAsync();
+    }
+
+    private async Task<IReadOnlyList<(bool Accepted, EnqueueResult?[] Results)>> EnqueueBatchAsync(IReadOnlyList<IReadOnlyList<QueueJobDraft>> groups)
+    {
+        var outcome = await store.EnqueueAsync(_keys!, _limits!, groups);
+        NoteClock(outcome.NowMs);
+        metrics.Depth(_queue, _partition, outcome.Depth);
+        var answers = new (bool, EnqueueResult?[])[groups.Count];
+        var offset = 0;
+        var added = 0;
+        for (var g = 0; g < groups.Count; g++)
+        {
+            var slice = outcome.Results.AsSpan(offset, groups[g].Count).ToArray();
+            offset += groups[g].Count;
+            answers[g] = (outcome.Accepted[g], slice);
+            added += outcome.Accepted[g] ? slice.Count(r => r is { Deduplicated: false }) : 0;
+        }
+
+        if (added > 0)
+        {
+            metrics.Enqueued(_queue, added);
+        }
+
+        NoteDue(outcome.DueMs);
+        if (outcome.Woke)
+        {
+            Signal();
+        }
+
+        return answers;
+    }
+
+    private async Task<IReadOnlyList<(bool Ok, long RunMs)>> CompleteBatchAsync(IReadOnlyList<(string JobId, string Token, string? Result)> batch)
+    {
+        var outcome = await store.CompleteAsync(_keys!, _limits!, batch);
+        var answers = new (bool, long)[batch.Count];
+        for (var i = 0; i < batch.Count; i++)
+        {
+            answers[i] = (outcome.Ok[i], outcome.RunMs[i]);
+            if (outcome.Ok[i])
+            {
+                metrics.Completed(_queue, outcome.RunMs[i]);
+            }
+        }
+
+        NoteDue(outcome.DueMs);
+        if (outcome.Woke)
+        {
+            Signal();
+        }
+
+        return answers;
+    }
+
+    private async Task<IReadOnlyList<LeasedJob>> LeaseCoreAsync(int max, long leaseMs, bool silo, string worker)
+    {
+        var outcome = await store.LeaseAsync(_keys!, _limits!, _queue, max, leaseMs, silo, worker, _epoch);
+        NoteClock(outcome.NowMs);
+        if (outcome.GroupsCreated > 0)
+        {
+            LogGroupsCreated(_queue, _partition, outcome.GroupsCreated);
+        }
+
+        for (var i = 0; i < outcome.Jobs.Count; i++)
+        {
+            metrics.Started(_queue, outcome.WaitMs[i]);
+        }
+
+        // A full batch may leave more behind; a short one (or a paused partition) means nothing else is ready now.
+        _mayHaveWork = outcome.Jobs.Count == max && !outcome.Paused;
+        NoteDue(outcome.DueMs);
+        NoteLease(outcome.LeaseMs);
+        return outcome.Jobs;
+    }
+
+    private void Apply(QueueMaintainOutcome outcome)
+    {
+        NoteClock(outcome.NowMs);
+        metrics.Depth(_queue, _partition, outcome.Depth);
+        foreach (var id in outcome.Redelivered)
+        {
+            metrics.Failed(_queue, "lease_expired", 0, dead: false);
+            _inflight.Remove(id);
+        }
+
+        foreach (var id in outcome.Killed)
+        {
+            metrics.Failed(_queue, "lease_expired", 0, dead: true);
+            _inflight.Remove(id);
+        }
+
+        _dueMs = outcome.DueMs;
+        _leaseMs = outcome.LeaseMs;
+        Arm();
+        if (outcome.Woke || outcome.Redelivered.Length > 0 || outcome.Killed.Length > 0)
+        {
+            Signal();
+        }
+    }
+
+    private void Signal()
+    {
+        _mayHaveWork = true;
+        var previous = _work;
+        _work = NewSignal();
+        previous.TrySetResult();
+        if (_hasHandler && !_stopping)
+        {
+            _ = PumpAsync();
+        }
+    }
+
+    private async Task<bool> WaitSignalAsync(Task signal, TimeSpan bound, CancellationToken cancellationToken)
+    {
+        if (bound <= TimeSpan.Zero)
+        {
+            return signal.IsCompleted;
+        }
+
+        try
+        {
+            await signal.WaitAsync(bound, time, cancellationToken);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private void Finished(string jobId)
+    {
+        if (_inflight.Remove(jobId) && _hasHandler && !_stopping)
+        {
+            _ = PumpAsync();
+        }
+    }
+
+    private void NoteClock(long redisNowMs) => _clockOffsetMs = redisNowMs - time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    private void NoteDue(long? dueMs)
+    {
+        _dueMs = dueMs;
+        Arm();
+    }
+
+    private void NoteLease(long? leaseMs)
+    {
+        _leaseMs = leaseMs;
+        Arm();
+    }
+
+    // One timer for whichever comes first: the earliest delayed job or the earliest lease expiry (both Redis times).
+    private void Arm()
+    {
+        if (_stopping)
+        {
+            return;
+        }
+
+        var target = Math.Min(_dueMs ?? long.MaxValue, _leaseMs ?? long.MaxValue);
+        var redisNow = time.GetUtcNow().ToUnixTimeMilliseconds() + _clockOffsetMs;
+        var sleepMs = target == long.MaxValue ? (long)LongestSleep.TotalMilliseconds : Math.Clamp(target - redisNow + 5, 1, (long)LongestSleep.TotalMilliseconds);
+        var at = redisNow + sleepMs;
+        if (_timer is not null && at >= _timerAtMs - 2 && _timerAtMs > redisNow)
+        {
+            return; // The armed timer fires first (or at about the same time).
+        }
+
+        _timerAtMs = at;
+        var after = TimeSpan.FromMilliseconds(sleepMs);
+        if (_timer is null)
+        {
+            _timer = this.RegisterGrainTimer(
+                static (grain, _) => grain.OnTimerAsync(), this,
+                new GrainTimerCreationOptions(after, Timeout.InfiniteTimeSpan) { Interleave = true, KeepAlive = false });
+        }
+        else
+        {
+            _timer.Change(after, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    private async Task OnTimerAsync()
+    {
+        _timerAtMs = long.MaxValue;
+        if (_stopping || _activation is not { IsCompletedSuccessfully: true })
+        {
+            return;
+        }
+
+        try
+        {
+            Apply(await store.MaintainAsync(_keys!, _limits!, sweepEpoch: 0));
+        }
+        catch (Exception ex)
+        {
+            LogMaintainFailed(ex, _queue, _partition);
+            _dueMs = time.GetUtcNow().ToUnixTimeMilliseconds() + _clockOffsetMs + (long)RetryAfterError.TotalMilliseconds;
+            Arm();
+        }
+    }
+
+    // Dispatch to in-silo handlers: lease what the free slots allow, hand each job to its handler grain (one-way), and
+    // lease again when completions free slots or new work arrives.
+    private async Task PumpAsync()
+    {
+        if (!_hasHandler || _activation is not { IsCompletedSuccessfully: true })
+        {
+            return;
+        }
+
+        if (_pumping)
+        {
+            _pumpAgain = true;
+            return;
+        }
+
+        _pumping = true;
+        try
+        {
+            var definition = Definition;
+            var leaseMs = (long)definition.LeaseTime.TotalMilliseconds;
+            var worker = "silo:" + silo.SiloAddress.ToParsableString();
+            do
+            {
+                _pumpAgain = false;
+                while (!_stopping && _inflight.Count < definition.HandlerConcurrency && _mayHaveWork)
+                {
+                    var free = Math.Min(definition.HandlerConcurrency - _inflight.Count, QueueRequests.MaxLeaseBatch);
+                    var jobs = await LeaseCoreAsync(free, leaseMs, silo: true, worker);
+                    foreach (var job in jobs)
+                    {
+                        var handler = HandlerKey(job);
+                        _inflight[job.Id] = handler;
+                        GrainFactory.GetGrain<IQueueHandlerGrain>(handler).RunAsync(job).Ignore();
+                    }
+
+                    if (jobs.Count < free)
+                    {
+                        break;
+                    }
+                }
+            }
+            while (_pumpAgain && !_stopping);
+        }
+        catch (Exception ex)
+        {
+            LogPumpFailed(ex, _queue, _partition);
+            _dueMs = time.GetUtcNow().ToUnixTimeMilliseconds() + _clockOffsetMs + (long)RetryAfterError.TotalMilliseconds;
+            Arm();
+        }
+        finally
+        {
+            _pumping = false;
+        }
+    }
+
+    private string HandlerKey(LeasedJob job) => job.Key is { } key
+        ? $"{_queue}#{_partition}/k/{key}"
+        : $"{_queue}#{_partition}/h/{QueueIds.PartitionOf(job.Id, HandlerSlots)}";
+
+    private bool IsOwnJob(string? jobId) => QueueLimits.TryGetPartition(jobId, out var p) && p == _partition;
+
+    private void CheckOwnJob(string jobId)
+    {
+        if (!IsOwnJob(jobId))
+        {
+            throw QueueRequests.NotFound(_queue, jobId);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Queue {Queue} partition {Partition}: created {Count} consumer group(s) (NOGROUP: Redis lost its data or was flushed).")]
+    private partial void LogGroupsCreated(string queue, int partition, int count);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Queue {Queue} partition {Partition} active with epoch {Epoch}; {Redelivered} job(s) of earlier silo handlers redelivered.")]
+    private partial void LogActivated(string queue, int partition, long epoch, int redelivered);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Queue {Queue} partition {Partition}: maintenance failed; retrying in a second.")]
+    private partial void LogMaintainFailed(Exception exception, string queue, int partition);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Queue {Queue} partition {Partition}: dispatch to handlers failed; retrying in a second.")]
+    private partial void LogPumpFailed(Exception exception, string queue, int partition);
+}

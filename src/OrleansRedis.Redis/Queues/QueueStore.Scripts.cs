@@ -1,0 +1,481 @@
+namespace OrleansRedis.Redis.Queues;
+
+public sealed partial class QueueStore
+{
+    // Every partition script receives the same KEYS (QueuePartitionKeys.Fixed): 1-3 the streams s:h, s:n, s:l (consumer
+    // group 'g'), 4 delayed (ZSET id -> due ms), 5 leases (ZSET id -> lease expiry ms), 6 keyhead (HASH job key -> id of
+    // the job holding it), 7 stats (HASH counters and 'depth'), 8 dead (ZSET id -> dead at ms), 9 paused, 10 epoch.
+    // ARGV[1] the partition's key prefix (for job:{id}, keyq:{key}, dedup:{idem}: same hash tag, so the same slot),
+    // ARGV[2] MaxDead, ARGV[3] DeadRetention ms, ARGV[4] Retention ms; each script's own arguments start at ARGV[5].
+    // Job hash fields: payload key prio state attempts max backoff runAt enqueuedAt startedAt finishedAt token lease kind
+    // worker error result progress entry. Time is Redis's (TIME) only. Replies are named fields (QueueReply).
+    private const string Prelude = """
+        local t = redis.call('TIME')
+        local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+        local P = ARGV[1]
+        local S = {KEYS[1], KEYS[2], KEYS[3]}
+        local DELAYED, LEASES, KEYHEAD, STATS, DEAD, PAUSED, EPOCH = KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8], KEYS[9], KEYS[10]
+        local woke = 0
+        local function jobkey(id) return P .. 'job:' .. id end
+        local function stream(prio) return S[(tonumber(prio) or 1) + 1] end
+        local function push(id, jk, prio)
+          local e = redis.call('XADD', stream(prio), '*', 'j', id)
+          redis.call('HSET', jk, 'state', 'waiting', 'entry', e)
+          woke = woke + 1
+        end
+        local function ready(id, jk)
+          local h = redis.call('HMGET', jk, 'prio', 'runAt')
+          local runAt = tonumber(h[2]) or 0
+          if runAt > now then
+            redis.call('ZADD', DELAYED, runAt, id)
+            redis.call('HSET', jk, 'state', 'delayed', 'entry', '')
+            return 'delayed'
+          end
+          push(id, jk, h[1])
+          return 'waiting'
+        end
+        local function release(key, id)
+          if not key or key == '' or redis.call('HGET', KEYHEAD, key) ~= id then return end
+          local q = P .. 'keyq:' .. key
+          while true do
+            local nxt = redis.call('LPOP', q)
+            if not nxt then redis.call('HDEL', KEYHEAD, key) return end
+            local njk = jobkey(nxt)
+            if redis.call('EXISTS', njk) == 1 then
+              redis.call('HSET', KEYHEAD, key, nxt)
+              ready(nxt, njk)
+              return
+            end
+          end
+        end
+        local function unentry(entry, prio)
+          if entry and entry ~= '' then
+            local s = stream(prio)
+            redis.call('XACK', s, 'g', entry)
+            redis.call('XDEL', s, entry)
+          end
+        end
+        local function earliest(zset)
+          local d = redis.call('ZRANGE', zset, 0, 0, 'WITHSCORES')
+          if d[2] then return tonumber(d[2]) end
+          return false
+        end
+        local function kill(id, jk, key, err)
+          redis.call('HSET', jk, 'state', 'dead', 'error', err, 'finishedAt', now, 'entry', '')
+          redis.call('HDEL', jk, 'token', 'lease')
+          redis.call('PEXPIRE', jk, ARGV[3])
+          redis.call('ZADD', DEAD, now, id)
+          redis.call('HINCRBY', STATS, 'dead', 1)
+          redis.call('HINCRBY', STATS, 'depth', -1)
+          release(key, id)
+          local over = redis.call('ZCARD', DEAD) - tonumber(ARGV[2])
+          if over > 0 then
+            local old = redis.call('ZPOPMIN', DEAD, over)
+            for i = 1, #old, 2 do redis.call('DEL', jobkey(old[i])) end
+          end
+        end
+        local function redeliver(id, reason)
+          local jk = jobkey(id)
+          redis.call('ZREM', LEASES, id)
+          local h = redis.call('HMGET', jk, 'state', 'entry', 'prio', 'attempts', 'max', 'key')
+          if h[1] ~= 'active' then return 0 end
+          unentry(h[2], h[3])
+          redis.call('HINCRBY', STATS, 'failed', 1)
+          if (tonumber(h[4]) or 0) >= (tonumber(h[5]) or 1) then
+            kill(id, jk, h[6], reason)
+            return 2
+          end
+          redis.call('HDEL', jk, 'token', 'lease')
+          redis.call('HSET', jk, 'error', reason)
+          push(id, jk, h[3])
+          redis.call('HINCRBY', STATS, 'retried', 1)
+          return 1
+        end
+        local function promote(limit)
+          local due = redis.call('ZRANGEBYSCORE', DELAYED, '-inf', now, 'LIMIT', 0, limit)
+          for _, id in ipairs(due) do
+            redis.call('ZREM', DELAYED, id)
+            local jk = jobkey(id)
+            local prio = redis.call('HGET', jk, 'prio')
+            if prio then push(id, jk, prio) end
+          end
+        end
+
+        """;
+
+    // ARGV[5] per-partition depth cap, ARGV[6] idempotency window ms, ARGV[7] number of groups G, ARGV[8..7+G] each
+    // group's job count, then 9 values per job: id, payload, key ('' none), priority 0-2, delay ms, run-at ms (0: use the
+    // delay), idempotency key ('' none), max attempts, backoff ms. Each group is all or nothing against the depth cap.
+    // Replies 'id', 'dup' (1/0), 'state' (columns, one per job; '' for a job of a refused group), 'group' ('ok'|'full'
+    // per group), 'woke' (jobs made ready), 'due' (earliest delayed, or false), 'depth', 'now'.
+    private const string EnqueueScript = Prelude + """
+        local maxDepth = tonumber(ARGV[5])
+        local ng = tonumber(ARGV[7])
+        local ids, dups, states, groups = {}, {}, {}, {}
+        local depth = tonumber(redis.call('HGET', STATS, 'depth') or '0')
+        local pos = 8 + ng
+        local n = 0
+        local added = 0
+        for g = 1, ng do
+          local count = tonumber(ARGV[7 + g])
+          local fresh = 0
+          for j = 0, count - 1 do
+            local idem = ARGV[pos + j * 9 + 6]
+            if idem == '' or redis.call('EXISTS', P .. 'dedup:' .. idem) == 0 then fresh = fresh + 1 end
+          end
+          if fresh > 0 and depth + fresh > maxDepth then
+            groups[g] = 'full'
+            for j = 1, count do
+              n = n + 1
+              ids[n] = ''
+              dups[n] = 0
+              states[n] = ''
+            end
+          else
+            groups[g] = 'ok'
+            for j = 0, count - 1 do
+              local b = pos + j * 9
+              local id, key, idem = ARGV[b], ARGV[b + 2], ARGV[b + 6]
+              n = n + 1
+              local first = false
+              if idem ~= '' then first = redis.call('GET', P .. 'dedup:' .. idem) end
+              if first then
+                ids[n] = first
+                dups[n] = 1
+                states[n] = redis.call('HGET', jobkey(first), 'state') or 'completed'
+                redis.call('HINCRBY', STATS, 'deduped', 1)
+              else
+                local runAt = tonumber(ARGV[b + 5])
+                if runAt == 0 then runAt = now + tonumber(ARGV[b + 4]) end
+                local jk = jobkey(id)
+                redis.call('HSET', jk, 'payload', ARGV[b + 1], 'key', key, 'prio', ARGV[b + 3], 'attempts', 0,
+                  'max', ARGV[b + 7], 'backoff', ARGV[b + 8], 'runAt', runAt, 'enqueuedAt', now, 'entry', '')
+                if key ~= '' and redis.call('HSETNX', KEYHEAD, key, id) == 0 then
+                  redis.call('RPUSH', P .. 'keyq:' .. key, id)
+                  redis.call('HSET', jk, 'state', 'waiting')
+                  states[n] = 'waiting'
+                else
+                  states[n] = ready(id, jk)
+                end
+                if idem ~= '' then redis.call('SET', P .. 'dedup:' .. idem, id, 'PX', ARGV[6]) end
+                ids[n] = id
+                dups[n] = 0
+                depth = depth + 1
+                added = added + 1
+              end
+            end
+          end
+          pos = pos + count * 9
+        end
+        if added > 0 then
+          redis.call('HSET', STATS, 'depth', depth)
+          redis.call('HINCRBY', STATS, 'enqueued', added)
+        end
+        return {'id', ids, 'dup', dups, 'state', states, 'group', groups, 'woke', woke, 'due', earliest(DELAYED), 'depth', depth, 'now', now}
+        """;
+
+    // ARGV[5] consumer name, ARGV[6] most jobs, ARGV[7] lease ms, ARGV[8] kind ('silo'|'ext'), ARGV[9] worker, ARGV[10]
+    // epoch, ARGV[11] random token base (each job's token is epoch.base..n), ARGV[12] active cap (0: none), ARGV[13]
+    // promotion limit. Promotes due delayed jobs first, then reads high, normal, low in that order.
+    // Replies columns 'id', 'payload', 'key', 'prio', 'attempt', 'max', 'enq', 'token', 'wait' (ms since ready), and
+    // 'until' (lease expiry), 'paused', 'created' (consumer groups created after NOGROUP), 'due', 'lease' (earliest lease
+    // expiry), 'now'.
+    private const string LeaseScript = Prelude + """
+        promote(tonumber(ARGV[13]))
+        local ids, payloads, keys, prios, attempts, maxes, enq, tokens, waits = {}, {}, {}, {}, {}, {}, {}, {}, {}
+        local paused = redis.call('EXISTS', PAUSED)
+        local created = 0
+        local untilMs = now + tonumber(ARGV[7])
+        local want = tonumber(ARGV[6])
+        local cap = tonumber(ARGV[12])
+        if cap > 0 then
+          local room = cap - redis.call('ZCARD', LEASES)
+          if room < want then want = room end
+        end
+        local n = 0
+        if paused == 0 then
+          for si = 1, 3 do
+            if want - n <= 0 then break end
+            local r = redis.pcall('XREADGROUP', 'GROUP', 'g', ARGV[5], 'COUNT', want - n, 'STREAMS', S[si], '>')
+            if type(r) == 'table' and r.err then
+              if not string.find(r.err, 'NOGROUP', 1, true) then return redis.error_reply(r.err) end
+              redis.call('XGROUP', 'CREATE', S[si], 'g', '0', 'MKSTREAM')
+              created = created + 1
+              r = redis.call('XREADGROUP', 'GROUP', 'g', ARGV[5], 'COUNT', want - n, 'STREAMS', S[si], '>')
+            end
+            if r then
+              for _, e in ipairs(r[1][2]) do
+                local entry, id = e[1], e[2][2]
+                local jk = jobkey(id)
+                local h = redis.call('HMGET', jk, 'state', 'payload', 'key', 'prio', 'max', 'enqueuedAt', 'runAt', 'entry')
+                if h[1] ~= 'waiting' or h[8] ~= entry then
+                  redis.call('XACK', S[si], 'g', entry)
+                  redis.call('XDEL', S[si], entry)
+                else
+                  n = n + 1
+                  local token = ARGV[10] .. '.' .. ARGV[11] .. n
+                  attempts[n] = redis.call('HINCRBY', jk, 'attempts', 1)
+                  redis.call('HSET', jk, 'state', 'active', 'token', token, 'lease', untilMs, 'kind', ARGV[8], 'worker', ARGV[9], 'startedAt', now)
+                  redis.call('ZADD', LEASES, untilMs, id)
+                  ids[n] = id
+                  payloads[n] = h[2]
+                  keys[n] = h[3]
+                  prios[n] = tonumber(h[4])
+                  maxes[n] = tonumber(h[5])
+                  enq[n] = tonumber(h[6])
+                  tokens[n] = token
+                  waits[n] = now - math.max(tonumber(h[6]) or now, tonumber(h[7]) or 0)
+                end
+              end
+            end
+          end
+          if n > 0 then redis.call('HINCRBY', STATS, 'started', n) end
+        end
+        return {'id', ids, 'payload', payloads, 'key', keys, 'prio', prios, 'attempt', attempts, 'max', maxes, 'enq', enq,
+          'token', tokens, 'wait', waits, 'until', untilMs, 'paused', paused, 'created', created,
+          'due', earliest(DELAYED), 'lease', earliest(LEASES), 'woke', woke, 'now', now}
+        """;
+
+    // ARGV[5] number of completions N, then 3 values each: id, token, result ('' none). A completion with the token of a
+    // job already completed with it answers 'ok' again (a retried call); any other mismatch is 'lost'.
+    // Replies columns 'status' ('ok'|'lost'), 'run' (ms since the attempt started), and 'woke', 'due', 'now'.
+    private const string CompleteScript = Prelude + """
+        local n = tonumber(ARGV[5])
+        local status, runs = {}, {}
+        local done = 0
+        for i = 0, n - 1 do
+          local id, token, result = ARGV[6 + i * 3], ARGV[7 + i * 3], ARGV[8 + i * 3]
+          local jk = jobkey(id)
+          local h = redis.call('HMGET', jk, 'state', 'token', 'entry', 'prio', 'key', 'startedAt')
+          runs[i + 1] = 0
+          if h[2] ~= token then
+            status[i + 1] = 'lost'
+          elseif h[1] == 'completed' then
+            status[i + 1] = 'ok'
+          elseif h[1] ~= 'active' then
+            status[i + 1] = 'lost'
+          else
+            unentry(h[3], h[4])
+            redis.call('ZREM', LEASES, id)
+            redis.call('HSET', jk, 'state', 'completed', 'finishedAt', now, 'entry', '')
+            if result ~= '' then redis.call('HSET', jk, 'result', result) end
+            redis.call('HDEL', jk, 'lease')
+            redis.call('PEXPIRE', jk, ARGV[4])
+            release(h[5], id)
+            done = done + 1
+            status[i + 1] = 'ok'
+            runs[i + 1] = now - (tonumber(h[6]) or now)
+          end
+        end
+        if done > 0 then
+          redis.call('HINCRBY', STATS, 'completed', done)
+          redis.call('HINCRBY', STATS, 'depth', -done)
+        end
+        return {'status', status, 'run', runs, 'woke', woke, 'due', earliest(DELAYED), 'now', now}
+        """;
+
+    // ARGV[5] id, ARGV[6] token, ARGV[7] error, ARGV[8] retry-after ms (-1: backoff), ARGV[9] backoff cap ms, ARGV[10]
+    // jitter in [0, 1). Backoff: d = min(cap, backoff * 2^(attempt-1)), wait d/2 + jitter * d/2 (equal jitter).
+    // Replies 'status' ('retry'|'dead'|'lost'), 'at' (the retry's due time), 'run', 'woke', 'due', 'now'.
+    private const string FailScript = Prelude + """
+        local id = ARGV[5]
+        local jk = jobkey(id)
+        local h = redis.call('HMGET', jk, 'state', 'token', 'entry', 'prio', 'key', 'attempts', 'max', 'backoff', 'startedAt')
+        if h[1] ~= 'active' or h[2] ~= ARGV[6] then return {'status', 'lost', 'now', now} end
+        unentry(h[3], h[4])
+        redis.call('ZREM', LEASES, id)
+        redis.call('HINCRBY', STATS, 'failed', 1)
+        local run = now - (tonumber(h[9]) or now)
+        local attempts = tonumber(h[6]) or 1
+        if attempts >= (tonumber(h[7]) or 1) then
+          kill(id, jk, h[5], ARGV[7])
+          return {'status', 'dead', 'run', run, 'woke', woke, 'due', earliest(DELAYED), 'now', now}
+        end
+        local delay = tonumber(ARGV[8])
+        if delay < 0 then
+          local d = math.min(tonumber(ARGV[9]), (tonumber(h[8]) or 0) * math.pow(2, attempts - 1))
+          delay = math.floor(d / 2 + (d / 2) * tonumber(ARGV[10]))
+        end
+        local at = now + delay
+        redis.call('HSET', jk, 'state', 'failed', 'error', ARGV[7], 'runAt', at, 'entry', '')
+        redis.call('HDEL', jk, 'token', 'lease')
+        redis.call('ZADD', DELAYED, at, id)
+        redis.call('HINCRBY', STATS, 'retried', 1)
+        return {'status', 'retry', 'at', at, 'run', run, 'woke', woke, 'due', earliest(DELAYED), 'now', now}
+        """;
+
+    // ARGV[5] id, ARGV[6] token, ARGV[7] lease ms, ARGV[8] progress, ARGV[9] '1' when progress is given.
+    // Replies 'status' ('ok'|'lost'), 'until' (new lease expiry), 'lease' (earliest lease expiry), 'now'.
+    private const string HeartbeatScript = Prelude + """
+        local jk = jobkey(ARGV[5])
+        local h = redis.call('HMGET', jk, 'state', 'token')
+        if h[1] ~= 'active' or h[2] ~= ARGV[6] then return {'status', 'lost', 'now', now} end
+        local l = now + tonumber(ARGV[7])
+        redis.call('HSET', jk, 'lease', l)
+        if ARGV[9] == '1' then redis.call('HSET', jk, 'progress', ARGV[8]) end
+        redis.call('ZADD', LEASES, l, ARGV[5])
+        return {'status', 'ok', 'until', l, 'lease', earliest(LEASES), 'now', now}
+        """;
+
+    // ARGV[5] limit per step, ARGV[6] sweep epoch (0: none). Promotes due delayed jobs, redelivers jobs whose lease ran
+    // out (the attempt counts: dead when it was the last), and with a sweep epoch also every silo-kind lease whose
+    // token's epoch is older (its handler died with the previous activation); drops dead jobs past DeadRetention.
+    // Replies 'redelivered' (ids back in their stream), 'killed' (ids that died), 'woke', 'due', 'lease', 'depth', 'now'.
+    private const string MaintainScript = Prelude + """
+        local limit = tonumber(ARGV[5])
+        local sweep = tonumber(ARGV[6])
+        promote(limit)
+        local back, killed = {}, {}
+        local function settle(id, reason)
+          local r = redeliver(id, reason)
+          if r == 1 then back[#back + 1] = id elseif r == 2 then killed[#killed + 1] = id end
+        end
+        for _, id in ipairs(redis.call('ZRANGEBYSCORE', LEASES, '-inf', now, 'LIMIT', 0, limit)) do
+          settle(id, 'The lease expired before the job was completed.')
+        end
+        if sweep > 0 then
+          for _, id in ipairs(redis.call('ZRANGE', LEASES, 0, -1)) do
+            local h = redis.call('HMGET', jobkey(id), 'kind', 'token')
+            local epoch = h[2] and tonumber(string.match(h[2], '^(%d+)%.'))
+            if h[1] == 'silo' and epoch and epoch < sweep then
+              settle(id, 'The partition restarted while a silo handler ran the job.')
+            end
+          end
+        end
+        local old = redis.call('ZRANGEBYSCORE', DEAD, '-inf', now - tonumber(ARGV[3]), 'LIMIT', 0, limit)
+        for _, id in ipairs(old) do
+          redis.call('ZREM', DEAD, id)
+          redis.call('DEL', jobkey(id))
+        end
+        return {'redelivered', back, 'killed', killed, 'woke', woke, 'due', earliest(DELAYED), 'lease', earliest(LEASES),
+          'depth', tonumber(redis.call('HGET', STATS, 'depth') or '0'), 'now', now}
+        """;
+
+    // No own ARGV. Bumps the epoch and makes sure each stream has its consumer group (created at 0 with MKSTREAM).
+    // Replies 'epoch', 'created' (groups created), 'paused', 'now'.
+    private const string ActivateScript = Prelude + """
+        local epoch = redis.call('INCR', EPOCH)
+        local created = 0
+        for si = 1, 3 do
+          local r = redis.pcall('XGROUP', 'CREATE', S[si], 'g', '0', 'MKSTREAM')
+          if type(r) == 'table' and r.err then
+            if not string.find(r.err, 'BUSYGROUP', 1, true) then return redis.error_reply(r.err) end
+          else
+            created = created + 1
+          end
+        end
+        return {'epoch', epoch, 'created', created, 'paused', redis.call('EXISTS', PAUSED), 'now', now}
+        """;
+
+    // ARGV[5] id. Waiting (in its stream: XDEL, never delivered; parked: LREM from its key's list), delayed or failed
+    // (ZREM), active (lease revoked: XACK+XDEL, token cleared) -> cancelled, kept for Retention; the key passes on.
+    // Replies 'status' ('cancelled'|'finished'|'missing'), 'woke', 'due', 'now'.
+    private const string CancelScript = Prelude + """
+        local id = ARGV[5]
+        local jk = jobkey(id)
+        local h = redis.call('HMGET', jk, 'state', 'entry', 'prio', 'key')
+        if not h[1] then return {'status', 'missing', 'now', now} end
+        local st = h[1]
+        if st == 'completed' or st == 'dead' or st == 'cancelled' then return {'status', 'finished', 'now', now} end
+        if st == 'active' then
+          unentry(h[2], h[3])
+          redis.call('ZREM', LEASES, id)
+        elseif st == 'delayed' or st == 'failed' then
+          redis.call('ZREM', DELAYED, id)
+        elseif h[2] and h[2] ~= '' then
+          redis.call('XDEL', stream(h[3]), h[2])
+        elseif h[4] and h[4] ~= '' then
+          redis.call('LREM', P .. 'keyq:' .. h[4], 1, id)
+        end
+        redis.call('HSET', jk, 'state', 'cancelled', 'finishedAt', now, 'entry', '')
+        redis.call('HDEL', jk, 'token', 'lease')
+        redis.call('PEXPIRE', jk, ARGV[4])
+        redis.call('HINCRBY', STATS, 'cancelled', 1)
+        redis.call('HINCRBY', STATS, 'depth', -1)
+        release(h[4], id)
+        return {'status', 'cancelled', 'woke', woke, 'due', earliest(DELAYED), 'now', now}
+        """;
+
+    // ARGV[5] limit. Replies columns 'id', 'key', 'payload', 'attempts', 'error', 'at' (dead at ms), most recent first.
+    private const string DeadListScript = Prelude + """
+        local ids, keys, payloads, attempts, errors, ats = {}, {}, {}, {}, {}, {}
+        local rows = redis.call('ZREVRANGE', DEAD, 0, tonumber(ARGV[5]) - 1, 'WITHSCORES')
+        for i = 1, #rows, 2 do
+          local h = redis.call('HMGET', jobkey(rows[i]), 'key', 'payload', 'attempts', 'error')
+          if h[2] then
+            local n = #ids + 1
+            ids[n] = rows[i]
+            keys[n] = h[1] or ''
+            payloads[n] = h[2]
+            attempts[n] = tonumber(h[3]) or 0
+            errors[n] = h[4] or ''
+            ats[n] = tonumber(rows[i + 1])
+          end
+        end
+        return {'id', ids, 'key', keys, 'payload', payloads, 'attempts', attempts, 'error', errors, 'at', ats, 'now', now}
+        """;
+
+    // ARGV[5] id. A dead job goes back to its stream (or behind the job holding its key) with its attempts reset.
+    // Replies 'status' ('retried'|'missing'), 'woke', 'now'.
+    private const string DeadRetryScript = Prelude + """
+        local id = ARGV[5]
+        local jk = jobkey(id)
+        if redis.call('ZREM', DEAD, id) == 0 or redis.call('EXISTS', jk) == 0 then return {'status', 'missing', 'now', now} end
+        redis.call('PERSIST', jk)
+        redis.call('HSET', jk, 'attempts', 0, 'runAt', 0)
+        redis.call('HDEL', jk, 'finishedAt', 'token', 'lease')
+        redis.call('HINCRBY', STATS, 'depth', 1)
+        local key = redis.call('HGET', jk, 'key')
+        if key and key ~= '' and redis.call('HSETNX', KEYHEAD, key, id) == 0 then
+          redis.call('RPUSH', P .. 'keyq:' .. key, id)
+          redis.call('HSET', jk, 'state', 'waiting', 'entry', '')
+        else
+          ready(id, jk)
+        end
+        return {'status', 'retried', 'woke', woke, 'now', now}
+        """;
+
+    // ARGV[5] dead before this Unix ms (-1: all). Replies the number of dead jobs deleted.
+    private const string DeadPurgeScript = Prelude + """
+        local bound = tonumber(ARGV[5])
+        local max = '+inf'
+        if bound >= 0 then max = '(' .. bound end
+        local total = 0
+        while true do
+          local ids = redis.call('ZRANGEBYSCORE', DEAD, '-inf', max, 'LIMIT', 0, 1000)
+          if #ids == 0 then return total end
+          for _, id in ipairs(ids) do
+            redis.call('ZREM', DEAD, id)
+            redis.call('DEL', jobkey(id))
+          end
+          total = total + #ids
+        end
+        """;
+
+    // No own ARGV. Replies 'depth', 'delayed', 'active', 'dead', 'paused', 'oldest' (Unix ms of the oldest ready job not
+    // yet delivered, or false), 'counters' (HGETALL stats), 'now'.
+    private const string StatsScript = Prelude + """
+        local oldest = false
+        for si = 1, 3 do
+          local from = '-'
+          local info = redis.pcall('XINFO', 'GROUPS', S[si])
+          if type(info) == 'table' and not info.err then
+            for _, g in ipairs(info) do
+              local name, last = nil, nil
+              for i = 1, #g, 2 do
+                if g[i] == 'name' then name = g[i + 1] elseif g[i] == 'last-delivered-id' then last = g[i + 1] end
+              end
+              if name == 'g' and last then from = '(' .. last end
+            end
+          end
+          local first = redis.call('XRANGE', S[si], from, '+', 'COUNT', 1)
+          if first[1] then
+            local ms = tonumber(string.match(first[1][1], '^(%d+)'))
+            if not oldest or ms < oldest then oldest = ms end
+          end
+        end
+        return {'depth', tonumber(redis.call('HGET', STATS, 'depth') or '0'), 'delayed', redis.call('ZCARD', DELAYED),
+          'active', redis.call('ZCARD', LEASES), 'dead', redis.call('ZCARD', DEAD), 'paused', redis.call('EXISTS', PAUSED),
+          'oldest', oldest, 'counters', redis.call('HGETALL', STATS), 'now', now}
+        """;
+}

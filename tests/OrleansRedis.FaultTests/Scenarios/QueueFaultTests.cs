@@ -1,0 +1,277 @@
+using System.Globalization;
+using OrleansRedis.Abstractions.Queues;
+using OrleansRedis.FaultTests.Harness;
+using OrleansRedis.Testing;
+
+namespace OrleansRedis.FaultTests.Scenarios;
+
+/// <summary>
+/// Queues under crashes of every process involved: silos (partition grains and in-silo handlers), external worker
+/// processes, and Redis itself (AOF <c>always</c>). Every run of a job is recorded in a ledger Redis that no fault
+/// touches; the assertions read it. Sizes come from settings: <c>QUEUE_FAULT_JOBS</c> (10,000 by default) across
+/// <c>QUEUE_FAULT_KEYS</c> keys (100).
+/// </summary>
+public sealed class QueueFaultTests
+{
+    private const string Queue = "faults";
+    private const string TickQueue = "ticks";
+    private static readonly TimeSpan Long = TimeSpan.FromSeconds(90);
+
+    // Each job takes 100 ms, so every silo has jobs in flight when it is killed.
+    private const string WorkMs = "100";
+
+    /// <summary>
+    /// The failure-detection time the redelivery bound is measured against: ProbeTimeout x NumMissedProbesLimit of
+    /// the harness' membership settings (1 s x 2).
+    /// </summary>
+    private static readonly TimeSpan Detection =
+        TimeSpan.Parse(TestMembership.Settings["OrleansRedis:Cluster:Membership:ProbeTimeout"], CultureInfo.InvariantCulture)
+        * int.Parse(TestMembership.Settings["OrleansRedis:Cluster:Membership:NumMissedProbesLimit"], CultureInfo.InvariantCulture);
+
+    private static Dictionary<string, string> QueueSettings(string queue) => new()
+    {
+        [$"OrleansRedis__Queues__Definitions__{queue}__Partitions"] = "4",
+        [$"OrleansRedis__Queues__Definitions__{queue}__LeaseTime"] = "00:00:03",
+        [$"OrleansRedis__Queues__Definitions__{queue}__MaxAttempts"] = "100",
+        [$"OrleansRedis__Queues__Definitions__{queue}__BackoffBase"] = "00:00:00.100",
+        [$"OrleansRedis__Queues__Definitions__{queue}__BackoffMax"] = "00:00:01",
+        [$"OrleansRedis__Queues__Definitions__{queue}__HandlerConcurrency"] = "16",
+        ["OrleansRedis__Queues__KeeperPeriod"] = "00:00:01",
+    };
+
+    [Fact]
+    public async Task Jobs_SiloWorkerAndRedisKills_NoneLost_EffectsOnce_KeyOrderKept_RedeliveredWithinTwiceDetection()
+    {
+        var jobs = FaultSettings.Get("QUEUE_FAULT_JOBS", 10_000);
+        var keys = FaultSettings.Get("QUEUE_FAULT_KEYS", 100);
+        var perKey = Math.Max(1, jobs / keys);
+        jobs = perKey * keys;
+        await using var ledger = await QueueLedger.StartAsync();
+        await using var cluster = await FaultCluster.StartAsync(silos: 3, QueueSettings(Queue), RepositoryPaths.QueueWorkerDll,
+            ["silo", "--queue", Queue, "--ledger", ledger.ConnectionString, "--work-ms", WorkMs]);
+        await using var client = await FaultClient.StartAsync(cluster, TimeSpan.FromSeconds(10));
+        var queue = client.Grains.GetGrain<IQueueGrain>(Queue);
+        var workerArguments = new Dictionary<string, string> { ["--concurrency"] = "8", ["--lease-ms"] = "3000", ["--work-ms"] = WorkMs };
+        var workers = new[]
+        {
+            await QueueWorkerProcess.StartAsync(cluster, Queue, ledger.ConnectionString, workerArguments),
+            await QueueWorkerProcess.StartAsync(cluster, Queue, ledger.ConnectionString, workerArguments),
+        };
+        try
+        {
+            var timer = System.Diagnostics.Stopwatch.StartNew();
+            var producer = new Producer(queue, keys, perKey, TimeSpan.FromSeconds(45));
+            var producing = Task.Run(producer.RunAsync);
+            var kills = new List<(string Who, long AtMs)>();
+            var step = Math.Max(1, jobs / 25);
+
+            async Task ProgressAsync()
+            {
+                var target = Math.Min(jobs, await ledger.EffectsAsync() + step);
+                await Eventually.TrueAsync(async () => await ledger.EffectsAsync() >= target || producing.IsFaulted, Long, $"{step} more jobs run");
+            }
+
+            // Kills the silo that ran the most jobs in the last 3 s: the one hosting partitions (in-silo handlers are
+            // placed with their partition), so that the kill interrupts jobs in flight.
+            async Task KillBusiestSiloAsync()
+            {
+                var now = await ledger.NowAsync();
+                var recent = (await ledger.RunsAsync()).Where(r => r.AtMs > now - 3000).GroupBy(r => r.Who).ToDictionary(g => g.Key, g => g.Count());
+                var index = Enumerable.Range(0, cluster.Silos.Count).MaxBy(i => recent.GetValueOrDefault($"silo:{cluster.Silos[i].ProcessId}"));
+                kills.Add(($"silo:{cluster.Silos[index].ProcessId}", await ledger.NowAsync()));
+                await cluster.KillSiloAsync(index);
+                await ProgressAsync();
+                await cluster.ReplaceSiloAsync(index);
+            }
+
+            async Task KillWorkerAsync(int index)
+            {
+                await workers[index].KillAsync();
+                await workers[index].DisposeAsync();
+                workers[index] = await QueueWorkerProcess.StartAsync(cluster, Queue, ledger.ConnectionString, workerArguments);
+            }
+
+            await ProgressAsync();
+            await KillBusiestSiloAsync();
+            await ProgressAsync();
+            await KillWorkerAsync(0);
+            await ProgressAsync();
+            await KillBusiestSiloAsync();
+            await ProgressAsync();
+            await cluster.KillAndRestartRedisAsync();
+            await ProgressAsync();
+            await KillWorkerAsync(1);
+            await ProgressAsync();
+            await KillBusiestSiloAsync();
+            await producing;
+
+            // Every job runs (its side effect happens) and completes; nothing is left waiting, retrying or dead.
+            await Eventually.TrueAsync(async () => await ledger.EffectsAsync() >= jobs, Long, $"all {jobs} jobs ran");
+            var stats = await Eventually.SucceedsAsync(async () =>
+            {
+                var s = await queue.GetStatsAsync();
+                return s.Completed >= jobs && s.Depth == 0 ? s : throw new InvalidOperationException($"completed {s.Completed}, depth {s.Depth}");
+            }, Long, "every job is completed");
+            var states = await StatesAsync(queue, producer.JobIds);
+
+            var runs = await ledger.RunsAsync();
+            var violations = await ledger.ViolationsAsync();
+            var effects = await ledger.EffectsAsync();
+            var distinct = runs.Select(r => r.JobId).Distinct().Count();
+            var redeliveries = kills.Select(k => Redelivery(runs, k.Who, k.AtMs)).ToList();
+            if (Environment.GetEnvironmentVariable("QUEUE_FAULT_LEDGER_DUMP") is { Length: > 0 } dump)
+            {
+                await File.WriteAllLinesAsync(dump, runs.Select(r => $"{r.JobId} {r.Key} {r.Seq} {r.Who} {r.AtMs}")
+                    .Concat(kills.Select(k => $"KILL {k.Who} {k.AtMs}")));
+            }
+
+            TestContext.Current.TestOutputHelper?.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"""
+                queue faults: {jobs} jobs ({keys} keys x {perKey}), 3 silo kills, 2 worker kills, 1 Redis kill+restart (AOF always), all completed {timer.Elapsed.TotalSeconds:0} s after the first enqueue
+                enqueue: {producer.Errors} failed calls retried, {producer.Deduplicated} answers deduplicated by idempotency key
+                runs={runs.Count} distinct jobs run={distinct} duplicates={runs.Count - distinct} effects={effects} (exactly once: {effects == jobs})
+                completed={stats.Completed} depth={stats.Depth} dead={stats.Dead} retried={stats.Retried} failed={stats.Failed}; job states: {string.Join(", ", states.Select(s => $"{s.Key}={s.Value}"))}
+                per-key order violations={violations.Count} {string.Join("; ", violations.Take(5))}
+                runs by runner: {string.Join(", ", runs.GroupBy(r => r.Who).Select(g => $"{g.Key}={g.Count()}"))}; kills at {string.Join(", ", kills.Select(k => $"{k.Who}@{k.AtMs}"))}
+                redelivery after silo kills (detection = ProbeTimeout x NumMissedProbesLimit = {Detection.TotalSeconds:0.0} s; bound {2 * Detection.TotalSeconds:0.0} s): {string.Join("; ", redeliveries.Select(r => r.ToString()))}
+                """));
+
+            Assert.Equal(jobs, producer.JobIds.Count);
+            Assert.Equal(jobs, effects);
+            Assert.Equal(jobs, distinct);
+            Assert.Empty(violations);
+            Assert.Equal(jobs, states.GetValueOrDefault(JobState.Completed));
+            Assert.Equal(0, stats.Dead);
+
+            // A kill with no job of the killed silo in flight proves nothing about redelivery; the others must be bounded.
+            Assert.Contains(redeliveries, r => r.Jobs > 0);
+            Assert.All(redeliveries.Where(r => r.Jobs > 0), r => Assert.True(r.MaxMs <= 2 * Detection.TotalMilliseconds, $"redelivery {r}"));
+        }
+        finally
+        {
+            foreach (var worker in workers)
+            {
+                await worker.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
+    public async Task RecurringSchedule_TwoSilos_EnqueuesEachTickOnce_AlsoAcrossSiloKills()
+    {
+        await using var ledger = await QueueLedger.StartAsync();
+        await using var cluster = await FaultCluster.StartAsync(silos: 2, QueueSettings(TickQueue), RepositoryPaths.QueueWorkerDll,
+            ["silo", "--queue", TickQueue, "--ledger", ledger.ConnectionString, "--work-ms", "0"]);
+        await using var client = await FaultClient.StartAsync(cluster, TimeSpan.FromSeconds(10));
+        var period = TimeSpan.FromSeconds(1);
+        await Eventually.SucceedsAsync(() => client.Grains.GetGrain<IQueueScheduleGrain>(TickQueue)
+            .PutAsync(new RecurringSchedule("every-second", null, null, period, """{"tick":true}""")), Long, "the schedule is stored");
+
+        async Task TicksAsync(int more)
+        {
+            var target = (await ledger.TicksAsync()).Count + more;
+            await Eventually.TrueAsync(async () => (await ledger.TicksAsync()).Count >= target, Long, $"{more} more ticks");
+        }
+
+        // Each silo is killed once, so the silo running the schedule grain dies in one of the two kills.
+        await TicksAsync(5);
+        await cluster.KillAndReplaceSiloAsync(0);
+        await TicksAsync(4);
+        await cluster.KillAndReplaceSiloAsync(1);
+        await TicksAsync(4);
+
+        var ticks = (await ledger.TicksAsync()).OrderBy(t => t.EnqueuedAtMs).ToList();
+        var gaps = ticks.Zip(ticks.Skip(1), (a, b) => b.EnqueuedAtMs - a.EnqueuedAtMs).ToList();
+        var span = ticks[^1].EnqueuedAtMs - ticks[0].EnqueuedAtMs;
+        TestContext.Current.TestOutputHelper?.WriteLine(
+            $"schedule: {ticks.Count} ticks over {span} ms (period {period.TotalMilliseconds} ms); gaps min {gaps.Min()} ms, median {gaps.Order().ElementAt(gaps.Count / 2)} ms, max {gaps.Max()} ms (the silo kills)");
+
+        // A tick enqueued twice (two activations, or a restart) shows as two jobs within milliseconds, and as more jobs
+        // than periods in the span; a timer that fires late but once per tick shows neither.
+        Assert.All(gaps, gap => Assert.True(gap >= 100, $"two ticks {gap} ms apart"));
+        Assert.True(ticks.Count <= span / period.TotalMilliseconds + 1, $"{ticks.Count} ticks in {span} ms");
+    }
+
+    // For a silo killed at `atMs`: the jobs whose last run before the kill was on that silo and that ran again later
+    // (a run in flight, or finished but not yet completed, when the silo died), and how long after the kill they ran.
+    private static Redelivered Redelivery(IReadOnlyList<JobRun> runs, string who, long atMs)
+    {
+        var delays = runs.GroupBy(r => r.JobId)
+            .Select(g => (Before: g.Where(r => r.AtMs <= atMs).MaxBy(r => r.AtMs), After: g.Where(r => r.AtMs > atMs).MinBy(r => r.AtMs)))
+            .Where(p => p.Before?.Who == who && p.After is not null)
+            .Select(p => p.After!.AtMs - atMs)
+            .Order()
+            .ToList();
+        return new Redelivered(who, delays.Count, delays.Count == 0 ? 0 : delays[delays.Count / 2], delays.Count == 0 ? 0 : delays[^1]);
+    }
+
+    private static async Task<Dictionary<JobState, int>> StatesAsync(IQueueGrain queue, IReadOnlyCollection<string> ids)
+    {
+        var states = new Dictionary<JobState, int>();
+        foreach (var chunk in ids.Chunk(200))
+        {
+            foreach (var info in await Task.WhenAll(chunk.Select(queue.GetJobAsync)))
+            {
+                var state = info?.State ?? (JobState)(-1);
+                states[state] = states.GetValueOrDefault(state) + 1;
+            }
+        }
+
+        return states;
+    }
+
+    private sealed record Redelivered(string Who, int Jobs, long MedianMs, long MaxMs)
+    {
+        public override string ToString() => Jobs == 0 ? $"{Who}: no job of it ran again" : $"{Who}: {Jobs} jobs again after median {MedianMs} ms, max {MaxMs} ms";
+    }
+
+    /// <summary>
+    /// Enqueues `perKey` rounds of one job per key, each round in one bulk call once the previous one is acknowledged
+    /// (so a key's jobs are enqueued in seq order), spread over `span`. A failed call is retried with the same
+    /// idempotency keys, so what it wrote before failing is answered, not enqueued again.
+    /// </summary>
+    private sealed class Producer(IQueueGrain queue, int keys, int perKey, TimeSpan span)
+    {
+        private readonly HashSet<string> _ids = [];
+
+        public IReadOnlyCollection<string> JobIds => _ids;
+
+        public int Errors { get; private set; }
+
+        public int Deduplicated { get; private set; }
+
+        public async Task RunAsync()
+        {
+            var started = DateTime.UtcNow;
+            for (var seq = 1; seq <= perKey; seq++)
+            {
+                var round = Enumerable.Range(0, keys)
+                    .Select(k => new JobSpec($$"""{"key":"k{{k}}","seq":{{seq}}}""", Key: $"k{k}", IdempotencyKey: $"k{k}:{seq}"))
+                    .ToList();
+                var results = await Eventually.SucceedsAsync(async () =>
+                {
+                    try
+                    {
+                        return await queue.EnqueueManyAsync(round);
+                    }
+                    catch (Exception)
+                    {
+                        Errors++;
+                        throw;
+                    }
+                }, Long, $"round {seq} is enqueued");
+                foreach (var result in results)
+                {
+                    _ids.Add(result.JobId);
+                    Deduplicated += result.Deduplicated ? 1 : 0;
+                }
+
+                var due = started + span * seq / perKey;
+                if (due > DateTime.UtcNow)
+                {
+                    await Task.Delay(due - DateTime.UtcNow);
+                }
+            }
+        }
+    }
+}
