@@ -30,7 +30,7 @@ foreach (var scenario in scenarios)
     Console.WriteLine($"== {scenario.Name}");
     foreach (var result in await scenario.RunAsync(environment, settings))
     {
-        Console.WriteLine($"   {result.Variant,-40} {result.OpsPerSecond,10:0} ops/s  p50 {result.P50Us,8:0} µs  p99 {result.P99Us,8:0} µs  {result.Notes}");
+        Console.WriteLine($"   {result.Variant,-40} {result.OpsPerSecond,10:0} ops/s  p50 {result.P50Us,8:0} µs  p99 {result.P99Us,8:0} µs  cpu {result.Cpu?.TotalUs,7:0.0} µs/op ({result.Cpu?.Split()})  {result.Notes}");
         results.Add(result);
     }
 }

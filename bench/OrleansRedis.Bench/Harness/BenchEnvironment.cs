@@ -46,9 +46,12 @@ public sealed class BenchEnvironment : IAsyncDisposable
     {
         var redis = await RedisServer.StartAsync("--appendfsync", "everysec");
         var environment = new BenchEnvironment(redis, await redis.ConnectAsync());
+        CpuMeter.Track("redis", redis.ProcessId);
         for (var i = 0; i < silos; i++)
         {
-            environment._silos.Add(SiloProcess.Start(redis.ConnectionString, environment.ClusterId, environment.ServiceId, siloSettings));
+            var silo = SiloProcess.Start(redis.ConnectionString, environment.ClusterId, environment.ServiceId, siloSettings);
+            CpuMeter.Track("silos", silo.ProcessId);
+            environment._silos.Add(silo);
         }
 
         await Task.WhenAll(environment._silos.Select(s => s.WaitReadyAsync()));

@@ -17,14 +17,19 @@ public static class LoadRunner
         await RunLoopsAsync(workers, TimeSpan.FromSeconds(Math.Min(2, duration.TotalSeconds / 5)), operation, null);
 
         var histogram = new LongConcurrentHistogram(1, TimeStamp.Seconds(60), 3);
+        var cpuBefore = CpuMeter.Read();
         var timer = Stopwatch.StartNew();
         var (operations, errors) = await RunLoopsAsync(workers, duration, operation, histogram);
         var elapsed = timer.Elapsed.TotalSeconds;
+        var cpu = cpuBefore.Until(CpuMeter.Read());
 
         var allNotes = errors > 0 ? $"{notes} errors={errors}".Trim() : notes;
         return new BenchResult(
             scenario, variant, operations, operations / elapsed,
-            Micros(histogram, 50), Micros(histogram, 99), Micros(histogram, 99.9), allNotes);
+            Micros(histogram, 50), Micros(histogram, 99), Micros(histogram, 99.9), allNotes)
+        {
+            Cpu = CpuPerOperation.From(cpu, operations),
+        };
     }
 
     private static async Task<(long Operations, long Errors)> RunLoopsAsync(

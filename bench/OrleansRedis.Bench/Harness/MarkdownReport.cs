@@ -15,6 +15,9 @@ public static class MarkdownReport
         text.AppendLine();
         text.AppendLine("Written by `./bench.sh`; every variant of a scenario ran in the same run against the same Redis.");
         text.AppendLine("These machines are noisy: read the ratios, not the absolute numbers.");
+        text.AppendLine("CPU µs/op is the CPU time (user + system, from `/proc/{pid}/stat`) of every process involved, the benchmark");
+        text.AppendLine("process with its client, the silos, Redis and any peer worker, divided by the operations: what an operation");
+        text.AppendLine("costs, whoever got the cores. Its resolution is 10 ms per process per variant.");
         text.AppendLine();
         text.AppendLine($"- Date: {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC");
         text.AppendLine($"- Machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}");
@@ -28,13 +31,13 @@ public static class MarkdownReport
             text.AppendLine();
             text.AppendLine($"Measured {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC.");
             text.AppendLine();
-            text.AppendLine($"| variant | ops/s | p50 µs | p99 µs | p99.9 µs | ops/s vs {baseline.Variant} | notes |");
-            text.AppendLine("|---|---:|---:|---:|---:|---:|---|");
+            text.AppendLine($"| variant | ops/s | p50 µs | p99 µs | p99.9 µs | ops/s vs {baseline.Variant} | CPU µs/op | CPU µs/op by process | notes |");
+            text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---|---|");
             foreach (var result in scenario)
             {
                 var ratio = baseline.OpsPerSecond > 0 ? result.OpsPerSecond / baseline.OpsPerSecond : 0;
                 text.AppendLine(string.Create(CultureInfo.InvariantCulture,
-                    $"| {result.Variant} | {result.OpsPerSecond:0} | {result.P50Us:0} | {result.P99Us:0} | {result.P999Us:0} | {ratio:0.00} | {result.Notes} |"));
+                    $"| {result.Variant} | {result.OpsPerSecond:0} | {result.P50Us:0} | {result.P99Us:0} | {result.P999Us:0} | {ratio:0.00} | {result.Cpu?.TotalUs:0.0} | {result.Cpu?.Split()} | {result.Notes} |"));
             }
         }
 
