@@ -5,6 +5,7 @@ using Orleans.Runtime;
 using OrleansRedis.Abstractions.Errors;
 using OrleansRedis.Abstractions.Locks;
 using OrleansRedis.Abstractions.RateLimiting;
+using OrleansRedis.Abstractions.Realtime;
 using OrleansRedis.Abstractions.Sessions;
 using OrleansRedis.Abstractions.Users;
 using OrleansRedis.Grains.Filters;
@@ -41,6 +42,7 @@ public sealed class ProblemExceptionHandlerTests
         { new RateLimitException(RateLimitErrorCode.UnknownPolicy, "no"), 404, Problems.NotFoundTitle },
         { new RateLimitException(RateLimitErrorCode.InvalidKey, "bad"), 400, Problems.InvalidTitle },
         { new RateLimitException(RateLimitErrorCode.Unavailable, "down"), 503, Problems.UnavailableTitle },
+        { new RealtimeException(RealtimeErrorCode.InvalidPayload, "too big"), 400, Problems.InvalidTitle },
         { new EvictionGuardException("evicting"), 409, Problems.ConflictTitle },
         { new RedisConfigUnavailableException("renamed"), 502, Problems.BadGatewayTitle },
         { new InvalidOperationException("bug"), 500, Problems.UnexpectedTitle },
@@ -54,6 +56,9 @@ public sealed class ProblemExceptionHandlerTests
         { new SessionException(SessionError.InvalidUserId, "empty"), "userId" },
         { new SessionException(SessionError.InvalidKey, "raw id"), "sessionId" },
         { new RateLimitException(RateLimitErrorCode.InvalidKey, "bad"), "key" },
+        { new RealtimeException(RealtimeErrorCode.InvalidTopic, "bad"), "topic" },
+        { new RealtimeException(RealtimeErrorCode.InvalidEventId, "bad"), "after" },
+        { new RealtimeException(RealtimeErrorCode.InvalidTtl, "bad"), "ttlSeconds" },
         { new BadHttpRequestException("Failed to read parameter \"MaxMemoryRequest request\" from the request body as JSON."), Problems.BodyField },
         { new BadHttpRequestException("Required parameter \"string name\" was not provided from route."), "name" },
         { new BadHttpRequestException("not json"), Problems.RequestField },
