@@ -20,6 +20,7 @@ install_missing() {
   command -v redis-server >/dev/null || packages+=(redis-server)
   command -v docker-compose >/dev/null || packages+=(docker-compose)
   [ -x /usr/lib/postgresql/15/bin/initdb ] || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || packages+=(postgresql)
+  command -v chromium >/dev/null || packages+=(chromium)
   if [ ${#packages[@]} -gt 0 ]; then
     echo "Installing ${packages[*]} ..."
     as_root apt-get update -qq || fail_early "apt-get update failed; could not install ${packages[*]}."
@@ -28,6 +29,9 @@ install_missing() {
   fi
   # The Debian package may start a system-wide server; the tests start their own on free ports.
   command -v redis-server >/dev/null || fail_early "redis-server could not be installed"
+  # The live page's browser test: playwright-core from the lock file (node_modules is not committed).
+  [ -d tests/browser/node_modules/playwright-core ] || (cd tests/browser && npm ci --no-audit --no-fund >/dev/null) \
+    || fail_early "npm ci in tests/browser failed."
 }
 
 install_missing

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
+using OrleansRedis.Client.Realtime;
 using OrleansRedis.Testing;
 
 namespace OrleansRedis.FaultTests.Harness;
@@ -63,6 +64,22 @@ public static class TopicReader
 
             after = batch[^1];
         }
+    }
+
+    /// <summary>Reads a .NET subscription after <paramref name="after"/> until <paramref name="count"/> events arrived.</summary>
+    public static async Task<List<string>> CollectAsync(TopicSubscriber subscriber, string topic, string after, int count, CancellationToken cancellationToken)
+    {
+        var ids = new List<string>(count);
+        await foreach (var e in subscriber.SubscribeAsync(topic, after, cancellationToken))
+        {
+            ids.Add(e.Id);
+            if (ids.Count == count)
+            {
+                break;
+            }
+        }
+
+        return ids;
     }
 
     /// <summary>Reads a raw SSE stream until <paramref name="count"/> events arrived; returns their ids.</summary>

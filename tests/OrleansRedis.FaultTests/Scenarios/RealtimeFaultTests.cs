@@ -78,20 +78,7 @@ public sealed class RealtimeFaultTests
         // Half the subscribers start on the silo that dies (their list goes on to the other), half on the survivor.
         var clients = Enumerable.Range(0, 20).Select(i => new TopicSubscriber(http, i % 2 == 0 ? silos : [silos[1], silos[0]])).ToList();
         var first = await TopicReader.PublishAsync(cluster.Silos[1].Http, topic, new { i = -1 });
-        var readers = clients.Select(c => Task.Run(async () =>
-        {
-            var ids = new List<string>();
-            await foreach (var e in c.SubscribeAsync(topic, first.Id, cancel.Token))
-            {
-                ids.Add(e.Id);
-                if (ids.Count == events)
-                {
-                    break;
-                }
-            }
-
-            return ids;
-        })).ToList();
+        var readers = clients.Select(c => Task.Run(() => TopicReader.CollectAsync(c, topic, first.Id, events, cancel.Token))).ToList();
 
         for (var i = 0; i < events; i++)
         {
@@ -124,18 +111,7 @@ public sealed class RealtimeFaultTests
         var subscriber = new TopicSubscriber(http, [.. cluster.Silos.Select(s => s.Http.BaseAddress!)]);
         var acknowledged = new List<string>();
         var first = await TopicReader.PublishAsync(cluster.Silos[0].Http, topic, new { i = -1 });
-        var received = new List<string>();
-        var reading = Task.Run(async () =>
-        {
-            await foreach (var e in subscriber.SubscribeAsync(topic, first.Id, cancel.Token))
-            {
-                received.Add(e.Id);
-                if (received.Count >= events)
-                {
-                    break;
-                }
-            }
-        });
+        var reading = Task.Run(() => TopicReader.CollectAsync(subscriber, topic, first.Id, events, cancel.Token));
 
         var attempts = 0;
         while (acknowledged.Count < events)
@@ -156,7 +132,7 @@ public sealed class RealtimeFaultTests
             }
         }
 
-        await reading;
+        var received = await reading;
         var history = (await TopicReader.HistoryAsync(cluster.Silos[0].Http, topic)).Skip(1).ToList();
         Report($"redis restart: {attempts} attempts, {acknowledged.Count} acknowledged, history {history.Count}, subscriber reconnects {subscriber.Reconnects}");
 

@@ -6,6 +6,7 @@ using OrleansRedis.Abstractions.Errors;
 using OrleansRedis.Abstractions.Locks;
 using OrleansRedis.Abstractions.Queues;
 using OrleansRedis.Abstractions.RateLimiting;
+using OrleansRedis.Abstractions.Realtime;
 using OrleansRedis.Abstractions.Sessions;
 using OrleansRedis.Abstractions.Users;
 using OrleansRedis.Grains.Filters;
@@ -48,6 +49,7 @@ public sealed class ProblemExceptionHandlerTests
         { new QueueException(QueueErrorCode.Invalid, "q", "bad cron") { Field = "cron" }, 400, Problems.InvalidTitle },
         { new QueueException(QueueErrorCode.Unavailable, "q", "down"), 503, Problems.UnavailableTitle },
         { new QueueException(QueueErrorCode.Unknown, "q", "bug"), 500, Problems.UnexpectedTitle },
+        { new RealtimeException(RealtimeErrorCode.InvalidPayload, "too big"), 400, Problems.InvalidTitle },
         { new EvictionGuardException("evicting"), 409, Problems.ConflictTitle },
         { new RedisConfigUnavailableException("renamed"), 502, Problems.BadGatewayTitle },
         { new InvalidOperationException("bug"), 500, Problems.UnexpectedTitle },
@@ -63,6 +65,9 @@ public sealed class ProblemExceptionHandlerTests
         { new RateLimitException(RateLimitErrorCode.InvalidKey, "bad"), "key" },
         { new QueueException(QueueErrorCode.Invalid, "q", "bad cron") { Field = "cron" }, "cron" },
         { new QueueException(QueueErrorCode.Invalid, "q", "bad"), Problems.RequestField },
+        { new RealtimeException(RealtimeErrorCode.InvalidTopic, "bad"), "topic" },
+        { new RealtimeException(RealtimeErrorCode.InvalidEventId, "bad"), "after" },
+        { new RealtimeException(RealtimeErrorCode.InvalidTtl, "bad"), "ttlSeconds" },
         { new BadHttpRequestException("Failed to read parameter \"MaxMemoryRequest request\" from the request body as JSON."), Problems.BodyField },
         { new BadHttpRequestException("Required parameter \"string name\" was not provided from route."), "name" },
         { new BadHttpRequestException("not json"), Problems.RequestField },

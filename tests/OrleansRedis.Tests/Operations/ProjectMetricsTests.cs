@@ -22,11 +22,13 @@ public sealed class ProjectMetricsTests(SiloProcessFixture fixture)
         using var session = await http.PostAsJsonAsync("/sessions", new { userId = $"metrics-{id}", data = new { a = 1 } });
         using var user = await http.PostAsJsonAsync("/users", new { id = $"metrics-{id}", name = "Metrics", email = "metrics@example.com" });
         using var read = await http.GetAsync($"/users/metrics-{id}");
+        using var published = await http.PostAsJsonAsync($"/topics/metrics-{id}/events", new { data = new { a = 1 } });
 
         var expected = new[]
         {
             "orleansredis_ratelimit_decisions_total", "orleansredis_locks_acquisitions_total", "orleansredis_locks_releases_total",
             "orleansredis_sessions_created_total", "orleansredis_users_reads_total", "orleansredis_users_database_queries_total",
+            "orleansredis_realtime_published_total",
             "orleans_",
         };
         var text = await Eventually.SucceedsAsync(async () =>
@@ -42,6 +44,7 @@ public sealed class ProjectMetricsTests(SiloProcessFixture fixture)
         Assert.Equal(HttpStatusCode.Created, session.StatusCode);
         Assert.Equal(HttpStatusCode.Created, user.StatusCode);
         Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, published.StatusCode);
         Assert.Contains("policy=\"demo\"", text);
     }
 }
