@@ -135,14 +135,17 @@ public static partial class QueueEndpoints
             .Check(prefix + "backoffMs", backoffError ? $"backoffMs is a whole number of milliseconds from 0 to {MaxBackoffMs} (7 days)." : null);
         return new JobSpec(
             payloadText ?? "null",
-            Given(key) ? key.GetString() : null,
+            Text(key),
             jobPriority,
             delayMs is { } ms ? TimeSpan.FromMilliseconds(ms) : null,
             runAtUtc,
-            Given(idempotency) ? idempotency.GetString() : null,
+            Text(idempotency),
             maxAttempts,
             backoffMs is { } backoffValue ? TimeSpan.FromMilliseconds(backoffValue) : null);
     }
+
+    // A string field's value; a field of another type has been refused by its rule.
+    private static string? Text(JsonElement value) => value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
     private static string? RunAtError(JsonElement runAt, DateTimeOffset? runAtUtc, long? delayMs)
     {
