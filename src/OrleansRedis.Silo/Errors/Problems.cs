@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 using Orleans.Runtime;
 using OrleansRedis.Abstractions.Errors;
 using OrleansRedis.Abstractions.Locks;
+using OrleansRedis.Abstractions.Queues;
 using OrleansRedis.Abstractions.RateLimiting;
 using OrleansRedis.Abstractions.Sessions;
 using OrleansRedis.Abstractions.Users;
@@ -172,6 +173,12 @@ public static partial class Problems
         LockException { Code: LockErrorCode.Unavailable } @lock => Unavailable(@lock.Message, "redis"),
         LockException @lock => Conflict(@lock.Message),
 
+        QueueException { Code: QueueErrorCode.UnknownQueue or QueueErrorCode.NotFound } queue => NotFound(queue.Message),
+        QueueException { Code: QueueErrorCode.LeaseLost } queue => Conflict(queue.Message),
+        QueueException { Code: QueueErrorCode.Invalid } queue => Invalid(queue.Field ?? RequestField, queue.Message),
+        QueueException { Code: QueueErrorCode.QueueFull } queue => QueueFull(queue),
+        QueueException { Code: QueueErrorCode.Unavailable } queue => Unavailable(queue.Message, "redis"),
+
         RateLimitException { Code: RateLimitErrorCode.UnknownPolicy } rateLimit => NotFound(rateLimit.Message),
         RateLimitException { Code: RateLimitErrorCode.Unavailable } rateLimit => Unavailable(rateLimit.Message, "redis"),
         RateLimitException rateLimit => Invalid("key", rateLimit.Message),
@@ -213,6 +220,16 @@ public static partial class Problems
         var message = argument.Message;
         var suffix = message.IndexOf($" (Parameter '{parameter}')", StringComparison.Ordinal);
         return suffix > 0 ? message[..suffix] : message;
+    }
+
+    // A full queue is backpressure, not a fault: 429 with the queue's retry-after (whole seconds, at least 1).
+    private static ProblemResult QueueFull(QueueException full)
+    {
+        var retryAfter = full.RetryAfter ?? TimeSpan.FromSeconds(DefaultRetryAfterSeconds);
+        return Create(
+            StatusCodes.Status429TooManyRequests, title: null, type: null, full.Message,
+            new Dictionary<string, object?>(StringComparer.Ordinal) { ["retryAfterMs"] = (long)retryAfter.TotalMilliseconds },
+            Math.Max(1, (long)Math.Ceiling(retryAfter.TotalSeconds)));
     }
 
     private static ProblemResult Create(

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Orleans.Runtime;
 using OrleansRedis.Abstractions.Errors;
 using OrleansRedis.Abstractions.Locks;
+using OrleansRedis.Abstractions.Queues;
 using OrleansRedis.Abstractions.RateLimiting;
 using OrleansRedis.Abstractions.Sessions;
 using OrleansRedis.Abstractions.Users;
@@ -38,6 +39,11 @@ public sealed class ProblemExceptionHandlerTests
         { new SessionException(SessionError.Conflict, "raced"), 409, Problems.ConflictTitle },
         { new LockException(LockErrorCode.Unavailable, "l", "down"), 503, Problems.UnavailableTitle },
         { new LockException(LockErrorCode.WaitTimedOut, "l", "held"), 409, Problems.ConflictTitle },
+        { new QueueException(QueueErrorCode.UnknownQueue, "q", "no"), 404, Problems.NotFoundTitle },
+        { new QueueException(QueueErrorCode.NotFound, "q", "no job"), 404, Problems.NotFoundTitle },
+        { new QueueException(QueueErrorCode.LeaseLost, "q", "stale"), 409, Problems.ConflictTitle },
+        { new QueueException(QueueErrorCode.Invalid, "q", "bad") { Field = "payload" }, 400, Problems.InvalidTitle },
+        { new QueueException(QueueErrorCode.Unavailable, "q", "down"), 503, Problems.UnavailableTitle },
         { new RateLimitException(RateLimitErrorCode.UnknownPolicy, "no"), 404, Problems.NotFoundTitle },
         { new RateLimitException(RateLimitErrorCode.InvalidKey, "bad"), 400, Problems.InvalidTitle },
         { new RateLimitException(RateLimitErrorCode.Unavailable, "down"), 503, Problems.UnavailableTitle },
@@ -54,6 +60,8 @@ public sealed class ProblemExceptionHandlerTests
         { new SessionException(SessionError.InvalidUserId, "empty"), "userId" },
         { new SessionException(SessionError.InvalidKey, "raw id"), "sessionId" },
         { new RateLimitException(RateLimitErrorCode.InvalidKey, "bad"), "key" },
+        { new QueueException(QueueErrorCode.Invalid, "q", "not JSON") { Field = "payload" }, "payload" },
+        { new QueueException(QueueErrorCode.Invalid, "q", "stale") { Field = "leaseToken" }, "leaseToken" },
         { new BadHttpRequestException("Failed to read parameter \"MaxMemoryRequest request\" from the request body as JSON."), Problems.BodyField },
         { new BadHttpRequestException("Required parameter \"string name\" was not provided from route."), "name" },
         { new BadHttpRequestException("not json"), Problems.RequestField },
@@ -77,6 +85,15 @@ public sealed class ProblemExceptionHandlerTests
 
         Assert.Equal([exception.Message], details.Errors[field]);
         Assert.Equal(Problems.InvalidType, details.Type);
+    }
+
+    [Fact]
+    public void Classify_QueueFull_Is429WithTheQueuesRetryAfterRoundedUp()
+    {
+        var problem = ProblemExceptionHandler.Classify(
+            new QueueException(QueueErrorCode.QueueFull, "q", "full") { RetryAfter = TimeSpan.FromMilliseconds(1500) });
+
+        Assert.Equal((429, 2L, 1500L), (problem.StatusCode, problem.RetryAfterSeconds, (long)problem.Details.Extensions["retryAfterMs"]!));
     }
 
     [Fact]
