@@ -227,11 +227,11 @@ public sealed class QueueContractTests(QueueClusterFixture fixture)
         var queue = fixture.Queue(QueueClusterFixture.Single);
         var key = $"cancel-{Guid.NewGuid():N}";
         var active = (await queue.EnqueueAsync(new JobSpec("1", Key: key))).JobId;
+        var activeLease = await LeaseOneAsync(queue, active);
         var parked = (await queue.EnqueueAsync(new JobSpec("2", Key: key))).JobId;
         var next = (await queue.EnqueueAsync(new JobSpec("3", Key: key))).JobId;
         var delayed = (await queue.EnqueueAsync(new JobSpec("5", Key: $"{key}-d", Delay: TimeSpan.FromHours(1)))).JobId;
         var failed = (await queue.EnqueueAsync(new JobSpec("6", Key: $"{key}-f", Backoff: TimeSpan.FromMinutes(4)))).JobId;
-        var activeLease = await LeaseOneAsync(queue, active);
         var failedLease = await LeaseOneAsync(queue, failed);
         Assert.Equal(JobState.Failed, (await queue.FailAsync(failed, failedLease.LeaseToken, "later")).State);
         await queue.PauseAsync();
@@ -322,8 +322,8 @@ public sealed class QueueContractTests(QueueClusterFixture fixture)
     {
         var queue = fixture.Queue(QueueClusterFixture.External);
         var done = (await queue.EnqueueAsync(new JobSpec("1", Key: $"ret-{Guid.NewGuid():N}"))).JobId;
-        var dead = (await queue.EnqueueAsync(new JobSpec("2", Key: $"ret-{Guid.NewGuid():N}", MaxAttempts: 1))).JobId;
         await queue.CompleteAsync(done, (await LeaseOneAsync(queue, done)).LeaseToken);
+        var dead = (await queue.EnqueueAsync(new JobSpec("2", Key: $"ret-{Guid.NewGuid():N}", MaxAttempts: 1))).JobId;
         Assert.Equal(JobState.Dead, (await queue.FailAsync(dead, (await LeaseOneAsync(queue, dead)).LeaseToken, "x")).State);
 
         // Retention 1 h and DeadRetention 7 d (the defaults): a TTL within a minute of them.
@@ -404,7 +404,8 @@ public sealed class QueueContractTests(QueueClusterFixture fixture)
 
     private static async Task<LeasedJob> LeaseOneAsync(IQueueGrain queue, string id, TimeSpan? lease = null)
     {
-        // Other jobs leased on the way are completed, so they never block a key; the wanted one is returned.
+        // Other jobs leased on the way (left by earlier tests) are completed; tests lease each job they need right after
+        // enqueuing it, so no job of the test itself is among them.
         return await Eventually.SucceedsAsync(
             async () =>
             {
