@@ -627,7 +627,11 @@ public sealed partial class QueuePartitionGrain(
             do
             {
                 _pumpAgain = false;
-                while (!_stopping && _inflight.Count < definition.HandlerConcurrency && _mayHaveWork)
+                // Lease when a quarter of the slots is free (or none is busy), so each script leases a batch rather
+                // than the one slot the last completion freed.
+                var batch = Math.Max(1, definition.HandlerConcurrency / 4);
+                while (!_stopping && _mayHaveWork
+                    && (definition.HandlerConcurrency - _inflight.Count >= batch || (_inflight.Count == 0 && definition.HandlerConcurrency > 0)))
                 {
                     var free = Math.Min(definition.HandlerConcurrency - _inflight.Count, QueueRequests.MaxLeaseBatch);
                     var jobs = await LeaseCoreAsync(free, leaseMs, silo: true, worker);
