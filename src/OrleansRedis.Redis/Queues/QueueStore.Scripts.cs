@@ -147,16 +147,20 @@ public sealed partial class QueueStore
               else
                 local runAt = tonumber(ARGV[b + 5])
                 if runAt == 0 then runAt = now + tonumber(ARGV[b + 4]) end
-                local jk = jobkey(id)
-                redis.call('HSET', jk, 'payload', ARGV[b + 1], 'key', key, 'prio', ARGV[b + 3], 'attempts', 0,
-                  'max', ARGV[b + 7], 'backoff', ARGV[b + 8], 'runAt', runAt, 'enqueuedAt', now, 'entry', '')
+                -- One HSET per job with its state and stream entry (the hot path of a bulk enqueue).
+                local state, entry = 'waiting', ''
                 if key ~= '' and redis.call('HSETNX', KEYHEAD, key, id) == 0 then
                   redis.call('RPUSH', P .. 'keyq:' .. key, id)
-                  redis.call('HSET', jk, 'state', 'waiting')
-                  states[n] = 'waiting'
+                elseif runAt > now then
+                  redis.call('ZADD', DELAYED, runAt, id)
+                  state = 'delayed'
                 else
-                  states[n] = ready(id, jk)
+                  entry = redis.call('XADD', stream(ARGV[b + 3]), '*', 'j', id)
+                  woke = woke + 1
                 end
+                redis.call('HSET', jobkey(id), 'payload', ARGV[b + 1], 'key', key, 'prio', ARGV[b + 3], 'attempts', 0,
+                  'max', ARGV[b + 7], 'backoff', ARGV[b + 8], 'runAt', runAt, 'enqueuedAt', now, 'state', state, 'entry', entry)
+                states[n] = state
                 if idem ~= '' then redis.call('SET', P .. 'dedup:' .. idem, id, 'PX', ARGV[6]) end
                 ids[n] = id
                 dups[n] = 0
@@ -207,15 +211,16 @@ public sealed partial class QueueStore
               for _, e in ipairs(r[1][2]) do
                 local entry, id = e[1], e[2][2]
                 local jk = jobkey(id)
-                local h = redis.call('HMGET', jk, 'state', 'payload', 'key', 'prio', 'max', 'enqueuedAt', 'runAt', 'entry')
+                local h = redis.call('HMGET', jk, 'state', 'payload', 'key', 'prio', 'max', 'enqueuedAt', 'runAt', 'entry', 'attempts')
                 if h[1] ~= 'waiting' or h[8] ~= entry then
                   redis.call('XACK', S[si], 'g', entry)
                   redis.call('XDEL', S[si], entry)
                 else
                   n = n + 1
                   local token = ARGV[10] .. '.' .. ARGV[11] .. n
-                  attempts[n] = redis.call('HINCRBY', jk, 'attempts', 1)
-                  redis.call('HSET', jk, 'state', 'active', 'token', token, 'lease', untilMs, 'kind', ARGV[8], 'worker', ARGV[9], 'startedAt', now)
+                  attempts[n] = (tonumber(h[9]) or 0) + 1
+                  redis.call('HSET', jk, 'state', 'active', 'attempts', attempts[n], 'token', token, 'lease', untilMs, 'kind', ARGV[8],
+                    'worker', ARGV[9], 'startedAt', now)
                   redis.call('ZADD', LEASES, untilMs, id)
                   ids[n] = id
                   payloads[n] = h[2]
@@ -257,9 +262,11 @@ public sealed partial class QueueStore
           else
             unentry(h[3], h[4])
             redis.call('ZREM', LEASES, id)
-            redis.call('HSET', jk, 'state', 'completed', 'finishedAt', now, 'entry', '')
-            if result ~= '' then redis.call('HSET', jk, 'result', result) end
-            redis.call('HDEL', jk, 'lease')
+            if result ~= '' then
+              redis.call('HSET', jk, 'state', 'completed', 'finishedAt', now, 'entry', '', 'result', result)
+            else
+              redis.call('HSET', jk, 'state', 'completed', 'finishedAt', now, 'entry', '')
+            end
             redis.call('PEXPIRE', jk, ARGV[4])
             release(h[5], id)
             done = done + 1

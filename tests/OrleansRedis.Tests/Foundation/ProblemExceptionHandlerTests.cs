@@ -40,14 +40,15 @@ public sealed class ProblemExceptionHandlerTests
         { new SessionException(SessionError.Conflict, "raced"), 409, Problems.ConflictTitle },
         { new LockException(LockErrorCode.Unavailable, "l", "down"), 503, Problems.UnavailableTitle },
         { new LockException(LockErrorCode.WaitTimedOut, "l", "held"), 409, Problems.ConflictTitle },
+        { new QueueException(QueueErrorCode.UnknownQueue, "q", "no"), 404, Problems.NotFoundTitle },
+        { new QueueException(QueueErrorCode.NotFound, "q", "no job"), 404, Problems.NotFoundTitle },
+        { new QueueException(QueueErrorCode.LeaseLost, "q", "stale"), 409, Problems.ConflictTitle },
+        { new QueueException(QueueErrorCode.Invalid, "q", "bad") { Field = "payload" }, 400, Problems.InvalidTitle },
+        { new QueueException(QueueErrorCode.Unavailable, "q", "down"), 503, Problems.UnavailableTitle },
         { new RateLimitException(RateLimitErrorCode.UnknownPolicy, "no"), 404, Problems.NotFoundTitle },
         { new RateLimitException(RateLimitErrorCode.InvalidKey, "bad"), 400, Problems.InvalidTitle },
         { new RateLimitException(RateLimitErrorCode.Unavailable, "down"), 503, Problems.UnavailableTitle },
-        { new QueueException(QueueErrorCode.UnknownQueue, "q", "no such queue"), 404, Problems.NotFoundTitle },
-        { new QueueException(QueueErrorCode.NotFound, "q", "no such job"), 404, Problems.NotFoundTitle },
-        { new QueueException(QueueErrorCode.LeaseLost, "q", "stale token"), 409, Problems.ConflictTitle },
         { new QueueException(QueueErrorCode.Invalid, "q", "bad cron") { Field = "cron" }, 400, Problems.InvalidTitle },
-        { new QueueException(QueueErrorCode.Unavailable, "q", "down"), 503, Problems.UnavailableTitle },
         { new QueueException(QueueErrorCode.Unknown, "q", "bug"), 500, Problems.UnexpectedTitle },
         { new RealtimeException(RealtimeErrorCode.InvalidPayload, "too big"), 400, Problems.InvalidTitle },
         { new EvictionGuardException("evicting"), 409, Problems.ConflictTitle },
@@ -68,6 +69,8 @@ public sealed class ProblemExceptionHandlerTests
         { new RealtimeException(RealtimeErrorCode.InvalidTopic, "bad"), "topic" },
         { new RealtimeException(RealtimeErrorCode.InvalidEventId, "bad"), "after" },
         { new RealtimeException(RealtimeErrorCode.InvalidTtl, "bad"), "ttlSeconds" },
+        { new QueueException(QueueErrorCode.Invalid, "q", "not JSON") { Field = "payload" }, "payload" },
+        { new QueueException(QueueErrorCode.Invalid, "q", "stale") { Field = "leaseToken" }, "leaseToken" },
         { new BadHttpRequestException("Failed to read parameter \"MaxMemoryRequest request\" from the request body as JSON."), Problems.BodyField },
         { new BadHttpRequestException("Required parameter \"string name\" was not provided from route."), "name" },
         { new BadHttpRequestException("not json"), Problems.RequestField },
@@ -91,6 +94,15 @@ public sealed class ProblemExceptionHandlerTests
 
         Assert.Equal([exception.Message], details.Errors[field]);
         Assert.Equal(Problems.InvalidType, details.Type);
+    }
+
+    [Fact]
+    public void Classify_QueueFull_Is429WithTheQueuesRetryAfterRoundedUp()
+    {
+        var problem = ProblemExceptionHandler.Classify(
+            new QueueException(QueueErrorCode.QueueFull, "q", "full") { RetryAfter = TimeSpan.FromMilliseconds(1500) });
+
+        Assert.Equal((429, 2L, 1500L), (problem.StatusCode, problem.RetryAfterSeconds, (long)problem.Details.Extensions["retryAfterMs"]!));
     }
 
     [Fact]
