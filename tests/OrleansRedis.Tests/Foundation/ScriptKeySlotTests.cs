@@ -2,7 +2,9 @@ using System.Reflection;
 using Microsoft.Extensions.Options;
 using OrleansRedis.Redis;
 using OrleansRedis.Redis.Locks;
+using OrleansRedis.Redis.Queues;
 using OrleansRedis.Redis.RateLimiting;
+using OrleansRedis.Redis.Realtime;
 using OrleansRedis.Redis.Sessions;
 using OrleansRedis.Redis.Users;
 using OrleansRedis.Tests.Infrastructure;
@@ -43,7 +45,38 @@ public sealed class ScriptKeySlotTests(OnRedisClusterFixture fixture)
         (typeof(SessionIndex), "ReadScript", (keys, id) => [keys.UserSessions(id)]),
         (typeof(UserCacheStore), "ReadScript", (keys, id) => [keys.User(id)]),
         (typeof(UserCacheStore), "SetIfNewerScript", (keys, id) => [keys.User(id)]),
+        (typeof(QueueStore), "Prelude", (keys, id) => PartitionKeys(keys, id)),
+        (typeof(QueueStore), "EnqueueScript", (keys, id) => PartitionKeys(keys, id)),
+        (typeof(QueueStore), "LeaseScript", (keys, id) => PartitionKeys(keys, id)),
+        (typeof(QueueStore), "CompleteScript", (keys, id) => PartitionKeys(keys, id)),
+        (typeof(QueueStore), "FailScript", (keys, id) => PartitionKeys(keys, id)),
+        (typeof(QueueStore), "HeartbeatScript", (keys, id) => PartitionKeys(keys, id)),
+        (typeof(QueueStore), "MaintainScript", (keys, id) => PartitionKeys(keys, id)),
+        (typeof(QueueStore), "ActivateScript", (keys, id) => PartitionKeys(keys, id)),
+        (typeof(QueueStore), "CancelScript", (keys, id) => PartitionKeys(keys, id)),
+        (typeof(QueueStore), "DeadListScript", (keys, id) => PartitionKeys(keys, id)),
+        (typeof(QueueStore), "DeadRetryScript", (keys, id) => PartitionKeys(keys, id)),
+        (typeof(QueueStore), "DeadPurgeScript", (keys, id) => PartitionKeys(keys, id)),
+        (typeof(QueueStore), "StatsScript", (keys, id) => PartitionKeys(keys, id)),
+        (typeof(QueueStore), "AdvanceTickScript", (keys, id) => [keys.QueueSchedules(QueueName(id)), keys.QueueScheduleTicks(QueueName(id))]),
+        (typeof(TopicStore), "PublishScript", (keys, id) => [keys.Topic(id)]),
+        (typeof(TopicStore), "ReadScript", (keys, id) => [keys.Topic(id)]),
+        (typeof(PresenceStore), "Sweep", (keys, id) => [keys.RoomMembers(id), keys.RoomData(id)]),
+        (typeof(PresenceStore), "HeartbeatScript", (keys, id) => [keys.RoomMembers(id), keys.RoomData(id)]),
+        (typeof(PresenceStore), "LeaveScript", (keys, id) => [keys.RoomMembers(id), keys.RoomData(id)]),
+        (typeof(PresenceStore), "ListScript", (keys, id) => [keys.RoomMembers(id), keys.RoomData(id)]),
     ];
+
+    // Queue names are validated (letters, digits, '-', '_', '.'), so an id with braces stands for a name it maps onto.
+    private static string QueueName(string id) => id.Length == 0 ? "q" : new string(id.Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-').ToArray());
+
+    // The fixed keys a partition script gets as KEYS, and the per-job, per-key and dedup keys its scripts build from the
+    // same prefix: all of them must share the partition's tag.
+    private static RedisKey[] PartitionKeys(RedisKeys keys, string id)
+    {
+        var partition = keys.QueuePartition(QueueName(id), 3);
+        return [.. partition.Fixed, partition.Job($"3-{id}"), (RedisKey)(partition.Prefix + "keyq:" + id), (RedisKey)(partition.Prefix + "dedup:" + id)];
+    }
 
     /// <summary>Ids a caller may pass, braces of a would-be hash tag included.</summary>
     private static readonly string[] Ids = ["order-17", "a}b{c", "{", "}", "{tag}", "x:{y}:z", "ü-名前", ""];
