@@ -62,7 +62,16 @@ public sealed partial class QueueWorker
                 Interlocked.Increment(ref _failed);
             }
         }
-        else if (await ReportAsync(lease, () => _queue.FailAsync(job.Id, job.LeaseToken, ReturnedError, TimeSpan.Zero)).ConfigureAwait(false))
+        else
+        {
+            await ReturnAsync(lease).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Gives a job back unfinished: failed with no backoff, so another worker starts it at once.</summary>
+    private async Task ReturnAsync(JobLease lease)
+    {
+        if (await ReportAsync(lease, () => _queue.FailAsync(lease.Job.Id, lease.Job.LeaseToken, ReturnedError, TimeSpan.Zero)).ConfigureAwait(false))
         {
             Interlocked.Increment(ref _returned);
         }
@@ -209,6 +218,9 @@ public sealed partial class QueueWorker
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Queue {Queue}: {Running} jobs still running at the end of the drain; returning them")]
     private partial void LogReturning(string queue, int running);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Queue {Queue}: the lease loop did not end within {Timeout}")]
+    private partial void LogLeasingStopTimedOut(string queue, TimeSpan timeout);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Queue {Queue}: {Running} jobs not returned within {Timeout}; their leases run out")]
     private partial void LogReturnTimedOut(string queue, int running, TimeSpan timeout);

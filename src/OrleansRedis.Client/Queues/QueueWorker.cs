@@ -112,6 +112,19 @@ public sealed partial class QueueWorker : BackgroundService
         LogStopping(_options.Queue, _running.Count);
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
 
+        // The lease loop ends before any job is given back, so that its long poll cannot lease them again.
+        if (ExecuteTask is { IsCompleted: false } leasing)
+        {
+            try
+            {
+                await leasing.WaitAsync(_options.ReturnTimeout, _time).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                LogLeasingStopTimedOut(_options.Queue, _options.ReturnTimeout);
+            }
+        }
+
         using var drainTimeout = _options.DrainTimeout is { } drain ? new CancellationTokenSource(drain, _time) : new CancellationTokenSource();
         using var drainEnd = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, drainTimeout.Token);
         try
@@ -188,6 +201,18 @@ public sealed partial class QueueWorker : BackgroundService
             if (jobs.Count < free)
             {
                 _slots.Release(free - jobs.Count);
+            }
+
+            if (stoppingToken.IsCancellationRequested)
+            {
+                // Answered as the stop began (the jobs came ready while the wait was being cut): hand them straight back.
+                foreach (var job in jobs)
+                {
+                    await ReturnAsync(new JobLease(job, leasedAt + Ticks(_options.LeaseTime))).ConfigureAwait(false);
+                    _slots.Release();
+                }
+
+                return;
             }
 
             foreach (var job in jobs)

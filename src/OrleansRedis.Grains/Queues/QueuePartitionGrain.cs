@@ -44,6 +44,7 @@ public sealed partial class QueuePartitionGrain(
     private long _epoch;
     private bool _hasHandler;
     private bool _mayHaveWork = true;
+    private long _signals;
     private TaskCompletionSource _work = NewSignal();
     private RequestCoalescer<IReadOnlyList<QueueJobDraft>, (bool Accepted, EnqueueResult?[] Results)>? _enqueues;
     private RequestCoalescer<(string JobId, string Token, string? Result), (bool Ok, long RunMs)>? _completions;
@@ -149,7 +150,7 @@ public sealed partial class QueuePartitionGrain(
                 return [];
             }
 
-            if (!await WaitSignalAsync(signal, -left, cancellationToken))
+            if (!await WaitSignalAsync(signal, left, cancellationToken))
             {
                 return [];
             }
@@ -445,6 +446,7 @@ public sealed partial class QueuePartitionGrain(
 
     private async Task<IReadOnlyList<LeasedJob>> LeaseCoreAsync(int max, long leaseMs, bool silo, string worker)
     {
+        var signals = _signals;
         var outcome = await store.LeaseAsync(_keys!, _limits!, _queue, max, leaseMs, silo, worker, _epoch);
         NoteClock(outcome.NowMs);
         if (outcome.GroupsCreated > 0)
@@ -457,8 +459,12 @@ public sealed partial class QueuePartitionGrain(
             metrics.Started(_queue, outcome.WaitMs[i]);
         }
 
-        // A full batch may leave more behind; a short one (or a paused partition) means nothing else is ready now.
-        _mayHaveWork = outcome.Jobs.Count == max && !outcome.Paused;
+        // A full batch may leave more behind; a short one (or a paused partition) means nothing else is ready now, unless
+        // work was signalled while the script ran.
+        if (signals == _signals)
+        {
+            _mayHaveWork = outcome.Jobs.Count == max && !outcome.Paused;
+        }
         NoteDue(outcome.DueMs);
         NoteLease(outcome.LeaseMs);
         return outcome.Jobs;
@@ -491,6 +497,7 @@ public sealed partial class QueuePartitionGrain(
 
     private void Signal()
     {
+        _signals++;
         _mayHaveWork = true;
         var previous = _work;
         _work = NewSignal();

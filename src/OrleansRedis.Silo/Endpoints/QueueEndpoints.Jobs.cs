@@ -47,23 +47,16 @@ public static partial class QueueEndpoints
             return invalid;
         }
 
+        // A full queue is the table's 429 (Problems.TooManyRequests): nothing enqueued, Retry-After from the queue.
         var grain = grains.GetGrain<IQueueGrain>(name);
-        try
+        if (!bulk)
         {
-            if (!bulk)
-            {
-                var result = await grain.EnqueueAsync(jobs[0]);
-                return Results.Accepted($"/queues/{Uri.EscapeDataString(name)}/jobs/{result.JobId}", Enqueued(result));
-            }
+            var result = await grain.EnqueueAsync(jobs[0]);
+            return Results.Accepted($"/queues/{Uri.EscapeDataString(name)}/jobs/{result.JobId}", Enqueued(result));
+        }
 
-            var results = await grain.EnqueueManyAsync(jobs);
-            return Results.Json(new BulkEnqueueResponse([.. results.Select(Enqueued)]), statusCode: StatusCodes.Status202Accepted);
-        }
-        catch (QueueException full) when (full.Code == QueueErrorCode.QueueFull)
-        {
-            // Backpressure, not an error: nothing was enqueued, and the same request fits once workers catch up.
-            return Problems.TooManyRequests(full.Message, full.RetryAfter ?? TimeSpan.FromSeconds(1));
-        }
+        var results = await grain.EnqueueManyAsync(jobs);
+        return Results.Json(new BulkEnqueueResponse([.. results.Select(Enqueued)]), statusCode: StatusCodes.Status202Accepted);
     }
 
     private static async Task<IResult> GetJobAsync(string queue, string id, IGrainFactory grains, IOptions<QueueOptions> options)
@@ -135,14 +128,17 @@ public static partial class QueueEndpoints
             .Check(prefix + "backoffMs", backoffError ? $"backoffMs is a whole number of milliseconds from 0 to {MaxBackoffMs} (7 days)." : null);
         return new JobSpec(
             payloadText ?? "null",
-            Given(key) ? key.GetString() : null,
+            Text(key),
             jobPriority,
             delayMs is { } ms ? TimeSpan.FromMilliseconds(ms) : null,
             runAtUtc,
-            Given(idempotency) ? idempotency.GetString() : null,
+            Text(idempotency),
             maxAttempts,
             backoffMs is { } backoffValue ? TimeSpan.FromMilliseconds(backoffValue) : null);
     }
+
+    // A string field's value; a field of another type has been refused by its rule.
+    private static string? Text(JsonElement value) => value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
     private static string? RunAtError(JsonElement runAt, DateTimeOffset? runAtUtc, long? delayMs)
     {

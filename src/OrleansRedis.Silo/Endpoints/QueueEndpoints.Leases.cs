@@ -39,7 +39,7 @@ public static partial class QueueEndpoints
             return refused;
         }
 
-        var progress = Given(body.Progress) ? body.Progress!.Value.GetRawText() : null;
+        var progress = JsonText(body.Progress);
         var invalid = new FieldErrors()
             .Check("id", JobIdError(id))
             .Check("leaseToken", TokenError(body.LeaseToken))
@@ -65,7 +65,7 @@ public static partial class QueueEndpoints
             return refused;
         }
 
-        var result = Given(body.Result) ? body.Result!.Value.GetRawText() : null;
+        var result = JsonText(body.Result);
         var invalid = new FieldErrors()
             .Check("id", JobIdError(id))
             .Check("leaseToken", TokenError(body.LeaseToken))

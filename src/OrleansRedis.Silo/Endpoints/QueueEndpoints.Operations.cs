@@ -91,7 +91,7 @@ public static partial class QueueEndpoints
             return refused;
         }
 
-        var payload = Given(body.Payload) ? body.Payload!.Value.GetRawText() : null;
+        var payload = JsonText(body.Payload);
         var invalid = new FieldErrors()
             .Check("name", ScheduleNameError(name))
             .Check("cron", (body.Cron, body.IntervalMs) switch

@@ -54,7 +54,8 @@ public static partial class QueueEndpoints
 
     private static bool Given(JsonElement value) => value.ValueKind is not (JsonValueKind.Undefined or JsonValueKind.Null);
 
-    private static bool Given(JsonElement? value) => value is { } element && Given(element);
+    // The exact JSON text of an optional value (payload, result, progress); null when absent or JSON null.
+    private static string? JsonText(JsonElement? value) => value is { } element && Given(element) ? element.GetRawText() : null;
 
     private static string? JobIdError(string id) => QueueLimits.TryGetPartition(id, out _)
         ? null

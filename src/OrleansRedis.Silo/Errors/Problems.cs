@@ -196,6 +196,7 @@ public static partial class Problems
         QueueException { Code: QueueErrorCode.UnknownQueue or QueueErrorCode.NotFound } queue => NotFound(queue.Message),
         QueueException { Code: QueueErrorCode.LeaseLost } queue => Conflict(queue.Message),
         QueueException { Code: QueueErrorCode.Invalid } queue => Invalid(queue.Field ?? RequestField, queue.Message),
+        QueueException { Code: QueueErrorCode.QueueFull } queue => TooManyRequests(queue.Message, queue.RetryAfter ?? TimeSpan.FromSeconds(DefaultRetryAfterSeconds)),
         QueueException { Code: QueueErrorCode.Unavailable } queue => Unavailable(queue.Message, "redis"),
 
         RateLimitException { Code: RateLimitErrorCode.UnknownPolicy } rateLimit => NotFound(rateLimit.Message),

@@ -39,14 +39,15 @@ public sealed class ProblemExceptionHandlerTests
         { new SessionException(SessionError.Conflict, "raced"), 409, Problems.ConflictTitle },
         { new LockException(LockErrorCode.Unavailable, "l", "down"), 503, Problems.UnavailableTitle },
         { new LockException(LockErrorCode.WaitTimedOut, "l", "held"), 409, Problems.ConflictTitle },
+        { new QueueException(QueueErrorCode.UnknownQueue, "q", "no"), 404, Problems.NotFoundTitle },
+        { new QueueException(QueueErrorCode.NotFound, "q", "no job"), 404, Problems.NotFoundTitle },
+        { new QueueException(QueueErrorCode.LeaseLost, "q", "stale"), 409, Problems.ConflictTitle },
+        { new QueueException(QueueErrorCode.Invalid, "q", "bad") { Field = "payload" }, 400, Problems.InvalidTitle },
+        { new QueueException(QueueErrorCode.Unavailable, "q", "down"), 503, Problems.UnavailableTitle },
         { new RateLimitException(RateLimitErrorCode.UnknownPolicy, "no"), 404, Problems.NotFoundTitle },
         { new RateLimitException(RateLimitErrorCode.InvalidKey, "bad"), 400, Problems.InvalidTitle },
         { new RateLimitException(RateLimitErrorCode.Unavailable, "down"), 503, Problems.UnavailableTitle },
-        { new QueueException(QueueErrorCode.UnknownQueue, "q", "no such queue"), 404, Problems.NotFoundTitle },
-        { new QueueException(QueueErrorCode.NotFound, "q", "no such job"), 404, Problems.NotFoundTitle },
-        { new QueueException(QueueErrorCode.LeaseLost, "q", "stale token"), 409, Problems.ConflictTitle },
         { new QueueException(QueueErrorCode.Invalid, "q", "bad cron") { Field = "cron" }, 400, Problems.InvalidTitle },
-        { new QueueException(QueueErrorCode.Unavailable, "q", "down"), 503, Problems.UnavailableTitle },
         { new QueueException(QueueErrorCode.Unknown, "q", "bug"), 500, Problems.UnexpectedTitle },
         { new EvictionGuardException("evicting"), 409, Problems.ConflictTitle },
         { new RedisConfigUnavailableException("renamed"), 502, Problems.BadGatewayTitle },
@@ -63,6 +64,8 @@ public sealed class ProblemExceptionHandlerTests
         { new RateLimitException(RateLimitErrorCode.InvalidKey, "bad"), "key" },
         { new QueueException(QueueErrorCode.Invalid, "q", "bad cron") { Field = "cron" }, "cron" },
         { new QueueException(QueueErrorCode.Invalid, "q", "bad"), Problems.RequestField },
+        { new QueueException(QueueErrorCode.Invalid, "q", "not JSON") { Field = "payload" }, "payload" },
+        { new QueueException(QueueErrorCode.Invalid, "q", "stale") { Field = "leaseToken" }, "leaseToken" },
         { new BadHttpRequestException("Failed to read parameter \"MaxMemoryRequest request\" from the request body as JSON."), Problems.BodyField },
         { new BadHttpRequestException("Required parameter \"string name\" was not provided from route."), "name" },
         { new BadHttpRequestException("not json"), Problems.RequestField },
@@ -86,6 +89,15 @@ public sealed class ProblemExceptionHandlerTests
 
         Assert.Equal([exception.Message], details.Errors[field]);
         Assert.Equal(Problems.InvalidType, details.Type);
+    }
+
+    [Fact]
+    public void Classify_QueueFull_Is429WithTheQueuesRetryAfterRoundedUp()
+    {
+        var problem = ProblemExceptionHandler.Classify(
+            new QueueException(QueueErrorCode.QueueFull, "q", "full") { RetryAfter = TimeSpan.FromMilliseconds(1500) });
+
+        Assert.Equal((429, 2L, 1500L), (problem.StatusCode, problem.RetryAfterSeconds, (long)problem.Details.Extensions["retryAfterMs"]!));
     }
 
     [Fact]

@@ -173,7 +173,8 @@ public sealed class QueueWorkerTests(QueueWorkerClusterFixture fixture) : IClass
     {
         const string queue = "wreturn";
         var never = new TaskCompletionSource<string?>();
-        var worker = QueueWorker.Create(fixture.Grains, queue, (_, _) => never.Task, new QueueWorkerOptions { Concurrency = 4 });
+        // Two slots for two jobs: no lease call is in flight when the stop comes, so the test sees only the return.
+        var worker = QueueWorker.Create(fixture.Grains, queue, (_, _) => never.Task, new QueueWorkerOptions { Concurrency = 2 });
         var ids = (await Queue(queue).EnqueueManyAsync([new JobSpec("1"), new JobSpec("2")])).Select(r => r.JobId).ToList();
         await worker.StartAsync(CancellationToken.None);
         await Eventually.TrueAsync(() => Task.FromResult(worker.RunningJobs == 2), Long, "both jobs run");

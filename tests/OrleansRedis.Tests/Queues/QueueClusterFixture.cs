@@ -1,0 +1,88 @@
+using Microsoft.Extensions.Hosting;
+using Orleans.TestingHost;
+using OrleansRedis.Abstractions.Queues;
+using OrleansRedis.Redis;
+using OrleansRedis.Tests.Infrastructure;
+using StackExchange.Redis;
+
+namespace OrleansRedis.Tests.Queues;
+
+/// <summary>
+/// The test cluster with the test queues: external-worker queues (<see cref="External"/>, <see cref="Single"/>,
+/// <see cref="Capped"/>) and queues run by the in-silo <see cref="RecordingHandler"/> (<see cref="Handled"/>,
+/// <see cref="Ordered"/>, <see cref="Bench"/>, <see cref="Scheduled"/>).
+/// </summary>
+public class QueueClusterFixture() : TestClusterFixture("queue")
+{
+    /// <summary>Two partitions, 3 attempts, 50 ms backoff capped at 200 ms, no handler.</summary>
+    public const string External = "ext";
+
+    /// <summary>One partition, no handler.</summary>
+    public const string Single = "single";
+
+    /// <summary>One partition capped at 5 unfinished jobs.</summary>
+    public const string Capped = "capped";
+
+    /// <summary>Four partitions run by the recording handler.</summary>
+    public const string Handled = "handled";
+
+    /// <summary>Four partitions run by the recording handler, for per-key order.</summary>
+    public const string Ordered = "ordered";
+
+    /// <summary>Four partitions, 32 handler slots each, for a throughput figure.</summary>
+    public const string Bench = "bench";
+
+    /// <summary>Schedules run into this queue (recording handler).</summary>
+    public const string Scheduled = "sched";
+
+    /// <summary>The handler's recordings, shared with the in-process silos.</summary>
+    public static RecordingHandler.Recorder Recorder => RecordingHandler.Recordings;
+
+    /// <inheritdoc />
+    protected override IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string>
+    {
+        [$"OrleansRedis:Queues:Definitions:{External}:Partitions"] = "2",
+        [$"OrleansRedis:Queues:Definitions:{External}:MaxAttempts"] = "3",
+        [$"OrleansRedis:Queues:Definitions:{External}:BackoffBase"] = "00:00:00.050",
+        [$"OrleansRedis:Queues:Definitions:{External}:BackoffMax"] = "00:00:00.200",
+        [$"OrleansRedis:Queues:Definitions:{Single}:Partitions"] = "1",
+        [$"OrleansRedis:Queues:Definitions:{Capped}:Partitions"] = "1",
+        [$"OrleansRedis:Queues:Definitions:{Capped}:MaxDepth"] = "5",
+        [$"OrleansRedis:Queues:Definitions:{Handled}:Partitions"] = "4",
+        [$"OrleansRedis:Queues:Definitions:{Ordered}:Partitions"] = "4",
+        [$"OrleansRedis:Queues:Definitions:{Ordered}:HandlerConcurrency"] = "16",
+        [$"OrleansRedis:Queues:Definitions:{Bench}:Partitions"] = "4",
+        [$"OrleansRedis:Queues:Definitions:{Bench}:HandlerConcurrency"] = "32",
+        [$"OrleansRedis:Queues:Definitions:{Scheduled}:Partitions"] = "2",
+    };
+
+    /// <summary>Gets the router of <paramref name="queue"/>.</summary>
+    public IQueueGrain Queue(string queue) => Grains.GetGrain<IQueueGrain>(queue);
+
+    /// <summary>Gets the Redis database the cluster uses.</summary>
+    public IDatabase Database => RedisConnection.GetDatabase();
+
+    /// <summary>The key prefix of a partition's Redis keys.</summary>
+    public string PartitionPrefix(string queue, int partition) => FromEachSilo<RedisKeys>()[0].QueuePartition(queue, partition).Prefix;
+
+    /// <inheritdoc />
+    protected override void ConfigureCluster(TestClusterBuilder builder) => builder.AddSiloBuilderConfigurator<HandlerConfigurator>();
+
+    /// <summary>Registers the recording handler for the handled queues.</summary>
+    public sealed class HandlerConfigurator : ISiloConfigurator
+    {
+        /// <inheritdoc />
+        public void Configure(ISiloBuilder siloBuilder) => siloBuilder
+            .AddOrleansRedisQueueHandler<RecordingHandler>(Handled)
+            .AddOrleansRedisQueueHandler<RecordingHandler>(Ordered)
+            .AddOrleansRedisQueueHandler<RecordingHandler>(Bench)
+            .AddOrleansRedisQueueHandler<RecordingHandler>(Scheduled);
+    }
+}
+
+/// <summary>The queue contract tests: they share one cluster, each on queues or keys of its own.</summary>
+[CollectionDefinition(Name)]
+public sealed class QueueClusterCollection : ICollectionFixture<QueueClusterFixture>
+{
+    public const string Name = "queue-cluster";
+}
