@@ -74,7 +74,8 @@ public sealed class OrleansRedisQueueSystem : QueueSystem
         {
             for (var start = Interlocked.Increment(ref next) * chunk; start < count; start = Interlocked.Increment(ref next) * chunk)
             {
-                await _queue.EnqueueManyAsync([.. Enumerable.Range(start, Math.Min(chunk, count - start)).Select(i => Job($"{prefix}{i}"))]);
+                var jobs = Enumerable.Range(start, Math.Min(chunk, count - start)).Select(i => Job($"{prefix}{i}")).ToList();
+                await RetryAsync(() => _queue.EnqueueManyAsync(jobs));
             }
         })));
     }
@@ -98,6 +99,23 @@ public sealed class OrleansRedisQueueSystem : QueueSystem
 
     /// <inheritdoc />
     public override async ValueTask DisposeAsync() => await _environment.DisposeAsync();
+
+    // A call that failed (a Redis timeout on a loaded machine) is sent again: a prefill only needs the jobs there.
+    private static async Task RetryAsync(Func<Task> call)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await call();
+                return;
+            }
+            catch (Exception) when (attempt < 5)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt));
+            }
+        }
+    }
 
     private static JobSpec Job(string id) => new(BenchJob.Payload(id, NowUs()));
 

@@ -71,8 +71,18 @@ public sealed class QueueScenario(Func<Task<IReadOnlyList<QueueSystem>>> systems
                 var run = $"{scenario}-{repeat}";
                 await system.ResetAsync(run);
                 var cpu = system.ServerProcesses.Select(p => (p.Label, Cpu: CpuTime.Sample(p.ProcessId))).ToList();
-                var result = await measure(system, run);
-                if (result.Operations >= 0)
+                BenchResult result;
+                try
+                {
+                    result = await measure(system, run);
+                }
+                catch (Exception ex)
+                {
+                    // One failed run (a timeout on a loaded machine) is reported and left out of the median.
+                    Console.WriteLine($"   [{scenario} #{repeat + 1}] {system.Name}: failed: {ex.GetType().Name}: {ex.Message}");
+                    continue;
+                }
+
                 {
                     var used = string.Join(", ", cpu.Select(c => string.Create(CultureInfo.InvariantCulture, $"{c.Label} {c.Cpu.Elapsed():0.0}")));
                     result = result with { Notes = $"{result.Notes}; CPU s: {used}".TrimStart(';', ' ') };
