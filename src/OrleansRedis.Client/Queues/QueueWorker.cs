@@ -26,7 +26,9 @@ namespace OrleansRedis.Client.Queues;
 /// </remarks>
 public sealed partial class QueueWorker : BackgroundService
 {
-    private readonly IQueueGrain _queue;
+    // Resolved on first use: the Orleans client knows its grain interfaces only once it has connected, which happens in
+    // its own hosted service, after this one was constructed.
+    private readonly Lazy<IQueueGrain> _grain;
     private readonly QueueWorkerOptions _options;
     private readonly Func<QueueJobContext, CancellationToken, Task<string?>> _handler;
     private readonly TimeProvider _time;
@@ -41,6 +43,8 @@ public sealed partial class QueueWorker : BackgroundService
     private long _returned;
     private long _lost;
 
+    private IQueueGrain Queue => _grain.Value;
+
     internal QueueWorker(
         IGrainFactory grains,
         QueueWorkerOptions options,
@@ -49,7 +53,7 @@ public sealed partial class QueueWorker : BackgroundService
         ILogger logger,
         IHostApplicationLifetime? lifetime)
     {
-        _queue = grains.GetGrain<IQueueGrain>(options.Queue);
+        _grain = new Lazy<IQueueGrain>(() => grains.GetGrain<IQueueGrain>(options.Queue));
         _options = options;
         _handler = handler;
         _time = time;
@@ -179,7 +183,7 @@ public sealed partial class QueueWorker : BackgroundService
             IReadOnlyList<LeasedJob> jobs;
             try
             {
-                jobs = await _queue.LeaseAsync(_options.Worker, free, _options.LeaseTime, _options.MaxWait, stoppingToken).ConfigureAwait(false);
+                jobs = await Queue.LeaseAsync(_options.Worker, free, _options.LeaseTime, _options.MaxWait, stoppingToken).ConfigureAwait(false);
             }
             catch (Exception ex)
             {
