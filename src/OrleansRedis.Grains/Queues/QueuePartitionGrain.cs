@@ -214,7 +214,7 @@ public sealed partial class QueuePartitionGrain(
         var outcome = await store.FailAsync(_keys!, _limits!, jobId, leaseToken, QueueRequests.Error(error), (long?)retryAfter?.TotalMilliseconds);
         Finished(jobId);
         NoteDue(outcome.DueMs);
-        if (outcome.Woke)
+        if (outcome.Woke || Freed(outcome.Status is "retry" or "dead" ? 1 : 0))
         {
             Signal();
         }
@@ -267,7 +267,7 @@ public sealed partial class QueuePartitionGrain(
 
         Finished(jobId);
         NoteDue(due);
-        if (woke)
+        if (woke || Freed(status == "cancelled" ? 1 : 0))
         {
             Signal();
         }
@@ -436,13 +436,17 @@ public sealed partial class QueuePartitionGrain(
         }
 
         NoteDue(outcome.DueMs);
-        if (outcome.Woke)
+        if (outcome.Woke || Freed(outcome.Ok.Count(ok => ok)))
         {
             Signal();
         }
 
         return answers;
     }
+
+    // Under a MaxConcurrency cap a lease may have stopped short at the cap: a freed slot is work for dispatch and long
+    // polls (without a cap, a short lease means the streams are empty and nothing needs waking).
+    private bool Freed(int slots) => slots > 0 && _limits!.ActiveCap > 0;
 
     private async Task<IReadOnlyList<LeasedJob>> LeaseCoreAsync(int max, long leaseMs, bool silo, string worker)
     {
@@ -600,6 +604,14 @@ public sealed partial class QueuePartitionGrain(
             LogMaintainFailed(ex, _queue, _partition);
             _dueMs = time.GetUtcNow().ToUnixTimeMilliseconds() + _clockOffsetMs + (long)RetryAfterError.TotalMilliseconds;
             Arm();
+        }
+
+        // Every timer also restarts dispatch: a lease that failed (Redis timeout or restart) left ready jobs that no
+        // enqueue, completion or expiry may ever signal again.
+        if (_hasHandler && !_stopping)
+        {
+            _mayHaveWork = true;
+            _ = PumpAsync();
         }
     }
 
