@@ -88,7 +88,9 @@ public sealed partial class QueueHandlerGrain(
             context = new QueueJobContext(job, progress => Task.Factory.StartNew(
                 () => partition.HeartbeatAsync(job.Id, running.Token, null, progress), CancellationToken.None, TaskCreationOptions.None, running.Scheduler).Unwrap());
             var token = running.Cancel.Token;
-            result = await Task.Run(() => handler.HandleAsync(context, token), CancellationToken.None);
+            var returned = await Task.Run(() => handler.HandleAsync(context, token), CancellationToken.None);
+            (result, var tooLarge) = QueueRequests.Result(returned, options.Value.MaxPayloadBytes);
+            failure = tooLarge is null ? null : new InvalidOperationException(tooLarge);
         }
         catch (Exception ex)
         {

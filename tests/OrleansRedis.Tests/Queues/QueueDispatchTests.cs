@@ -53,4 +53,23 @@ public sealed class QueueDispatchTests(QueueClusterFixture fixture)
         var most = runs.Max(r => runs.Count(o => o.Started <= r.Started && o.Finished > r.Started));
         Assert.InRange(most, 1, 2);
     }
+
+    [Fact]
+    public async Task HandlerResult_NotJson_KeptAsAJsonString_TooLarge_FailsWithAClearError()
+    {
+        var queue = fixture.Queue(QueueClusterFixture.HandledSingle);
+        var text = (await queue.EnqueueAsync(new JobSpec("""{"raw":"ok"}"""))).JobId;
+        var big = (await queue.EnqueueAsync(new JobSpec("""{"big":70000}""", MaxAttempts: 1))).JobId;
+
+        var done = await Eventually.SucceedsAsync(
+            async () => await queue.GetJobAsync(text) is { State: JobState.Completed } j ? j : throw new InvalidOperationException("not completed"), Long, "the text result");
+        var dead = await Eventually.SucceedsAsync(
+            async () => await queue.GetJobAsync(big) is { State: JobState.Dead } j ? j : throw new InvalidOperationException("not dead"), Long, "the oversized result");
+
+        // One run each: a refused completion would have been redelivered after every lease.
+        Assert.Equal(("\"ok\"", 1), (done.Result, done.Attempts));
+        Assert.Contains("MaxPayloadBytes", dead.LastError, StringComparison.Ordinal);
+        Assert.Single(QueueClusterFixture.Recorder.Of(QueueClusterFixture.HandledSingle), r => r.JobId == text);
+        Assert.Single(QueueClusterFixture.Recorder.Of(QueueClusterFixture.HandledSingle), r => r.JobId == big);
+    }
 }
