@@ -45,6 +45,13 @@ public interface IQueuePartitionGrain : IGrainWithStringKey
     [Alias("cancel")]
     Task<JobInfo?> CancelAsync(string jobId);
 
+    /// <summary>
+    /// Takes back jobs that <see cref="EnqueueAsync"/> wrote here when another share of the same bulk was refused: jobs
+    /// not leased yet are removed with their idempotency keys (a job leased in between stays). Answers how many were removed.
+    /// </summary>
+    [Alias("rollback")]
+    Task<int> RollbackAsync(IReadOnlyList<string> jobIds);
+
     /// <summary>Reads this partition's figures.</summary>
     [Alias("stats")]
     Task<QueueStats> GetStatsAsync();

@@ -276,6 +276,27 @@ public sealed partial class QueuePartitionGrain(
     }
 
     /// <inheritdoc />
+    public async Task<int> RollbackAsync(IReadOnlyList<string> jobIds)
+    {
+        _ = Definition;
+        var own = jobIds?.Where(IsOwnJob).ToList() ?? [];
+        if (own.Count == 0)
+        {
+            return 0;
+        }
+
+        await EnsureActivatedAsync();
+        var (removed, woke, due) = await store.RollbackAsync(_keys!, _limits!, own);
+        NoteDue(due);
+        if (woke)
+        {
+            Signal();
+        }
+
+        return removed;
+    }
+
+    /// <inheritdoc />
     public async Task<QueueStats> GetStatsAsync()
     {
         _ = Definition;

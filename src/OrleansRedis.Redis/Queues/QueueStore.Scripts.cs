@@ -159,7 +159,7 @@ public sealed partial class QueueStore
                   woke = woke + 1
                 end
                 redis.call('HSET', jobkey(id), 'payload', ARGV[b + 1], 'key', key, 'prio', ARGV[b + 3], 'attempts', 0,
-                  'max', ARGV[b + 7], 'backoff', ARGV[b + 8], 'runAt', runAt, 'enqueuedAt', now, 'state', state, 'entry', entry)
+                  'max', ARGV[b + 7], 'backoff', ARGV[b + 8], 'runAt', runAt, 'enqueuedAt', now, 'state', state, 'entry', entry, 'idem', idem)
                 states[n] = state
                 if idem ~= '' then redis.call('SET', P .. 'dedup:' .. idem, id, 'PX', ARGV[6]) end
                 ids[n] = id
@@ -401,6 +401,45 @@ public sealed partial class QueueStore
         redis.call('HINCRBY', STATS, 'depth', -1)
         release(h[4], id)
         return {'status', 'cancelled', 'woke', woke, 'due', earliest(DELAYED), 'now', now}
+        """;
+
+    // ARGV[5] number of ids N, ARGV[6..5+N] ids written by an enqueue that the caller takes back (another share of its
+    // bulk was refused). A job not leased yet is removed without a trace: its stream entry, delayed entry or parked place,
+    // its hash, its idempotency key (when it still names it, so a retried bulk is not answered with a removed job) and
+    // its count in depth and 'enqueued'; its key passes on. A job leased in between stays.
+    // Replies column 'status' ('removed'|'kept'|'missing'), 'woke', 'due', 'now'.
+    private const string RollbackScript = Prelude + """
+        local n = tonumber(ARGV[5])
+        local status = {}
+        local removed = 0
+        for i = 1, n do
+          local id = ARGV[5 + i]
+          local jk = jobkey(id)
+          local h = redis.call('HMGET', jk, 'state', 'entry', 'prio', 'key', 'idem')
+          if not h[1] then
+            status[i] = 'missing'
+          elseif h[1] ~= 'waiting' and h[1] ~= 'delayed' then
+            status[i] = 'kept'
+          else
+            if h[1] == 'delayed' then
+              redis.call('ZREM', DELAYED, id)
+            elseif h[2] and h[2] ~= '' then
+              redis.call('XDEL', stream(h[3]), h[2])
+            elseif h[4] and h[4] ~= '' then
+              redis.call('LREM', P .. 'keyq:' .. h[4], 1, id)
+            end
+            if h[5] and h[5] ~= '' and redis.call('GET', P .. 'dedup:' .. h[5]) == id then redis.call('DEL', P .. 'dedup:' .. h[5]) end
+            redis.call('DEL', jk)
+            release(h[4], id)
+            removed = removed + 1
+            status[i] = 'removed'
+          end
+        end
+        if removed > 0 then
+          redis.call('HINCRBY', STATS, 'depth', -removed)
+          redis.call('HINCRBY', STATS, 'enqueued', -removed)
+        end
+        return {'status', status, 'woke', woke, 'due', earliest(DELAYED), 'now', now}
         """;
 
     // ARGV[5] limit. Replies columns 'id', 'key', 'payload', 'attempts', 'error', 'at' (dead at ms), most recent first.

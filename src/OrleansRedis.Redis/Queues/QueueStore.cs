@@ -157,6 +157,20 @@ public sealed partial class QueueStore(RedisConnections connections, RedisKeys k
         return (reply.String(QueueReply.Status), reply.Int64(QueueReply.Woke, 0) > 0, QueueReply.OptionalTime(reply, QueueReply.Due));
     }
 
+    /// <summary>Takes back jobs an enqueue wrote (those not leased yet); answers how many were removed, whether a parked job became ready, and the earliest due time.</summary>
+    public async Task<(int Removed, bool Woke, long? DueMs)> RollbackAsync(QueuePartitionKeys partition, QueuePartitionLimits limits, IReadOnlyList<string> jobIds)
+    {
+        var args = new RedisValue[1 + jobIds.Count];
+        args[0] = jobIds.Count;
+        for (var i = 0; i < jobIds.Count; i++)
+        {
+            args[1 + i] = jobIds[i];
+        }
+
+        var reply = await RunAsync(RollbackScript, "queue rollback", partition, limits, args).ConfigureAwait(false);
+        return (QueueReply.Strings(reply, QueueReply.Status).Count(s => s == "removed"), reply.Int64(QueueReply.Woke, 0) > 0, QueueReply.OptionalTime(reply, QueueReply.Due));
+    }
+
     /// <summary>Reads a job; <see langword="null"/> when its hash does not exist.</summary>
     public async Task<JobInfo?> ReadJobAsync(QueuePartitionKeys partition, string queue, string jobId)
     {

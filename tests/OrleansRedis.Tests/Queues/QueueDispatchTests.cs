@@ -1,4 +1,5 @@
 using OrleansRedis.Abstractions.Queues;
+using OrleansRedis.Redis.Queues;
 using OrleansRedis.Testing;
 
 namespace OrleansRedis.Tests.Queues;
@@ -72,4 +73,60 @@ public sealed class QueueDispatchTests(QueueClusterFixture fixture)
         Assert.Single(QueueClusterFixture.Recorder.Of(QueueClusterFixture.HandledSingle), r => r.JobId == text);
         Assert.Single(QueueClusterFixture.Recorder.Of(QueueClusterFixture.HandledSingle), r => r.JobId == big);
     }
+
+    [Fact]
+    public async Task BulkOfUnkeyedJobs_SpreadOverPartitions_FitsTheirShares()
+    {
+        var queue = fixture.Queue(QueueClusterFixture.CappedPair);
+
+        // MaxDepth 4 over 2 partitions: 3 jobs fit only when they do not all go to one partition.
+        var results = await queue.EnqueueManyAsync([.. Enumerable.Range(0, 3).Select(i => new JobSpec($"{i}", Delay: TimeSpan.FromHours(1)))]);
+
+        Assert.Equal(3, results.Select(r => r.JobId).Distinct().Count());
+        await Task.WhenAll(results.Select(r => queue.CancelAsync(r.JobId)));
+        Assert.Equal(0, (await queue.GetStatsAsync()).Depth);
+    }
+
+    [Fact]
+    public async Task BulkWithARefusedShare_WrittenSharesTakenBack_IdempotencyKeysFreeForTheRetry()
+    {
+        var queue = fixture.Queue(QueueClusterFixture.CappedPair);
+        var tag = Guid.NewGuid().ToString("N");
+        var idem0 = KeyOf(0, $"{tag}-a");
+        var idem1 = KeyOf(1, $"{tag}-b");
+        var fillers = await queue.EnqueueManyAsync([.. Enumerable.Range(0, 2).Select(i => new JobSpec($"{i}", Key: KeyOf(1, $"{tag}-f{i}"), Delay: TimeSpan.FromHours(1)))]);
+        JobSpec[] bulk = [new JobSpec("\"a\"", IdempotencyKey: idem0), new JobSpec("\"b\"", IdempotencyKey: idem1)];
+        var before = await queue.GetStatsAsync();
+
+        Assert.Equal(QueueErrorCode.QueueFull, (await Assert.ThrowsAsync<QueueException>(() => queue.EnqueueManyAsync(bulk))).Code);
+        var refused = await queue.GetStatsAsync();
+        Assert.Equal((before.Depth, before.Enqueued, before.Cancelled), (refused.Depth, refused.Enqueued, refused.Cancelled));
+
+        // The client retries the same bulk once there is room: both jobs are new, none answers a job taken back.
+        await Task.WhenAll(fillers.Select(r => queue.CancelAsync(r.JobId)));
+        var retried = await queue.EnqueueManyAsync(bulk);
+        Assert.All(retried, r => Assert.False(r.Deduplicated));
+        Assert.All(await Task.WhenAll(retried.Select(r => queue.GetJobAsync(r.JobId))), j => Assert.Equal(JobState.Waiting, j!.State));
+        await Task.WhenAll(retried.Select(r => queue.CancelAsync(r.JobId)));
+    }
+
+    [Fact]
+    public async Task BulkWithOneBadJob_RefusedBeforeAnyShareIsWritten()
+    {
+        var queue = fixture.Queue(QueueClusterFixture.CappedPair);
+        var tag = Guid.NewGuid().ToString("N");
+        var before = await queue.GetStatsAsync();
+        JobSpec[] bulk = [new JobSpec("1", IdempotencyKey: KeyOf(0, $"{tag}-a")), new JobSpec("2", IdempotencyKey: KeyOf(1, $"{tag}-b")), new JobSpec("{bad", IdempotencyKey: KeyOf(1, $"{tag}-c"))];
+
+        var error = await Assert.ThrowsAsync<QueueException>(() => queue.EnqueueManyAsync(bulk));
+
+        Assert.Equal((QueueErrorCode.Invalid, "payload"), (error.Code, error.Field));
+        Assert.StartsWith("Job 2:", error.Message, StringComparison.Ordinal);
+        var after = await queue.GetStatsAsync();
+        Assert.Equal((before.Enqueued, before.Cancelled, before.Depth), (after.Enqueued, after.Cancelled, after.Depth));
+    }
+
+    // A routing key (job key or idempotency key) of the pair queue's partition p.
+    private static string KeyOf(int p, string seed) =>
+        Enumerable.Range(0, 1000).Select(i => $"{seed}-{i}").First(k => QueueIds.PartitionOf(k, 2) == p);
 }
