@@ -37,6 +37,10 @@ public interface IQueuePartitionGrain : IGrainWithStringKey
     [Alias("fail")]
     Task<JobFailResult> FailAsync(string jobId, string leaseToken, string error, TimeSpan? retryAfter = null);
 
+    /// <summary>See <see cref="IQueueGrain.ReleaseAsync"/>.</summary>
+    [Alias("release")]
+    Task ReleaseAsync(string jobId, string leaseToken);
+
     /// <summary>See <see cref="IQueueGrain.GetJobAsync"/>.</summary>
     [Alias("get-job")]
     Task<JobInfo?> GetJobAsync(string jobId);

@@ -151,6 +151,9 @@ public sealed class QueueGrain(IOptions<QueueOptions> options) : Grain, IQueueGr
         OfJob(jobId).FailAsync(jobId, leaseToken, error, retryAfter);
 
     /// <inheritdoc />
+    public Task ReleaseAsync(string jobId, string leaseToken) => OfJob(jobId).ReleaseAsync(jobId, leaseToken);
+
+    /// <inheritdoc />
     public Task<JobInfo?> GetJobAsync(string jobId) => OfJob(jobId, orNull: true) is { } p ? p.GetJobAsync(jobId) : Task.FromResult<JobInfo?>(null);
 
     /// <inheritdoc />

@@ -233,6 +233,24 @@ public sealed partial class QueuePartitionGrain(
     }
 
     /// <inheritdoc />
+    public async Task ReleaseAsync(string jobId, string leaseToken)
+    {
+        _ = Definition;
+        CheckOwnJob(jobId);
+        QueueRequests.CheckToken(_queue, leaseToken);
+        await EnsureActivatedAsync();
+        var (released, earliest) = await store.ReleaseAsync(_keys!, _limits!, jobId, leaseToken);
+        Finished(jobId);
+        if (!released)
+        {
+            throw QueueRequests.LeaseLost(_queue, jobId);
+        }
+
+        NoteLease(earliest);
+        Signal();
+    }
+
+    /// <inheritdoc />
     public async Task<JobInfo?> GetJobAsync(string jobId)
     {
         _ = Definition;

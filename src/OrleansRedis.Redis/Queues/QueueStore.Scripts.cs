@@ -311,6 +311,23 @@ public sealed partial class QueueStore
         return {'status', 'retry', 'at', at, 'run', run, 'woke', woke, 'due', earliest(DELAYED), 'now', now}
         """;
 
+    // ARGV[5] id, ARGV[6] token. Hands a leased job back unrun (its worker or handler is stopping): back to its stream
+    // with the attempt not counted, its key kept (so its key's order holds), the token stale from now on.
+    // Replies 'status' ('released'|'lost'), 'woke', 'lease' (earliest lease expiry), 'now'.
+    private const string ReleaseScript = Prelude + """
+        local id = ARGV[5]
+        local jk = jobkey(id)
+        local h = redis.call('HMGET', jk, 'state', 'token', 'entry', 'prio', 'attempts')
+        if h[1] ~= 'active' or h[2] ~= ARGV[6] then return {'status', 'lost', 'now', now} end
+        unentry(h[3], h[4])
+        redis.call('ZREM', LEASES, id)
+        redis.call('HDEL', jk, 'token', 'lease')
+        redis.call('HSET', jk, 'attempts', math.max(0, (tonumber(h[5]) or 1) - 1))
+        redis.call('HINCRBY', STATS, 'started', -1)
+        push(id, jk, h[4])
+        return {'status', 'released', 'woke', woke, 'lease', earliest(LEASES), 'now', now}
+        """;
+
     // ARGV[5] id, ARGV[6] token, ARGV[7] lease ms, ARGV[8] progress, ARGV[9] '1' when progress is given.
     // Replies 'status' ('ok'|'lost'), 'until' (new lease expiry), 'lease' (earliest lease expiry), 'now'.
     private const string HeartbeatScript = Prelude + """

@@ -1,3 +1,4 @@
+using Orleans.Core.Internal;
 using OrleansRedis.Abstractions.Queues;
 using OrleansRedis.Redis.Queues;
 using OrleansRedis.Testing;
@@ -124,6 +125,73 @@ public sealed class QueueDispatchTests(QueueClusterFixture fixture)
         Assert.StartsWith("Job 2:", error.Message, StringComparison.Ordinal);
         var after = await queue.GetStatsAsync();
         Assert.Equal((before.Enqueued, before.Cancelled, before.Depth), (after.Enqueued, after.Cancelled, after.Depth));
+    }
+
+    [Fact]
+    public async Task Release_HandsTheJobBackUnrun_AttemptNotCounted_KeyKept()
+    {
+        var queue = fixture.Queue(QueueClusterFixture.Single);
+        var key = $"release-{Guid.NewGuid():N}";
+        var first = (await queue.EnqueueAsync(new JobSpec("1", Key: key, MaxAttempts: 1))).JobId;
+        var lease = await LeaseAsync(queue, first);
+        var second = (await queue.EnqueueAsync(new JobSpec("2", Key: key))).JobId;
+
+        await queue.ReleaseAsync(first, lease.LeaseToken);
+
+        // Back at once, on its only attempt, still ahead of the next job of its key; the old token is stale.
+        var again = await LeaseAsync(queue, first, unexpected: second);
+        Assert.Equal(1, again.Attempt);
+        Assert.Equal(QueueErrorCode.LeaseLost, (await Assert.ThrowsAsync<QueueException>(() => queue.ReleaseAsync(first, lease.LeaseToken))).Code);
+        await queue.CompleteAsync(first, again.LeaseToken);
+        await queue.CompleteAsync(second, (await LeaseAsync(queue, second)).LeaseToken);
+    }
+
+    [Fact]
+    public async Task HandlerGrainDeactivated_JobReleased_RunsAgainWithoutUsingAnAttempt()
+    {
+        var queue = fixture.Queue(QueueClusterFixture.HandledSingle);
+        var key = $"deact-{Guid.NewGuid():N}";
+        var id = (await queue.EnqueueAsync(new JobSpec("""{"ms":3000}""", Key: key, MaxAttempts: 1))).JobId;
+        await Eventually.TrueAsync(async () => (await queue.GetJobAsync(id))?.State == JobState.Active, Long, "the handler runs the job");
+
+        // As on a silo shutdown or idle collection: the handler is cancelled mid-job.
+        await fixture.Grains.GetGrain<Grains.Queues.IQueueHandlerGrain>($"{QueueClusterFixture.HandledSingle}#0/k/{key}")
+            .Cast<IGrainManagementExtension>().DeactivateOnIdle();
+
+        // Its only attempt was not used up: it ran again and completed (a failed attempt would have made it dead).
+        var done = await Eventually.SucceedsAsync(
+            async () => await queue.GetJobAsync(id) is { State: JobState.Completed or JobState.Dead } j ? j : throw new InvalidOperationException("running"), Long, "the job finished");
+        Assert.Equal((JobState.Completed, 1), (done.State, done.Attempts));
+    }
+
+    // Leases the job with id, within the deadline; any other job leased on the way is completed, except the unexpected
+    // one, which fails the test.
+    private static async Task<LeasedJob> LeaseAsync(IQueueGrain queue, string id, string? unexpected = null)
+    {
+        var seen = false;
+        var leased = await Eventually.SucceedsAsync(
+            async () =>
+            {
+                LeasedJob? wanted = null;
+                foreach (var job in await queue.LeaseAsync("test", 100, TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(2)))
+                {
+                    seen |= job.Id == unexpected;
+                    if (job.Id == id)
+                    {
+                        wanted = job;
+                    }
+                    else
+                    {
+                        await queue.CompleteAsync(job.Id, job.LeaseToken);
+                    }
+                }
+
+                return wanted ?? throw new InvalidOperationException($"job {id} not leased yet");
+            },
+            Long,
+            $"job {id} leased");
+        Assert.False(seen, $"job {unexpected} was leased too early");
+        return leased;
     }
 
     // A routing key (job key or idempotency key) of the pair queue's partition p.
