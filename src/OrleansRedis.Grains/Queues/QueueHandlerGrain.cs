@@ -48,7 +48,7 @@ public sealed partial class QueueHandlerGrain(
     {
         if (_running.TryGetValue(jobId, out var running))
         {
-            running.Lost = true;
+            // The handler still reports when it stops: the refused report frees the job's key before the lease ends.
             running.Cancel.Cancel();
         }
 
@@ -206,7 +206,7 @@ public sealed partial class QueueHandlerGrain(
         DelayDeactivation(period * 3);
         foreach (var running in _running.Values.ToList())
         {
-            if (running.Lost || DateTime.UtcNow - running.StartedAt < period)
+            if (running.Lost || running.Cancel.IsCancellationRequested || DateTime.UtcNow - running.StartedAt < period)
             {
                 continue;
             }
@@ -217,7 +217,6 @@ public sealed partial class QueueHandlerGrain(
             }
             catch (QueueException ex) when (ex.Code == QueueErrorCode.LeaseLost)
             {
-                running.Lost = true;
                 running.Cancel.Cancel();
                 LogLeaseLost(running.Job.Queue, running.Job.Id);
             }

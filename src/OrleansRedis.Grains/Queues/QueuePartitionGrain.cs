@@ -239,15 +239,19 @@ public sealed partial class QueuePartitionGrain(
         CheckOwnJob(jobId);
         QueueRequests.CheckToken(_queue, leaseToken);
         await EnsureActivatedAsync();
-        var (released, earliest) = await store.ReleaseAsync(_keys!, _limits!, jobId, leaseToken);
+        var (released, woke, earliest) = await store.ReleaseAsync(_keys!, _limits!, jobId, leaseToken);
         Finished(jobId);
+        if (woke)
+        {
+            Signal();
+        }
+
         if (!released)
         {
             throw QueueRequests.LeaseLost(_queue, jobId);
         }
 
         NoteLease(earliest);
-        Signal();
     }
 
     /// <inheritdoc />

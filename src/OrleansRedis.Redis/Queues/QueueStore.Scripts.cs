@@ -48,6 +48,26 @@ public sealed partial class QueueStore
             end
           end
         end
+        -- A revoked lease (cancel, or death while the lease still ran) may have a holder still running the job: its key
+        -- stays held until the lease ends (reap) or the holder's report with that token is refused ('rtoken').
+        local function hold(id, jk, key, token, untilMs)
+          untilMs = tonumber(untilMs)
+          if key and key ~= '' and token and untilMs and untilMs > now then
+            redis.call('HSET', jk, 'rtoken', token)
+            redis.call('ZADD', LEASES, untilMs, id)
+            local ttl = redis.call('PTTL', jk)
+            if ttl >= 0 and ttl < untilMs - now + 60000 then redis.call('PEXPIRE', jk, untilMs - now + 60000) end
+            return
+          end
+          release(key, id)
+        end
+        local function unhold(id, jk)
+          local h = redis.call('HMGET', jk, 'rtoken', 'key')
+          if not h[1] then return end
+          redis.call('HDEL', jk, 'rtoken')
+          redis.call('ZREM', LEASES, id)
+          release(h[2], id)
+        end
         local function unentry(entry, prio)
           if entry and entry ~= '' then
             local s = stream(prio)
@@ -60,14 +80,14 @@ public sealed partial class QueueStore
           if d[2] then return tonumber(d[2]) end
           return false
         end
-        local function kill(id, jk, key, err)
+        local function kill(id, jk, key, err, token, untilMs)
           redis.call('HSET', jk, 'state', 'dead', 'error', err, 'finishedAt', now, 'entry', '')
           redis.call('HDEL', jk, 'token', 'lease')
           redis.call('PEXPIRE', jk, ARGV[3])
           redis.call('ZADD', DEAD, now, id)
           redis.call('HINCRBY', STATS, 'dead', 1)
           redis.call('HINCRBY', STATS, 'depth', -1)
-          release(key, id)
+          hold(id, jk, key, token, untilMs)
           local over = redis.call('ZCARD', DEAD) - tonumber(ARGV[2])
           if over > 0 then
             local old = redis.call('ZPOPMIN', DEAD, over)
@@ -77,12 +97,15 @@ public sealed partial class QueueStore
         local function redeliver(id, reason)
           local jk = jobkey(id)
           redis.call('ZREM', LEASES, id)
-          local h = redis.call('HMGET', jk, 'state', 'entry', 'prio', 'attempts', 'max', 'key')
-          if h[1] ~= 'active' then return 0 end
+          local h = redis.call('HMGET', jk, 'state', 'entry', 'prio', 'attempts', 'max', 'key', 'token', 'lease')
+          if h[1] ~= 'active' then
+            unhold(id, jk)
+            return 0
+          end
           unentry(h[2], h[3])
           redis.call('HINCRBY', STATS, 'failed', 1)
           if (tonumber(h[4]) or 0) >= (tonumber(h[5]) or 1) then
-            kill(id, jk, h[6], reason)
+            kill(id, jk, h[6], reason, h[7], h[8])
             return 2
           end
           redis.call('HDEL', jk, 'token', 'lease')
@@ -255,6 +278,7 @@ public sealed partial class QueueStore
           runs[i + 1] = 0
           if h[2] ~= token then
             status[i + 1] = 'lost'
+            if redis.call('HGET', jk, 'rtoken') == token then unhold(id, jk) end
           elseif h[1] == 'completed' then
             status[i + 1] = 'ok'
           elseif h[1] ~= 'active' then
@@ -288,7 +312,10 @@ public sealed partial class QueueStore
         local id = ARGV[5]
         local jk = jobkey(id)
         local h = redis.call('HMGET', jk, 'state', 'token', 'entry', 'prio', 'key', 'attempts', 'max', 'backoff', 'startedAt')
-        if h[1] ~= 'active' or h[2] ~= ARGV[6] then return {'status', 'lost', 'now', now} end
+        if h[1] ~= 'active' or h[2] ~= ARGV[6] then
+          if redis.call('HGET', jk, 'rtoken') == ARGV[6] then unhold(id, jk) end
+          return {'status', 'lost', 'woke', woke, 'due', earliest(DELAYED), 'now', now}
+        end
         unentry(h[3], h[4])
         redis.call('ZREM', LEASES, id)
         redis.call('HINCRBY', STATS, 'failed', 1)
@@ -318,7 +345,10 @@ public sealed partial class QueueStore
         local id = ARGV[5]
         local jk = jobkey(id)
         local h = redis.call('HMGET', jk, 'state', 'token', 'entry', 'prio', 'attempts')
-        if h[1] ~= 'active' or h[2] ~= ARGV[6] then return {'status', 'lost', 'now', now} end
+        if h[1] ~= 'active' or h[2] ~= ARGV[6] then
+          if redis.call('HGET', jk, 'rtoken') == ARGV[6] then unhold(id, jk) end
+          return {'status', 'lost', 'woke', woke, 'now', now}
+        end
         unentry(h[3], h[4])
         redis.call('ZREM', LEASES, id)
         redis.call('HDEL', jk, 'token', 'lease')
@@ -392,12 +422,13 @@ public sealed partial class QueueStore
         """;
 
     // ARGV[5] id. Waiting (in its stream: XDEL, never delivered; parked: LREM from its key's list), delayed or failed
-    // (ZREM), active (lease revoked: XACK+XDEL, token cleared) -> cancelled, kept for Retention; the key passes on.
+    // (ZREM), active (lease revoked: XACK+XDEL, token cleared) -> cancelled, kept for Retention; the key passes on (for
+    // an active job only when its revoked lease ends, or its holder's report is refused: see hold).
     // Replies 'status' ('cancelled'|'finished'|'missing'), 'woke', 'due', 'now'.
     private const string CancelScript = Prelude + """
         local id = ARGV[5]
         local jk = jobkey(id)
-        local h = redis.call('HMGET', jk, 'state', 'entry', 'prio', 'key')
+        local h = redis.call('HMGET', jk, 'state', 'entry', 'prio', 'key', 'token', 'lease')
         if not h[1] then return {'status', 'missing', 'now', now} end
         local st = h[1]
         if st == 'completed' or st == 'dead' or st == 'cancelled' then return {'status', 'finished', 'now', now} end
@@ -416,7 +447,7 @@ public sealed partial class QueueStore
         redis.call('PEXPIRE', jk, ARGV[4])
         redis.call('HINCRBY', STATS, 'cancelled', 1)
         redis.call('HINCRBY', STATS, 'depth', -1)
-        release(h[4], id)
+        if st == 'active' then hold(id, jk, h[4], h[5], h[6]) else release(h[4], id) end
         return {'status', 'cancelled', 'woke', woke, 'due', earliest(DELAYED), 'now', now}
         """;
 

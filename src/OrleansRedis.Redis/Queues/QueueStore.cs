@@ -131,10 +131,12 @@ public sealed partial class QueueStore(RedisConnections connections, RedisKeys k
     }
 
     /// <summary>Hands a leased job back to its stream without counting the attempt; <see langword="false"/> when the token no longer holds it.</summary>
-    public async Task<(bool Released, long? EarliestLeaseMs)> ReleaseAsync(QueuePartitionKeys partition, QueuePartitionLimits limits, string jobId, string token)
+    public async Task<(bool Released, bool Woke, long? EarliestLeaseMs)> ReleaseAsync(QueuePartitionKeys partition, QueuePartitionLimits limits, string jobId, string token)
     {
         var reply = await RunAsync(ReleaseScript, "queue release", partition, limits, jobId, token).ConfigureAwait(false);
-        return reply.String(QueueReply.Status) == "released" ? (true, QueueReply.OptionalTime(reply, QueueReply.Lease)) : (false, null);
+        return reply.String(QueueReply.Status) == "released"
+            ? (true, true, QueueReply.OptionalTime(reply, QueueReply.Lease))
+            : (false, reply.Int64(QueueReply.Woke, 0) > 0, null);
     }
 
     /// <summary>Extends a lease; <see langword="null"/> when the token no longer holds the job.</summary>

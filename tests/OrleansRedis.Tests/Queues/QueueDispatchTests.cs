@@ -164,6 +164,31 @@ public sealed class QueueDispatchTests(QueueClusterFixture fixture)
         Assert.Equal((JobState.Completed, 1), (done.State, done.Attempts));
     }
 
+    [Fact]
+    public async Task CancelOfARunningKeyedJob_KeyHeldUntilTheStaleHolderIsRefused()
+    {
+        var queue = fixture.Queue(QueueClusterFixture.Single);
+        var key = $"revoke-{Guid.NewGuid():N}";
+        var a = (await queue.EnqueueAsync(new JobSpec("1", Key: key))).JobId;
+        var lease = await LeaseAsync(queue, a);
+        var b = (await queue.EnqueueAsync(new JobSpec("2", Key: key))).JobId;
+
+        Assert.Equal(JobState.Cancelled, (await queue.CancelAsync(a))!.State);
+
+        // A's worker may still be running it (it learns of the cancel only when it reports): B must not start yet.
+        foreach (var job in await queue.LeaseAsync("test", 100, TimeSpan.FromSeconds(60), TimeSpan.Zero))
+        {
+            Assert.NotEqual(b, job.Id);
+            await queue.CompleteAsync(job.Id, job.LeaseToken);
+        }
+
+        Assert.Equal(JobState.Waiting, (await queue.GetJobAsync(b))!.State);
+        Assert.Equal(QueueErrorCode.LeaseLost, (await Assert.ThrowsAsync<QueueException>(() => queue.CompleteAsync(a, lease.LeaseToken))).Code);
+
+        // The refused report proves A's holder stopped: the key passes to B.
+        await queue.CompleteAsync(b, (await LeaseAsync(queue, b)).LeaseToken);
+    }
+
     // Leases the job with id, within the deadline; any other job leased on the way is completed, except the unexpected
     // one, which fails the test.
     private static async Task<LeasedJob> LeaseAsync(IQueueGrain queue, string id, string? unexpected = null)
