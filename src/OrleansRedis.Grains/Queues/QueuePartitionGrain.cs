@@ -34,6 +34,10 @@ public sealed partial class QueuePartitionGrain(
     private static readonly TimeSpan RetryAfterError = TimeSpan.FromSeconds(1);
     private const int HandlerSlots = 64;
 
+    // The most jobs and payload characters one enqueue script carries (coalesced requests beyond them take more scripts).
+    public const int MaxScriptJobs = 1000;
+    public const long MaxScriptBytes = 1 << 20;
+
     private readonly Dictionary<string, string> _inflight = new(StringComparer.Ordinal);
     private string _queue = string.Empty;
     private int _partition;
@@ -437,32 +441,70 @@ public sealed partial class QueuePartitionGrain(
 
     private async Task<IReadOnlyList<(bool Accepted, EnqueueResult?[] Results)>> EnqueueBatchAsync(IReadOnlyList<IReadOnlyList<QueueJobDraft>> groups)
     {
-        var outcome = await store.EnqueueAsync(_keys!, _limits!, groups);
-        NoteClock(outcome.NowMs);
-        metrics.Depth(_queue, _partition, outcome.Depth);
-        var answers = new (bool, EnqueueResult?[])[groups.Count];
-        var offset = 0;
-        var added = 0;
-        for (var g = 0; g < groups.Count; g++)
+        var answers = new List<(bool, EnqueueResult?[])>(groups.Count);
+        foreach (var chunk in ScriptChunks(groups, MaxScriptJobs, MaxScriptBytes))
         {
-            var slice = outcome.Results.AsSpan(offset, groups[g].Count).ToArray();
-            offset += groups[g].Count;
-            answers[g] = (outcome.Accepted[g], slice);
-            added += outcome.Accepted[g] ? slice.Count(r => r is { Deduplicated: false }) : 0;
-        }
+            var outcome = await store.EnqueueAsync(_keys!, _limits!, chunk);
+            NoteClock(outcome.NowMs);
+            metrics.Depth(_queue, _partition, outcome.Depth);
+            var offset = 0;
+            var added = 0;
+            for (var g = 0; g < chunk.Count; g++)
+            {
+                var slice = outcome.Results.AsSpan(offset, chunk[g].Count).ToArray();
+                offset += chunk[g].Count;
+                answers.Add((outcome.Accepted[g], slice));
+                added += outcome.Accepted[g] ? slice.Count(r => r is { Deduplicated: false }) : 0;
+            }
 
-        if (added > 0)
-        {
-            metrics.Enqueued(_queue, added);
-        }
+            if (added > 0)
+            {
+                metrics.Enqueued(_queue, added);
+            }
 
-        NoteDue(outcome.DueMs);
-        if (outcome.Woke)
-        {
-            Signal();
+            NoteDue(outcome.DueMs);
+            if (outcome.Woke)
+            {
+                Signal();
+            }
         }
 
         return answers;
+    }
+
+    /// <summary>
+    /// Splits coalesced enqueue requests into scripts of at most <paramref name="maxJobs"/> jobs and
+    /// <paramref name="maxBytes"/> payload bytes (a request is never split; one larger than the bounds goes alone), so
+    /// one script never blocks Redis for long.
+    /// </summary>
+    public static List<List<IReadOnlyList<QueueJobDraft>>> ScriptChunks(IReadOnlyList<IReadOnlyList<QueueJobDraft>> groups, int maxJobs, long maxBytes)
+    {
+        var chunks = new List<List<IReadOnlyList<QueueJobDraft>>>();
+        var current = new List<IReadOnlyList<QueueJobDraft>>();
+        int jobs = 0;
+        long bytes = 0;
+        foreach (var group in groups)
+        {
+            var groupBytes = group.Sum(j => (long)j.Payload.Length);
+            if (current.Count > 0 && (jobs + group.Count > maxJobs || bytes + groupBytes > maxBytes))
+            {
+                chunks.Add(current);
+                current = [];
+                jobs = 0;
+                bytes = 0;
+            }
+
+            current.Add(group);
+            jobs += group.Count;
+            bytes += groupBytes;
+        }
+
+        if (current.Count > 0)
+        {
+            chunks.Add(current);
+        }
+
+        return chunks;
     }
 
     private async Task<IReadOnlyList<(bool Ok, long RunMs)>> CompleteBatchAsync(IReadOnlyList<(string JobId, string Token, string? Result)> batch)

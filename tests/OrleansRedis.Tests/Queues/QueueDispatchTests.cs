@@ -1,5 +1,6 @@
 using Orleans.Core.Internal;
 using OrleansRedis.Abstractions.Queues;
+using OrleansRedis.Grains.Queues;
 using OrleansRedis.Redis.Queues;
 using OrleansRedis.Testing;
 
@@ -155,7 +156,7 @@ public sealed class QueueDispatchTests(QueueClusterFixture fixture)
         await Eventually.TrueAsync(async () => (await queue.GetJobAsync(id))?.State == JobState.Active, Long, "the handler runs the job");
 
         // As on a silo shutdown or idle collection: the handler is cancelled mid-job.
-        await fixture.Grains.GetGrain<Grains.Queues.IQueueHandlerGrain>($"{QueueClusterFixture.HandledSingle}#0/k/{key}")
+        await fixture.Grains.GetGrain<IQueueHandlerGrain>($"{QueueClusterFixture.HandledSingle}#0/k/{key}")
             .Cast<IGrainManagementExtension>().DeactivateOnIdle();
 
         // Its only attempt was not used up: it ran again and completed (a failed attempt would have made it dead).
@@ -187,6 +188,23 @@ public sealed class QueueDispatchTests(QueueClusterFixture fixture)
 
         // The refused report proves A's holder stopped: the key passes to B.
         await queue.CompleteAsync(b, (await LeaseAsync(queue, b)).LeaseToken);
+    }
+
+    [Fact]
+    public void CoalescedEnqueues_SplitIntoScriptsBoundedByJobsAndBytes()
+    {
+        static IReadOnlyList<QueueJobDraft> Group(int jobs, int payload) =>
+            [.. Enumerable.Range(0, jobs).Select(_ => new QueueJobDraft("0-x", new string('1', payload), null, 1, 0, 0, null, 1, 0))];
+
+        // 64 full bulks (the coalescer's most requests) would be 64,000 jobs in one script.
+        var bulks = QueuePartitionGrain.ScriptChunks([.. Enumerable.Range(0, 64).Select(_ => Group(1000, 1))], QueuePartitionGrain.MaxScriptJobs, QueuePartitionGrain.MaxScriptBytes);
+        var small = QueuePartitionGrain.ScriptChunks([.. Enumerable.Range(0, 10).Select(_ => Group(100, 1))], QueuePartitionGrain.MaxScriptJobs, QueuePartitionGrain.MaxScriptBytes);
+        var large = QueuePartitionGrain.ScriptChunks([.. Enumerable.Range(0, 3).Select(_ => Group(10, 60_000))], QueuePartitionGrain.MaxScriptJobs, QueuePartitionGrain.MaxScriptBytes);
+
+        Assert.Equal(64, bulks.Count);
+        Assert.All(bulks, c => Assert.Single(c));
+        Assert.Single(small);
+        Assert.Equal([1, 1, 1], large.Select(c => c.Count));
     }
 
     // Leases the job with id, within the deadline; any other job leased on the way is completed, except the unexpected
