@@ -433,7 +433,7 @@ public sealed partial class QueuePartitionGrain(
         }
 
         // Silo-kind leases of earlier epochs belonged to handlers of a previous activation: redeliver them now.
-        var outcome = await store.MaintainAsync(_keys!, _limits!, sweepEpoch: epoch);
+        var outcome = await store.MaintainAsync(_keys!, _limits!, sweepEpoch: epoch, epoch);
         Apply(outcome);
         LogActivated(_queue, _partition, epoch, outcome.Redelivered.Length);
         _ = PumpAsync();
@@ -538,6 +538,11 @@ public sealed partial class QueuePartitionGrain(
         var signals = _signals;
         var outcome = await store.LeaseAsync(_keys!, _limits!, _queue, max, leaseMs, silo, worker, _epoch);
         NoteClock(outcome.NowMs);
+        if (outcome.Fenced)
+        {
+            throw Fenced();
+        }
+
         if (outcome.GroupsCreated > 0)
         {
             LogGroupsCreated(_queue, _partition, outcome.GroupsCreated);
@@ -562,6 +567,11 @@ public sealed partial class QueuePartitionGrain(
     private void Apply(QueueMaintainOutcome outcome)
     {
         NoteClock(outcome.NowMs);
+        if (outcome.Fenced)
+        {
+            throw Fenced();
+        }
+
         metrics.Depth(_queue, _partition, outcome.Depth);
         foreach (var id in outcome.Redelivered)
         {
@@ -582,6 +592,23 @@ public sealed partial class QueuePartitionGrain(
         {
             Signal();
         }
+    }
+
+    // Another activation of this partition bumped the epoch (a duplicate after a membership split, or one that missed its
+    // own deactivation): this one stops leasing and dispatching and goes away; the caller may try again (it reaches the
+    // current activation).
+    private QueueException Fenced()
+    {
+        if (!_stopping)
+        {
+            _stopping = true;
+            _timer?.Dispose();
+            LogFenced(_queue, _partition, _epoch);
+            DeactivateOnIdle();
+        }
+
+        return new QueueException(QueueErrorCode.Unavailable, _queue,
+            $"The queue '{_queue}' partition {_partition} moved to another activation; try again.") { RetryAfter = RetryAfterError };
     }
 
     private void Signal()
@@ -682,7 +709,7 @@ public sealed partial class QueuePartitionGrain(
 
         try
         {
-            Apply(await store.MaintainAsync(_keys!, _limits!, sweepEpoch: 0));
+            Apply(await store.MaintainAsync(_keys!, _limits!, sweepEpoch: 0, _epoch));
         }
         catch (Exception ex)
         {
@@ -778,6 +805,9 @@ public sealed partial class QueuePartitionGrain(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Queue {Queue} partition {Partition} active with epoch {Epoch}; {Redelivered} job(s) of earlier silo handlers redelivered.")]
     private partial void LogActivated(string queue, int partition, long epoch, int redelivered);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Queue {Queue} partition {Partition}: epoch {Epoch} is stale (another activation took over); this activation deactivates.")]
+    private partial void LogFenced(string queue, int partition, long epoch);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Queue {Queue} partition {Partition}: maintenance failed; retrying in a second.")]
     private partial void LogMaintainFailed(Exception exception, string queue, int partition);

@@ -75,6 +75,10 @@ public sealed partial class QueueStore
             redis.call('XDEL', s, entry)
           end
         end
+        -- A stale activation (another one bumped the epoch since) must not lease, reap or dispatch: it answers 'fenced'.
+        local function fenced(epoch)
+          return tonumber(redis.call('GET', EPOCH) or '0') ~= tonumber(epoch)
+        end
         local function earliest(zset)
           local d = redis.call('ZRANGE', zset, 0, 0, 'WITHSCORES')
           if d[2] then return tonumber(d[2]) end
@@ -206,8 +210,9 @@ public sealed partial class QueueStore
     // promotion limit. Promotes due delayed jobs first, then reads high, normal, low in that order.
     // Replies columns 'id', 'payload', 'key', 'prio', 'attempt', 'max', 'enq', 'token', 'wait' (ms since ready), and
     // 'until' (lease expiry), 'paused', 'created' (consumer groups created after NOGROUP), 'due', 'lease' (earliest lease
-    // expiry), 'now'.
+    // expiry), 'now'; only 'fenced' and 'now' when ARGV[10] is not the partition's epoch (nothing done).
     private const string LeaseScript = Prelude + """
+        if fenced(ARGV[10]) then return {'fenced', 1, 'now', now} end
         promote(tonumber(ARGV[13]))
         local ids, payloads, keys, prios, attempts, maxes, enq, tokens, waits = {}, {}, {}, {}, {}, {}, {}, {}, {}
         local paused = redis.call('EXISTS', PAUSED)
@@ -371,11 +376,12 @@ public sealed partial class QueueStore
         return {'status', 'ok', 'until', l, 'lease', earliest(LEASES), 'now', now}
         """;
 
-    // ARGV[5] limit per step, ARGV[6] sweep epoch (0: none). Promotes due delayed jobs, redelivers jobs whose lease ran
+    // ARGV[5] limit per step, ARGV[6] sweep epoch (0: none), ARGV[7] the caller's epoch (else only 'fenced'). Promotes due delayed jobs, redelivers jobs whose lease ran
     // out (the attempt counts: dead when it was the last), and with a sweep epoch also every silo-kind lease whose
     // token's epoch is older (its handler died with the previous activation); drops dead jobs past DeadRetention.
     // Replies 'redelivered' (ids back in their stream), 'killed' (ids that died), 'woke', 'due', 'lease', 'depth', 'now'.
     private const string MaintainScript = Prelude + """
+        if fenced(ARGV[7]) then return {'fenced', 1, 'now', now} end
         local limit = tonumber(ARGV[5])
         local sweep = tonumber(ARGV[6])
         promote(limit)

@@ -75,6 +75,11 @@ public sealed partial class QueueStore(RedisConnections connections, RedisKeys k
         var reply = await RunAsync(
             LeaseScript, "queue lease", partition, limits,
             Consumer, max, leaseMs, silo ? "silo" : "ext", worker, epoch, QueueIds.NewRandom() + ".", limits.ActiveCap, StepLimit).ConfigureAwait(false);
+        if (reply.Has(QueueReply.Fenced))
+        {
+            return QueueLeaseOutcome.FencedOff(reply.Int64(QueueReply.Now));
+        }
+
         var ids = QueueReply.Strings(reply, QueueReply.Id);
         var jobs = new LeasedJob[ids.Length];
         if (ids.Length > 0)
@@ -150,10 +155,18 @@ public sealed partial class QueueStore(RedisConnections connections, RedisKeys k
             : null;
     }
 
-    /// <summary>Promotes due jobs, redelivers expired leases (and, with <paramref name="sweepEpoch"/>, older silo leases), trims the dead.</summary>
-    public async Task<QueueMaintainOutcome> MaintainAsync(QueuePartitionKeys partition, QueuePartitionLimits limits, long sweepEpoch)
+    /// <summary>
+    /// Promotes due jobs, redelivers expired leases (and, with <paramref name="sweepEpoch"/>, older silo leases), trims the
+    /// dead; nothing (<see cref="QueueMaintainOutcome.Fenced"/>) when <paramref name="epoch"/> is no longer the partition's.
+    /// </summary>
+    public async Task<QueueMaintainOutcome> MaintainAsync(QueuePartitionKeys partition, QueuePartitionLimits limits, long sweepEpoch, long epoch)
     {
-        var reply = await RunAsync(MaintainScript, "queue maintain", partition, limits, StepLimit, sweepEpoch).ConfigureAwait(false);
+        var reply = await RunAsync(MaintainScript, "queue maintain", partition, limits, StepLimit, sweepEpoch, epoch).ConfigureAwait(false);
+        if (reply.Has(QueueReply.Fenced))
+        {
+            return new QueueMaintainOutcome([], [], false, null, null, 0, reply.Int64(QueueReply.Now)) { Fenced = true };
+        }
+
         return new QueueMaintainOutcome(
             QueueReply.Strings(reply, QueueReply.Redelivered), QueueReply.Strings(reply, QueueReply.Killed), reply.Int64(QueueReply.Woke) > 0,
             QueueReply.OptionalTime(reply, QueueReply.Due), QueueReply.OptionalTime(reply, QueueReply.Lease), reply.Int64(QueueReply.Depth), reply.Int64(QueueReply.Now));

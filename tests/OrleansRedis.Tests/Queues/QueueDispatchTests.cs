@@ -207,6 +207,26 @@ public sealed class QueueDispatchTests(QueueClusterFixture fixture)
         Assert.Equal([1, 1, 1], large.Select(c => c.Count));
     }
 
+    [Fact]
+    public async Task EpochBumpedByAnotherActivation_StaleOneRefusesToLeaseAndGoesAway()
+    {
+        var queue = fixture.Queue(QueueClusterFixture.Single);
+        await fixture.Grains.GetGrain<IQueuePartitionGrain>($"{QueueClusterFixture.Single}#0").PingAsync();
+        var epochKey = fixture.PartitionPrefix(QueueClusterFixture.Single, 0) + "epoch";
+        var taken = await fixture.Database.StringIncrementAsync(epochKey, 1000);
+
+        // As if a duplicate activation had started: the current one is stale, so its lease script refuses.
+        var fenced = await Assert.ThrowsAsync<QueueException>(() => queue.LeaseAsync("test", 1, TimeSpan.FromSeconds(60), TimeSpan.Zero));
+        Assert.Equal(QueueErrorCode.Unavailable, fenced.Code);
+
+        // The stale activation deactivated; the next call reaches a new one with a newer epoch, which leases.
+        var id = (await queue.EnqueueAsync(new JobSpec("1", Key: $"fence-{Guid.NewGuid():N}"))).JobId;
+        var job = await LeaseAsync(queue, id);
+        Assert.True((long)await fixture.Database.StringGetAsync(epochKey) > taken);
+        Assert.StartsWith($"{(long)await fixture.Database.StringGetAsync(epochKey)}.", job.LeaseToken, StringComparison.Ordinal);
+        await queue.CompleteAsync(id, job.LeaseToken);
+    }
+
     // Leases the job with id, within the deadline; any other job leased on the way is completed, except the unexpected
     // one, which fails the test.
     private static async Task<LeasedJob> LeaseAsync(IQueueGrain queue, string id, string? unexpected = null)
