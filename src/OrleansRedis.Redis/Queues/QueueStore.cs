@@ -20,6 +20,18 @@ public sealed partial class QueueStore(RedisConnections connections, RedisKeys k
     /// <summary>Gets the keys of a partition.</summary>
     public QueuePartitionKeys Partition(string queue, int partition) => keys.QueuePartition(queue, partition);
 
+    /// <summary>
+    /// Records <paramref name="partitions"/> as the partition count of <paramref name="queue"/> unless one is recorded
+    /// already; answers the recorded count and its key.
+    /// </summary>
+    public async Task<(int Stored, RedisKey Key)> ClaimPartitionCountAsync(string queue, int partitions)
+    {
+        var key = keys.QueuePartitionCount(queue);
+        await Database.StringSetAsync(key, partitions, when: When.NotExists).ConfigureAwait(false);
+        var stored = await Database.StringGetAsync(key).ConfigureAwait(false);
+        return (stored.TryParse(out int n) ? n : partitions, key);
+    }
+
     /// <summary>Bumps the partition's epoch and makes sure its consumer groups exist.</summary>
     public async Task<(long Epoch, int GroupsCreated, bool Paused, long NowMs)> ActivateAsync(QueuePartitionKeys partition, QueuePartitionLimits limits)
     {

@@ -1,6 +1,8 @@
 using Orleans.Core.Internal;
+using Microsoft.Extensions.Options;
 using OrleansRedis.Abstractions.Queues;
 using OrleansRedis.Grains.Queues;
+using OrleansRedis.Redis;
 using OrleansRedis.Redis.Queues;
 using OrleansRedis.Testing;
 
@@ -225,6 +227,29 @@ public sealed class QueueDispatchTests(QueueClusterFixture fixture)
         Assert.True((long)await fixture.Database.StringGetAsync(epochKey) > taken);
         Assert.StartsWith($"{(long)await fixture.Database.StringGetAsync(epochKey)}.", job.LeaseToken, StringComparison.Ordinal);
         await queue.CompleteAsync(id, job.LeaseToken);
+    }
+
+    [Fact]
+    public async Task PartitionCount_RecordedInRedis_AnotherCountRefusedNamingTheSetting()
+    {
+        var keeper = fixture.FromEachSilo<QueueKeeper>()[0];
+        var key = fixture.FromEachSilo<RedisKeys>()[0].QueuePartitionCount(QueueClusterFixture.CappedPair);
+        Assert.Equal(2, (int)await fixture.Database.StringGetAsync(key)); // recorded when the silos started
+
+        // As if the silos started with Partitions = 2 over jobs spread across 3 partitions.
+        await fixture.Database.StringSetAsync(key, 3);
+        try
+        {
+            var error = await Assert.ThrowsAsync<OptionsValidationException>(keeper.CheckPartitionCountsAsync);
+            Assert.Contains($"OrleansRedis:Queues:Definitions:{QueueClusterFixture.CappedPair}:Partitions is 2", error.Message, StringComparison.Ordinal);
+            Assert.Single(error.Failures);
+        }
+        finally
+        {
+            await fixture.Database.StringSetAsync(key, 2);
+        }
+
+        await keeper.CheckPartitionCountsAsync();
     }
 
     // Leases the job with id, within the deadline; any other job leased on the way is completed, except the unexpected
