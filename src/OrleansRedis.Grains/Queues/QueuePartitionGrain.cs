@@ -26,6 +26,7 @@ public sealed partial class QueuePartitionGrain(
     QueueMetrics metrics,
     IEnumerable<QueueHandlerRegistration> handlers,
     ILocalSiloDetails silo,
+    IClusterMembershipService membership,
     TimeProvider time,
     ILogger<QueuePartitionGrain> logger) : Grain, IQueuePartitionGrain
 {
@@ -60,6 +61,7 @@ public sealed partial class QueuePartitionGrain(
     private bool _pumping;
     private bool _pumpAgain;
     private bool _stopping;
+    private readonly CancellationTokenSource _watch = new();
 
     /// <inheritdoc />
     public override Task OnActivateAsync(CancellationToken cancellationToken)
@@ -92,6 +94,7 @@ public sealed partial class QueuePartitionGrain(
     {
         _stopping = true;
         _timer?.Dispose();
+        _watch.Cancel();
         metrics.Depth(_queue, _partition, null);
         Signal();
         return Task.CompletedTask;
@@ -437,6 +440,48 @@ public sealed partial class QueuePartitionGrain(
         Apply(outcome);
         LogActivated(_queue, _partition, epoch, outcome.Redelivered.Length);
         _ = PumpAsync();
+        if (_hasHandler)
+        {
+            _ = WatchMembershipAsync();
+        }
+    }
+
+    // A silo that dies takes its handler grains with it, often without this partition: redeliver the silo leases it
+    // held as soon as membership declares it dead, rather than when their leases run out.
+    private async Task WatchMembershipAsync()
+    {
+        var dead = new HashSet<SiloAddress>();
+        var first = true;
+        try
+        {
+            await foreach (var snapshot in membership.MembershipUpdates.WithCancellation(_watch.Token))
+            {
+                foreach (var (address, member) in snapshot.Members)
+                {
+                    // Silos already dead when this activation started held no lease of its epoch (the activation sweep
+                    // redelivered older ones).
+                    if (member.Status == SiloStatus.Dead && dead.Add(address) && !first && !_stopping)
+                    {
+                        try
+                        {
+                            var outcome = await store.MaintainAsync(_keys!, _limits!, sweepEpoch: 0, _epoch, "silo:" + address.ToParsableString());
+                            LogSiloLeasesRedelivered(_queue, _partition, address.ToParsableString(), outcome.Redelivered.Length + outcome.Killed.Length);
+                            Apply(outcome);
+                        }
+                        catch (Exception ex)
+                        {
+                            LogMaintainFailed(ex, _queue, _partition);
+                        }
+                    }
+                }
+
+                first = false;
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Deactivated.
+        }
     }
 
     private async Task<IReadOnlyList<(bool Accepted, EnqueueResult?[] Results)>> EnqueueBatchAsync(IReadOnlyList<IReadOnlyList<QueueJobDraft>> groups)
@@ -808,6 +853,9 @@ public sealed partial class QueuePartitionGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Queue {Queue} partition {Partition}: epoch {Epoch} is stale (another activation took over); this activation deactivates.")]
     private partial void LogFenced(string queue, int partition, long epoch);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Queue {Queue} partition {Partition}: silo {Silo} died; {Count} job(s) of its handlers redelivered.")]
+    private partial void LogSiloLeasesRedelivered(string queue, int partition, string silo, int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Queue {Queue} partition {Partition}: maintenance failed; retrying in a second.")]
     private partial void LogMaintainFailed(Exception exception, string queue, int partition);

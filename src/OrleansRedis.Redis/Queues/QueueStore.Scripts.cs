@@ -376,7 +376,8 @@ public sealed partial class QueueStore
         return {'status', 'ok', 'until', l, 'lease', earliest(LEASES), 'now', now}
         """;
 
-    // ARGV[5] limit per step, ARGV[6] sweep epoch (0: none), ARGV[7] the caller's epoch (else only 'fenced'). Promotes due delayed jobs, redelivers jobs whose lease ran
+    // ARGV[5] limit per step, ARGV[6] sweep epoch (0: none), ARGV[7] the caller's epoch (else only 'fenced'), ARGV[8] a
+    // dead silo's worker name ('' none: with one, its silo-kind leases are redelivered too). Promotes due delayed jobs, redelivers jobs whose lease ran
     // out (the attempt counts: dead when it was the last), and with a sweep epoch also every silo-kind lease whose
     // token's epoch is older (its handler died with the previous activation); drops dead jobs past DeadRetention.
     // Replies 'redelivered' (ids back in their stream), 'killed' (ids that died), 'woke', 'due', 'lease', 'depth', 'now'.
@@ -393,12 +394,15 @@ public sealed partial class QueueStore
         for _, id in ipairs(redis.call('ZRANGEBYSCORE', LEASES, '-inf', now, 'LIMIT', 0, limit)) do
           settle(id, 'The lease expired before the job was completed.')
         end
-        if sweep > 0 then
+        local gone = ARGV[8]
+        if sweep > 0 or gone ~= '' then
           for _, id in ipairs(redis.call('ZRANGE', LEASES, 0, -1)) do
-            local h = redis.call('HMGET', jobkey(id), 'kind', 'token')
+            local h = redis.call('HMGET', jobkey(id), 'kind', 'token', 'worker')
             local epoch = h[2] and tonumber(string.match(h[2], '^(%d+)%.'))
-            if h[1] == 'silo' and epoch and epoch < sweep then
+            if h[1] == 'silo' and epoch and sweep > 0 and epoch < sweep then
               settle(id, 'The partition restarted while a silo handler ran the job.')
+            elseif h[1] == 'silo' and epoch and gone ~= '' and h[3] == gone then
+              settle(id, 'The silo running the job\'s handler died.')
             end
           end
         end

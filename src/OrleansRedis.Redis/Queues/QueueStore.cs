@@ -170,10 +170,11 @@ public sealed partial class QueueStore(RedisConnections connections, RedisKeys k
     /// <summary>
     /// Promotes due jobs, redelivers expired leases (and, with <paramref name="sweepEpoch"/>, older silo leases), trims the
     /// dead; nothing (<see cref="QueueMaintainOutcome.Fenced"/>) when <paramref name="epoch"/> is no longer the partition's.
+    /// With <paramref name="deadWorker"/> (a dead silo's worker name), the silo leases it held are redelivered too.
     /// </summary>
-    public async Task<QueueMaintainOutcome> MaintainAsync(QueuePartitionKeys partition, QueuePartitionLimits limits, long sweepEpoch, long epoch)
+    public async Task<QueueMaintainOutcome> MaintainAsync(QueuePartitionKeys partition, QueuePartitionLimits limits, long sweepEpoch, long epoch, string? deadWorker = null)
     {
-        var reply = await RunAsync(MaintainScript, "queue maintain", partition, limits, StepLimit, sweepEpoch, epoch).ConfigureAwait(false);
+        var reply = await RunAsync(MaintainScript, "queue maintain", partition, limits, StepLimit, sweepEpoch, epoch, deadWorker ?? string.Empty).ConfigureAwait(false);
         if (reply.Has(QueueReply.Fenced))
         {
             return new QueueMaintainOutcome([], [], false, null, null, 0, reply.Int64(QueueReply.Now)) { Fenced = true };

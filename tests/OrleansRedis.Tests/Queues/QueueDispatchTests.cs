@@ -252,6 +252,36 @@ public sealed class QueueDispatchTests(QueueClusterFixture fixture)
         await keeper.CheckPartitionCountsAsync();
     }
 
+    [Fact]
+    public async Task DeadSiloSweep_RedeliversOnlyThatSilosHandlerLeases()
+    {
+        var queue = fixture.Queue(QueueClusterFixture.Single);
+        var store = fixture.FromEachSilo<QueueStore>()[0];
+        var keys = store.Partition(QueueClusterFixture.Single, 0);
+        var limits = new QueuePartitionLimits(1000, 60_000, 3_600_000, 3_600_000, 100, 1000, 0);
+        await fixture.Grains.GetGrain<IQueuePartitionGrain>($"{QueueClusterFixture.Single}#0").PingAsync();
+        var epoch = (long)await fixture.Database.StringGetAsync(fixture.PartitionPrefix(QueueClusterFixture.Single, 0) + "epoch");
+        var tag = Guid.NewGuid().ToString("N");
+        var onDead = (await queue.EnqueueAsync(new JobSpec("1", Key: $"{tag}-dead"))).JobId;
+        var deadLease = await Eventually.SucceedsAsync(
+            async () => (await store.LeaseAsync(keys, limits, QueueClusterFixture.Single, 10, 60_000, silo: true, "silo:dead", epoch)).Jobs.Single(j => j.Id == onDead),
+            Long, "the dead silo's lease");
+        var onLive = (await queue.EnqueueAsync(new JobSpec("2", Key: $"{tag}-live"))).JobId;
+        var liveLease = await Eventually.SucceedsAsync(
+            async () => (await store.LeaseAsync(keys, limits, QueueClusterFixture.Single, 10, 60_000, silo: true, "silo:live", epoch)).Jobs.Single(j => j.Id == onLive),
+            Long, "the live silo's lease");
+
+        var outcome = await store.MaintainAsync(keys, limits, sweepEpoch: 0, epoch, "silo:dead");
+
+        Assert.Contains(onDead, outcome.Redelivered);
+        Assert.DoesNotContain(onLive, outcome.Redelivered);
+        var again = await LeaseAsync(queue, onDead);
+        Assert.Equal(2, again.Attempt);
+        Assert.Equal(QueueErrorCode.LeaseLost, (await Assert.ThrowsAsync<QueueException>(() => queue.CompleteAsync(onDead, deadLease.LeaseToken))).Code);
+        await queue.CompleteAsync(onLive, liveLease.LeaseToken);
+        await queue.CompleteAsync(onDead, again.LeaseToken);
+    }
+
     // Leases the job with id, within the deadline; any other job leased on the way is completed, except the unexpected
     // one, which fails the test.
     private static async Task<LeasedJob> LeaseAsync(IQueueGrain queue, string id, string? unexpected = null)
