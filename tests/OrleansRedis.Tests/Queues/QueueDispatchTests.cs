@@ -31,9 +31,10 @@ public sealed class QueueDispatchTests(QueueClusterFixture fixture)
         string id;
         try
         {
+            var failures = await WrongTypeErrorsAsync();
             id = (await queue.EnqueueAsync(new JobSpec("1"))).JobId;
-            await Eventually.TrueAsync(
-                async () => (await queue.GetStatsAsync()).Waiting >= 1, Long, "the job waits while leases fail");
+            await Eventually.TrueAsync(async () => await WrongTypeErrorsAsync() > failures, Long, "the dispatch's lease failed");
+            Assert.Equal(JobState.Waiting, (await queue.GetJobAsync(id))!.State);
         }
         finally
         {
@@ -42,6 +43,13 @@ public sealed class QueueDispatchTests(QueueClusterFixture fixture)
 
         // Nothing signals the partition again (no enqueue, no completion, no lease to expire): only its timer can.
         await Eventually.TrueAsync(async () => (await queue.GetJobAsync(id))?.State == JobState.Completed, Long, "the job ran after Redis recovered");
+    }
+
+    private async Task<long> WrongTypeErrorsAsync()
+    {
+        var info = (string)(await fixture.Database.ExecuteAsync("INFO", "errorstats"))!;
+        var match = System.Text.RegularExpressions.Regex.Match(info, @"errorstat_WRONGTYPE:count=(\d+)");
+        return match.Success ? long.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : 0;
     }
 
     [Fact]
