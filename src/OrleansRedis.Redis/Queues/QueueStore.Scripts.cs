@@ -79,6 +79,17 @@ public sealed partial class QueueStore
         local function fenced(epoch)
           return tonumber(redis.call('GET', EPOCH) or '0') ~= tonumber(epoch)
         end
+        -- Takes an unfinished job that is not active out of where it waits: delayed (or failed, waiting for its retry),
+        -- in its stream (never delivered: no PEL entry) or parked behind its key.
+        local function unwait(id, st, entry, prio, key)
+          if st == 'delayed' or st == 'failed' then
+            redis.call('ZREM', DELAYED, id)
+          elseif entry and entry ~= '' then
+            redis.call('XDEL', stream(prio), entry)
+          elseif key and key ~= '' then
+            redis.call('LREM', P .. 'keyq:' .. key, 1, id)
+          end
+        end
         local function earliest(zset)
           local d = redis.call('ZRANGE', zset, 0, 0, 'WITHSCORES')
           if d[2] then return tonumber(d[2]) end
@@ -445,12 +456,8 @@ public sealed partial class QueueStore
         if st == 'active' then
           unentry(h[2], h[3])
           redis.call('ZREM', LEASES, id)
-        elseif st == 'delayed' or st == 'failed' then
-          redis.call('ZREM', DELAYED, id)
-        elseif h[2] and h[2] ~= '' then
-          redis.call('XDEL', stream(h[3]), h[2])
-        elseif h[4] and h[4] ~= '' then
-          redis.call('LREM', P .. 'keyq:' .. h[4], 1, id)
+        else
+          unwait(id, st, h[2], h[3], h[4])
         end
         redis.call('HSET', jk, 'state', 'cancelled', 'finishedAt', now, 'entry', '')
         redis.call('HDEL', jk, 'token', 'lease')
@@ -479,13 +486,7 @@ public sealed partial class QueueStore
           elseif h[1] ~= 'waiting' and h[1] ~= 'delayed' then
             status[i] = 'kept'
           else
-            if h[1] == 'delayed' then
-              redis.call('ZREM', DELAYED, id)
-            elseif h[2] and h[2] ~= '' then
-              redis.call('XDEL', stream(h[3]), h[2])
-            elseif h[4] and h[4] ~= '' then
-              redis.call('LREM', P .. 'keyq:' .. h[4], 1, id)
-            end
+            unwait(id, h[1], h[2], h[3], h[4])
             if h[5] and h[5] ~= '' and redis.call('GET', P .. 'dedup:' .. h[5]) == id then redis.call('DEL', P .. 'dedup:' .. h[5]) end
             redis.call('DEL', jk)
             release(h[4], id)

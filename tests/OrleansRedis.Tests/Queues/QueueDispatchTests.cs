@@ -144,17 +144,17 @@ public sealed class QueueDispatchTests(QueueClusterFixture fixture)
         var queue = fixture.Queue(QueueClusterFixture.Single);
         var key = $"release-{Guid.NewGuid():N}";
         var first = (await queue.EnqueueAsync(new JobSpec("1", Key: key, MaxAttempts: 1))).JobId;
-        var lease = await LeaseAsync(queue, first);
+        var lease = await QueueLeases.LeaseOneAsync(queue, first);
         var second = (await queue.EnqueueAsync(new JobSpec("2", Key: key))).JobId;
 
         await queue.ReleaseAsync(first, lease.LeaseToken);
 
         // Back at once, on its only attempt, still ahead of the next job of its key; the old token is stale.
-        var again = await LeaseAsync(queue, first, unexpected: second);
+        var again = await QueueLeases.LeaseOneAsync(queue, first, unexpected: second);
         Assert.Equal(1, again.Attempt);
         Assert.Equal(QueueErrorCode.LeaseLost, (await Assert.ThrowsAsync<QueueException>(() => queue.ReleaseAsync(first, lease.LeaseToken))).Code);
         await queue.CompleteAsync(first, again.LeaseToken);
-        await queue.CompleteAsync(second, (await LeaseAsync(queue, second)).LeaseToken);
+        await queue.CompleteAsync(second, (await QueueLeases.LeaseOneAsync(queue, second)).LeaseToken);
     }
 
     [Fact]
@@ -181,7 +181,7 @@ public sealed class QueueDispatchTests(QueueClusterFixture fixture)
         var queue = fixture.Queue(QueueClusterFixture.Single);
         var key = $"revoke-{Guid.NewGuid():N}";
         var a = (await queue.EnqueueAsync(new JobSpec("1", Key: key))).JobId;
-        var lease = await LeaseAsync(queue, a);
+        var lease = await QueueLeases.LeaseOneAsync(queue, a);
         var b = (await queue.EnqueueAsync(new JobSpec("2", Key: key))).JobId;
 
         Assert.Equal(JobState.Cancelled, (await queue.CancelAsync(a))!.State);
@@ -197,7 +197,7 @@ public sealed class QueueDispatchTests(QueueClusterFixture fixture)
         Assert.Equal(QueueErrorCode.LeaseLost, (await Assert.ThrowsAsync<QueueException>(() => queue.CompleteAsync(a, lease.LeaseToken))).Code);
 
         // The refused report proves A's holder stopped: the key passes to B.
-        await queue.CompleteAsync(b, (await LeaseAsync(queue, b)).LeaseToken);
+        await queue.CompleteAsync(b, (await QueueLeases.LeaseOneAsync(queue, b)).LeaseToken);
     }
 
     [Fact]
@@ -231,7 +231,7 @@ public sealed class QueueDispatchTests(QueueClusterFixture fixture)
 
         // The stale activation deactivated; the next call reaches a new one with a newer epoch, which leases.
         var id = (await queue.EnqueueAsync(new JobSpec("1", Key: $"fence-{Guid.NewGuid():N}"))).JobId;
-        var job = await LeaseAsync(queue, id);
+        var job = await QueueLeases.LeaseOneAsync(queue, id);
         Assert.True((long)await fixture.Database.StringGetAsync(epochKey) > taken);
         Assert.StartsWith($"{(long)await fixture.Database.StringGetAsync(epochKey)}.", job.LeaseToken, StringComparison.Ordinal);
         await queue.CompleteAsync(id, job.LeaseToken);
@@ -283,41 +283,11 @@ public sealed class QueueDispatchTests(QueueClusterFixture fixture)
 
         Assert.Contains(onDead, outcome.Redelivered);
         Assert.DoesNotContain(onLive, outcome.Redelivered);
-        var again = await LeaseAsync(queue, onDead);
+        var again = await QueueLeases.LeaseOneAsync(queue, onDead);
         Assert.Equal(2, again.Attempt);
         Assert.Equal(QueueErrorCode.LeaseLost, (await Assert.ThrowsAsync<QueueException>(() => queue.CompleteAsync(onDead, deadLease.LeaseToken))).Code);
         await queue.CompleteAsync(onLive, liveLease.LeaseToken);
         await queue.CompleteAsync(onDead, again.LeaseToken);
-    }
-
-    // Leases the job with id, within the deadline; any other job leased on the way is completed, except the unexpected
-    // one, which fails the test.
-    private static async Task<LeasedJob> LeaseAsync(IQueueGrain queue, string id, string? unexpected = null)
-    {
-        var seen = false;
-        var leased = await Eventually.SucceedsAsync(
-            async () =>
-            {
-                LeasedJob? wanted = null;
-                foreach (var job in await queue.LeaseAsync("test", 100, TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(2)))
-                {
-                    seen |= job.Id == unexpected;
-                    if (job.Id == id)
-                    {
-                        wanted = job;
-                    }
-                    else
-                    {
-                        await queue.CompleteAsync(job.Id, job.LeaseToken);
-                    }
-                }
-
-                return wanted ?? throw new InvalidOperationException($"job {id} not leased yet");
-            },
-            Long,
-            $"job {id} leased");
-        Assert.False(seen, $"job {unexpected} was leased too early");
-        return leased;
     }
 
     // A routing key (job key or idempotency key) of the pair queue's partition p.
