@@ -15,6 +15,9 @@ public sealed partial class RedisKeys
     /// </summary>
     public QueuePartitionKeys QueuePartition(string queue, int partition) => new(Build(QueueKind, $"{queue}#{partition}", string.Empty).ToString());
 
+    /// <summary>The partition count a queue's jobs are spread over (a STRING, set by the first silo that starts with the queue).</summary>
+    public RedisKey QueuePartitionCount(string queue) => Build(QueueKind, queue, "partitions");
+
     /// <summary>The hash of a queue's recurring schedules (name -> JSON), under the hash tag <c>{queue}</c>.</summary>
     public RedisKey QueueSchedules(string queue) => Build(QueueKind, queue, "schedules");
 

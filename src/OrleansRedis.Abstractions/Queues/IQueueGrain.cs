@@ -61,6 +61,15 @@ public interface IQueueGrain : IGrainWithStringKey
     [Alias("fail")]
     Task<JobFailResult> FailAsync(string jobId, string leaseToken, string error, TimeSpan? retryAfter = null);
 
+    /// <summary>
+    /// Hands a leased job back unrun, for a worker that stops before it started or finished the job: the job is ready
+    /// again at once, the attempt is not counted, and its key stays held by it (per-key order holds). The token is stale
+    /// from now on.
+    /// </summary>
+    /// <exception cref="QueueException"><see cref="QueueErrorCode.LeaseLost"/> when the token no longer holds the job.</exception>
+    [Alias("release")]
+    Task ReleaseAsync(string jobId, string leaseToken);
+
     /// <summary>Reads a job; <see langword="null"/> when there is none (also for a malformed id).</summary>
     [Alias("get-job")]
     Task<JobInfo?> GetJobAsync(string jobId);

@@ -37,6 +37,10 @@ public interface IQueuePartitionGrain : IGrainWithStringKey
     [Alias("fail")]
     Task<JobFailResult> FailAsync(string jobId, string leaseToken, string error, TimeSpan? retryAfter = null);
 
+    /// <summary>See <see cref="IQueueGrain.ReleaseAsync"/>.</summary>
+    [Alias("release")]
+    Task ReleaseAsync(string jobId, string leaseToken);
+
     /// <summary>See <see cref="IQueueGrain.GetJobAsync"/>.</summary>
     [Alias("get-job")]
     Task<JobInfo?> GetJobAsync(string jobId);
@@ -44,6 +48,13 @@ public interface IQueuePartitionGrain : IGrainWithStringKey
     /// <summary>See <see cref="IQueueGrain.CancelAsync"/>.</summary>
     [Alias("cancel")]
     Task<JobInfo?> CancelAsync(string jobId);
+
+    /// <summary>
+    /// Takes back jobs that <see cref="EnqueueAsync"/> wrote here when another share of the same bulk was refused: jobs
+    /// not leased yet are removed with their idempotency keys (a job leased in between stays). Answers how many were removed.
+    /// </summary>
+    [Alias("rollback")]
+    Task<int> RollbackAsync(IReadOnlyList<string> jobIds);
 
     /// <summary>Reads this partition's figures.</summary>
     [Alias("stats")]

@@ -4,13 +4,25 @@ namespace OrleansRedis.Abstractions.Queues;
 public sealed class QueueJobContext
 {
     private readonly Func<string, Task> _reportProgress;
+    private readonly Func<string>? _leaseToken;
 
     /// <summary>Creates a context for <paramref name="job"/>; <paramref name="reportProgress"/> records progress on its lease.</summary>
     public QueueJobContext(LeasedJob job, Func<string, Task>? reportProgress = null)
+        : this(job, reportProgress, null)
+    {
+    }
+
+    /// <summary>
+    /// Creates a context for <paramref name="job"/>; <paramref name="reportProgress"/> records progress on its lease, and
+    /// <paramref name="leaseToken"/> answers the lease's current token (a redelivery adopted by the running handler
+    /// brings a new one).
+    /// </summary>
+    public QueueJobContext(LeasedJob job, Func<string, Task>? reportProgress, Func<string>? leaseToken)
     {
         ArgumentNullException.ThrowIfNull(job);
         Job = job;
         _reportProgress = reportProgress ?? (_ => Task.CompletedTask);
+        _leaseToken = leaseToken;
     }
 
     /// <summary>Gets the leased job.</summary>
@@ -31,8 +43,11 @@ public sealed class QueueJobContext
     /// <summary>Gets this attempt's number, from 1.</summary>
     public int Attempt => Job.Attempt;
 
-    /// <summary>Gets the fencing token of this lease: a downstream store that remembers it can refuse a stale writer.</summary>
-    public string LeaseToken => Job.LeaseToken;
+    /// <summary>
+    /// Gets the current fencing token of this lease: a downstream store that remembers it can refuse a stale writer. It
+    /// changes when a redelivery of the job reaches the handler still running it.
+    /// </summary>
+    public string LeaseToken => _leaseToken?.Invoke() ?? Job.LeaseToken;
 
     /// <summary>
     /// Gets or sets, when the handler throws, how long until the retry (instead of the queue's backoff).

@@ -39,17 +39,14 @@ public sealed class QueueGrain(IOptions<QueueOptions> options) : Grain, IQueueGr
             throw QueueRequests.Invalid(name, "jobs", $"A bulk enqueue carries 1-{options.Value.MaxBulk} jobs (it had {jobs?.Count ?? 0}).");
         }
 
-        // Jobs without key or idempotency key share one partition, so a bulk of them is one script, all or nothing.
+        // Every job is checked before any share is written, so bad input never leaves a share behind. Jobs without key or
+        // idempotency key are spread over the partitions (each holds only its share of MaxDepth).
         var anywhere = Rotate(definition.Partitions);
         var shares = new Dictionary<int, List<int>>();
         for (var i = 0; i < jobs.Count; i++)
         {
-            if (jobs[i] is null)
-            {
-                throw QueueRequests.Invalid(name, "jobs", $"Job {i} is missing.");
-            }
-
-            var p = Routed(jobs[i], definition) ?? anywhere;
+            Check(name, i, jobs[i], definition);
+            var p = Routed(jobs[i], definition) ?? anywhere++ % definition.Partitions;
             if (!shares.TryGetValue(p, out var list))
             {
                 shares[p] = list = [];
@@ -73,16 +70,11 @@ public sealed class QueueGrain(IOptions<QueueOptions> options) : Grain, IQueueGr
         var answers = await Task.WhenAll(calls);
         if (answers.FirstOrDefault(a => a.Error is not null).Error is { } error)
         {
-            // A share was refused (full, invalid) or failed: take back the shares that were written, so the bulk stays
-            // all or nothing (best effort: a job already leased in between stays).
-            foreach (var written in answers.Where(a => a.Results is not null))
-            {
-                foreach (var result in written.Results!.Where(r => !r.Deduplicated))
-                {
-                    await CancelAsync(result.JobId);
-                }
-            }
-
+            // A share was refused (full) or failed: take back the shares that were written, one script per partition, so
+            // the bulk stays all or nothing and their idempotency keys do not answer removed jobs (a job leased in between
+            // stays; a share whose call failed after its script ran cannot be known here).
+            await Task.WhenAll(answers.Where(a => a.Results is not null).Select(written =>
+                OfJob(written.Results![0].JobId).RollbackAsync([.. written.Results!.Where(r => !r.Deduplicated).Select(r => r.JobId)])));
             throw error;
         }
 
@@ -159,6 +151,9 @@ public sealed class QueueGrain(IOptions<QueueOptions> options) : Grain, IQueueGr
         OfJob(jobId).FailAsync(jobId, leaseToken, error, retryAfter);
 
     /// <inheritdoc />
+    public Task ReleaseAsync(string jobId, string leaseToken) => OfJob(jobId).ReleaseAsync(jobId, leaseToken);
+
+    /// <inheritdoc />
     public Task<JobInfo?> GetJobAsync(string jobId) => OfJob(jobId, orNull: true) is { } p ? p.GetJobAsync(jobId) : Task.FromResult<JobInfo?>(null);
 
     /// <inheritdoc />
@@ -204,6 +199,18 @@ public sealed class QueueGrain(IOptions<QueueOptions> options) : Grain, IQueueGr
         var (name, definition) = Find();
         var all = await Task.WhenAll(Enumerable.Range(0, definition.Partitions).Select(p => Partition(name, p).PurgeDeadAsync(olderThanUtc)));
         return all.Sum();
+    }
+
+    private void Check(string name, int index, JobSpec? job, QueueDefinition definition)
+    {
+        try
+        {
+            QueueRequests.Draft(name, 0, job!, definition, options.Value);
+        }
+        catch (QueueException ex) when (ex.Code == QueueErrorCode.Invalid)
+        {
+            throw QueueRequests.Invalid(name, ex.Field ?? "jobs", $"Job {index}: {ex.Message}");
+        }
     }
 
     /// <summary>The partition of a job with a key or an idempotency key; <see langword="null"/> for one that may go anywhere.</summary>

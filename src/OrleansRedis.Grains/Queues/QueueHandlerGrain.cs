@@ -39,7 +39,7 @@ public sealed partial class QueueHandlerGrain(
         running = new Running(job);
         _running[job.Id] = running;
         EnsureHeartbeat(job.Queue);
-        _ = ExecuteAsync(running);
+        running.Execution = ExecuteAsync(running);
         return Task.CompletedTask;
     }
 
@@ -48,7 +48,7 @@ public sealed partial class QueueHandlerGrain(
     {
         if (_running.TryGetValue(jobId, out var running))
         {
-            running.Lost = true;
+            // The handler still reports when it stops: the refused report frees the job's key before the lease ends.
             running.Cancel.Cancel();
         }
 
@@ -56,15 +56,44 @@ public sealed partial class QueueHandlerGrain(
     }
 
     /// <inheritdoc />
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        foreach (var running in _running.Values)
+        _heartbeat?.Dispose();
+        var running = _running.Values.ToList();
+        if (running.Count == 0)
         {
-            running.Cancel.Cancel();
+            return;
         }
 
-        _heartbeat?.Dispose();
-        return Task.CompletedTask;
+        // The silo stops or the grain is collected: the handlers are cancelled, and a job they did not finish goes back
+        // to its stream unrun (released: the attempt does not count, the key stays) rather than failing an attempt.
+        foreach (var r in running)
+        {
+            r.Releasing = true;
+            r.Cancel.Cancel();
+        }
+
+        try
+        {
+            await Task.WhenAll(running.Select(r => r.Execution!)).WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // Handlers that ignore their cancellation: hand their jobs back now; their outcome is not applied.
+            var partition = Partition();
+            await Task.WhenAll(_running.Values.Where(r => !r.Lost).Select(async r =>
+            {
+                r.Lost = true;
+                try
+                {
+                    await partition.ReleaseAsync(r.Job.Id, r.Token);
+                }
+                catch (Exception ex)
+                {
+                    LogReportFailed(ex, r.Job.Queue, r.Job.Id);
+                }
+            }));
+        }
     }
 
     // The key starts with the partition's key: "{queue}#{partition}/...".
@@ -85,10 +114,15 @@ public sealed partial class QueueHandlerGrain(
         {
             await using var scope = services.CreateAsyncScope();
             var handler = scope.ServiceProvider.GetRequiredKeyedService<IQueueJobHandler>(QueueHandlerRegistration.ServiceKey(job.Queue));
-            context = new QueueJobContext(job, progress => Task.Factory.StartNew(
-                () => partition.HeartbeatAsync(job.Id, running.Token, null, progress), CancellationToken.None, TaskCreationOptions.None, running.Scheduler).Unwrap());
+            context = new QueueJobContext(
+                job,
+                progress => Task.Factory.StartNew(
+                    () => partition.HeartbeatAsync(job.Id, running.Token, null, progress), CancellationToken.None, TaskCreationOptions.None, running.Scheduler).Unwrap(),
+                () => running.Token);
             var token = running.Cancel.Token;
-            result = await Task.Run(() => handler.HandleAsync(context, token), CancellationToken.None);
+            var returned = await Task.Run(() => handler.HandleAsync(context, token), CancellationToken.None);
+            (result, var tooLarge) = QueueRequests.Result(returned, options.Value.MaxPayloadBytes);
+            failure = tooLarge is null ? null : new InvalidOperationException(tooLarge);
         }
         catch (Exception ex)
         {
@@ -102,13 +136,15 @@ public sealed partial class QueueHandlerGrain(
                 return;
             }
 
-            if (failure is null)
+            var used = running.Token;
+            try
             {
-                await partition.CompleteAsync(job.Id, running.Token, result);
+                await ReportAsync(partition, running, used, result, failure, context?.RetryAfter);
             }
-            else
+            catch (QueueException ex) when (ex.Code == QueueErrorCode.LeaseLost && running.Token != used && !running.Lost)
             {
-                await partition.FailAsync(job.Id, running.Token, failure.Message, context?.RetryAfter);
+                // A redelivery was adopted while the report with the previous token was on its way: report with the new one.
+                await ReportAsync(partition, running, running.Token, result, failure, context?.RetryAfter);
             }
         }
         catch (QueueException ex) when (ex.Code == QueueErrorCode.LeaseLost)
@@ -124,6 +160,24 @@ public sealed partial class QueueHandlerGrain(
         {
             _running.Remove(job.Id);
             running.Cancel.Dispose();
+        }
+    }
+
+    // A handler cut short by the grain's deactivation hands its job back; otherwise its outcome is reported.
+    private static async Task ReportAsync(IQueuePartitionGrain partition, Running running, string token, string? result, Exception? failure, TimeSpan? retryAfter)
+    {
+        var job = running.Job;
+        if (failure is null)
+        {
+            await partition.CompleteAsync(job.Id, token, result);
+        }
+        else if (running.Releasing && failure is OperationCanceledException)
+        {
+            await partition.ReleaseAsync(job.Id, token);
+        }
+        else
+        {
+            await partition.FailAsync(job.Id, token, failure.Message, retryAfter);
         }
     }
 
@@ -152,7 +206,7 @@ public sealed partial class QueueHandlerGrain(
         DelayDeactivation(period * 3);
         foreach (var running in _running.Values.ToList())
         {
-            if (running.Lost || DateTime.UtcNow - running.StartedAt < period)
+            if (running.Lost || running.Cancel.IsCancellationRequested || DateTime.UtcNow - running.StartedAt < period)
             {
                 continue;
             }
@@ -163,7 +217,6 @@ public sealed partial class QueueHandlerGrain(
             }
             catch (QueueException ex) when (ex.Code == QueueErrorCode.LeaseLost)
             {
-                running.Lost = true;
                 running.Cancel.Cancel();
                 LogLeaseLost(running.Job.Queue, running.Job.Id);
             }
@@ -181,6 +234,10 @@ public sealed partial class QueueHandlerGrain(
         public string Token { get; set; } = job.LeaseToken;
 
         public bool Lost { get; set; }
+
+        public bool Releasing { get; set; }
+
+        public Task? Execution { get; set; }
 
         public DateTime StartedAt { get; } = DateTime.UtcNow;
 

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime;
 using OrleansRedis.Abstractions.Queues;
+using OrleansRedis.Redis.Queues;
 
 namespace OrleansRedis.Grains.Queues;
 
@@ -11,7 +12,8 @@ namespace OrleansRedis.Grains.Queues;
 /// activation redelivers the dead silo's handler jobs, re-arms timers, restarts dispatch) within failure detection plus
 /// one period, and grains that hold timers are never idle-collected.
 /// </summary>
-public sealed partial class QueueKeeper(IGrainFactory grains, IOptions<QueueOptions> options, TimeProvider time, ILogger<QueueKeeper> logger)
+public sealed partial class QueueKeeper(
+    IGrainFactory grains, IOptions<QueueOptions> options, QueueStore store, TimeProvider time, ILogger<QueueKeeper> logger)
     : ILifecycleParticipant<ISiloLifecycle>
 {
     private readonly CancellationTokenSource _stop = new();
@@ -21,14 +23,39 @@ public sealed partial class QueueKeeper(IGrainFactory grains, IOptions<QueueOpti
     public void Participate(ISiloLifecycle lifecycle) =>
         lifecycle.Subscribe(nameof(QueueKeeper), ServiceLifecycleStage.Active, OnStartAsync, OnStopAsync);
 
-    private Task OnStartAsync(CancellationToken cancellationToken)
+    private async Task OnStartAsync(CancellationToken cancellationToken)
     {
         if (options.Value.Definitions.Count > 0)
         {
+            await CheckPartitionCountsAsync();
             _loop = Task.Run(() => RunAsync(_stop.Token), CancellationToken.None);
         }
+    }
 
-        return Task.CompletedTask;
+    /// <summary>
+    /// Records each queue's partition count in Redis the first time, and refuses to start (naming the setting) when a
+    /// definition's count differs from the recorded one: jobs routed over the old count would be stranded, and per-key
+    /// order and deduplication would break.
+    /// </summary>
+    public async Task CheckPartitionCountsAsync()
+    {
+        var errors = new List<string>();
+        foreach (var (name, definition) in options.Value.Definitions)
+        {
+            var (stored, key) = await store.ClaimPartitionCountAsync(name, definition.Partitions);
+            if (stored != definition.Partitions)
+            {
+                errors.Add(
+                    $"{QueueOptions.SectionName}:Definitions:{name}:Partitions is {definition.Partitions}, but the queue's jobs in Redis are spread over " +
+                    $"{stored} partitions: a different count would strand jobs and break per-key order and deduplication. Set it back to {stored}, " +
+                    $"or drain the queue and delete the Redis key '{key}' before changing it.");
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new OptionsValidationException(QueueOptions.SectionName, typeof(QueueOptions), errors);
+        }
     }
 
     private async Task OnStopAsync(CancellationToken cancellationToken)

@@ -26,6 +26,7 @@ public sealed partial class QueuePartitionGrain(
     QueueMetrics metrics,
     IEnumerable<QueueHandlerRegistration> handlers,
     ILocalSiloDetails silo,
+    IClusterMembershipService membership,
     TimeProvider time,
     ILogger<QueuePartitionGrain> logger) : Grain, IQueuePartitionGrain
 {
@@ -33,6 +34,10 @@ public sealed partial class QueuePartitionGrain(
     private static readonly TimeSpan LongestSleep = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan RetryAfterError = TimeSpan.FromSeconds(1);
     private const int HandlerSlots = 64;
+
+    // The most jobs and payload characters one enqueue script carries (coalesced requests beyond them take more scripts).
+    public const int MaxScriptJobs = 1000;
+    public const long MaxScriptBytes = 1 << 20;
 
     private readonly Dictionary<string, string> _inflight = new(StringComparer.Ordinal);
     private string _queue = string.Empty;
@@ -56,6 +61,7 @@ public sealed partial class QueuePartitionGrain(
     private bool _pumping;
     private bool _pumpAgain;
     private bool _stopping;
+    private readonly CancellationTokenSource _watch = new();
 
     /// <inheritdoc />
     public override Task OnActivateAsync(CancellationToken cancellationToken)
@@ -88,6 +94,7 @@ public sealed partial class QueuePartitionGrain(
     {
         _stopping = true;
         _timer?.Dispose();
+        _watch.Cancel();
         metrics.Depth(_queue, _partition, null);
         Signal();
         return Task.CompletedTask;
@@ -214,7 +221,7 @@ public sealed partial class QueuePartitionGrain(
         var outcome = await store.FailAsync(_keys!, _limits!, jobId, leaseToken, QueueRequests.Error(error), (long?)retryAfter?.TotalMilliseconds);
         Finished(jobId);
         NoteDue(outcome.DueMs);
-        if (outcome.Woke)
+        if (outcome.Woke || Freed(outcome.Status is "retry" or "dead" ? 1 : 0))
         {
             Signal();
         }
@@ -230,6 +237,28 @@ public sealed partial class QueuePartitionGrain(
             default:
                 throw QueueRequests.LeaseLost(_queue, jobId);
         }
+    }
+
+    /// <inheritdoc />
+    public async Task ReleaseAsync(string jobId, string leaseToken)
+    {
+        _ = Definition;
+        CheckOwnJob(jobId);
+        QueueRequests.CheckToken(_queue, leaseToken);
+        await EnsureActivatedAsync();
+        var (released, woke, earliest) = await store.ReleaseAsync(_keys!, _limits!, jobId, leaseToken);
+        Finished(jobId);
+        if (woke)
+        {
+            Signal();
+        }
+
+        if (!released)
+        {
+            throw QueueRequests.LeaseLost(_queue, jobId);
+        }
+
+        NoteLease(earliest);
     }
 
     /// <inheritdoc />
@@ -267,12 +296,33 @@ public sealed partial class QueuePartitionGrain(
 
         Finished(jobId);
         NoteDue(due);
-        if (woke)
+        if (woke || Freed(status == "cancelled" ? 1 : 0))
         {
             Signal();
         }
 
         return await store.ReadJobAsync(_keys!, _queue, jobId);
+    }
+
+    /// <inheritdoc />
+    public async Task<int> RollbackAsync(IReadOnlyList<string> jobIds)
+    {
+        _ = Definition;
+        var own = jobIds?.Where(IsOwnJob).ToList() ?? [];
+        if (own.Count == 0)
+        {
+            return 0;
+        }
+
+        await EnsureActivatedAsync();
+        var (removed, woke, due) = await store.RollbackAsync(_keys!, _limits!, own);
+        NoteDue(due);
+        if (woke)
+        {
+            Signal();
+        }
+
+        return removed;
     }
 
     /// <inheritdoc />
@@ -386,40 +436,120 @@ public sealed partial class QueuePartitionGrain(
         }
 
         // Silo-kind leases of earlier epochs belonged to handlers of a previous activation: redeliver them now.
-        var outcome = await store.MaintainAsync(_keys!, _limits!, sweepEpoch: epoch);
+        var outcome = await store.MaintainAsync(_keys!, _limits!, sweepEpoch: epoch, epoch);
         Apply(outcome);
         LogActivated(_queue, _partition, epoch, outcome.Redelivered.Length);
         _ = PumpAsync();
+        if (_hasHandler)
+        {
+            _ = WatchMembershipAsync();
+        }
+    }
+
+    // A silo that dies takes its handler grains with it, often without this partition: redeliver the silo leases it
+    // held as soon as membership declares it dead, rather than when their leases run out.
+    private async Task WatchMembershipAsync()
+    {
+        var dead = new HashSet<SiloAddress>();
+        var first = true;
+        try
+        {
+            await foreach (var snapshot in membership.MembershipUpdates.WithCancellation(_watch.Token))
+            {
+                foreach (var (address, member) in snapshot.Members)
+                {
+                    // Silos already dead when this activation started held no lease of its epoch (the activation sweep
+                    // redelivered older ones).
+                    if (member.Status == SiloStatus.Dead && dead.Add(address) && !first && !_stopping)
+                    {
+                        try
+                        {
+                            var outcome = await store.MaintainAsync(_keys!, _limits!, sweepEpoch: 0, _epoch, "silo:" + address.ToParsableString());
+                            LogSiloLeasesRedelivered(_queue, _partition, address.ToParsableString(), outcome.Redelivered.Length + outcome.Killed.Length);
+                            Apply(outcome);
+                        }
+                        catch (Exception ex)
+                        {
+                            LogMaintainFailed(ex, _queue, _partition);
+                        }
+                    }
+                }
+
+                first = false;
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Deactivated.
+        }
     }
 
     private async Task<IReadOnlyList<(bool Accepted, EnqueueResult?[] Results)>> EnqueueBatchAsync(IReadOnlyList<IReadOnlyList<QueueJobDraft>> groups)
     {
-        var outcome = await store.EnqueueAsync(_keys!, _limits!, groups);
-        NoteClock(outcome.NowMs);
-        metrics.Depth(_queue, _partition, outcome.Depth);
-        var answers = new (bool, EnqueueResult?[])[groups.Count];
-        var offset = 0;
-        var added = 0;
-        for (var g = 0; g < groups.Count; g++)
+        var answers = new List<(bool, EnqueueResult?[])>(groups.Count);
+        foreach (var chunk in ScriptChunks(groups, MaxScriptJobs, MaxScriptBytes))
         {
-            var slice = outcome.Results.AsSpan(offset, groups[g].Count).ToArray();
-            offset += groups[g].Count;
-            answers[g] = (outcome.Accepted[g], slice);
-            added += outcome.Accepted[g] ? slice.Count(r => r is { Deduplicated: false }) : 0;
-        }
+            var outcome = await store.EnqueueAsync(_keys!, _limits!, chunk);
+            NoteClock(outcome.NowMs);
+            metrics.Depth(_queue, _partition, outcome.Depth);
+            var offset = 0;
+            var added = 0;
+            for (var g = 0; g < chunk.Count; g++)
+            {
+                var slice = outcome.Results.AsSpan(offset, chunk[g].Count).ToArray();
+                offset += chunk[g].Count;
+                answers.Add((outcome.Accepted[g], slice));
+                added += outcome.Accepted[g] ? slice.Count(r => r is { Deduplicated: false }) : 0;
+            }
 
-        if (added > 0)
-        {
-            metrics.Enqueued(_queue, added);
-        }
+            if (added > 0)
+            {
+                metrics.Enqueued(_queue, added);
+            }
 
-        NoteDue(outcome.DueMs);
-        if (outcome.Woke)
-        {
-            Signal();
+            NoteDue(outcome.DueMs);
+            if (outcome.Woke)
+            {
+                Signal();
+            }
         }
 
         return answers;
+    }
+
+    /// <summary>
+    /// Splits coalesced enqueue requests into scripts of at most <paramref name="maxJobs"/> jobs and
+    /// <paramref name="maxBytes"/> payload bytes (a request is never split; one larger than the bounds goes alone), so
+    /// one script never blocks Redis for long.
+    /// </summary>
+    public static List<List<IReadOnlyList<QueueJobDraft>>> ScriptChunks(IReadOnlyList<IReadOnlyList<QueueJobDraft>> groups, int maxJobs, long maxBytes)
+    {
+        var chunks = new List<List<IReadOnlyList<QueueJobDraft>>>();
+        var current = new List<IReadOnlyList<QueueJobDraft>>();
+        int jobs = 0;
+        long bytes = 0;
+        foreach (var group in groups)
+        {
+            var groupBytes = group.Sum(j => (long)j.Payload.Length);
+            if (current.Count > 0 && (jobs + group.Count > maxJobs || bytes + groupBytes > maxBytes))
+            {
+                chunks.Add(current);
+                current = [];
+                jobs = 0;
+                bytes = 0;
+            }
+
+            current.Add(group);
+            jobs += group.Count;
+            bytes += groupBytes;
+        }
+
+        if (current.Count > 0)
+        {
+            chunks.Add(current);
+        }
+
+        return chunks;
     }
 
     private async Task<IReadOnlyList<(bool Ok, long RunMs)>> CompleteBatchAsync(IReadOnlyList<(string JobId, string Token, string? Result)> batch)
@@ -436,7 +566,7 @@ public sealed partial class QueuePartitionGrain(
         }
 
         NoteDue(outcome.DueMs);
-        if (outcome.Woke)
+        if (outcome.Woke || Freed(outcome.Ok.Count(ok => ok)))
         {
             Signal();
         }
@@ -444,11 +574,20 @@ public sealed partial class QueuePartitionGrain(
         return answers;
     }
 
+    // Under a MaxConcurrency cap a lease may have stopped short at the cap: a freed slot is work for dispatch and long
+    // polls (without a cap, a short lease means the streams are empty and nothing needs waking).
+    private bool Freed(int slots) => slots > 0 && _limits!.ActiveCap > 0;
+
     private async Task<IReadOnlyList<LeasedJob>> LeaseCoreAsync(int max, long leaseMs, bool silo, string worker)
     {
         var signals = _signals;
         var outcome = await store.LeaseAsync(_keys!, _limits!, _queue, max, leaseMs, silo, worker, _epoch);
         NoteClock(outcome.NowMs);
+        if (outcome.Fenced)
+        {
+            throw Fenced();
+        }
+
         if (outcome.GroupsCreated > 0)
         {
             LogGroupsCreated(_queue, _partition, outcome.GroupsCreated);
@@ -473,6 +612,11 @@ public sealed partial class QueuePartitionGrain(
     private void Apply(QueueMaintainOutcome outcome)
     {
         NoteClock(outcome.NowMs);
+        if (outcome.Fenced)
+        {
+            throw Fenced();
+        }
+
         metrics.Depth(_queue, _partition, outcome.Depth);
         foreach (var id in outcome.Redelivered)
         {
@@ -493,6 +637,23 @@ public sealed partial class QueuePartitionGrain(
         {
             Signal();
         }
+    }
+
+    // Another activation of this partition bumped the epoch (a duplicate after a membership split, or one that missed its
+    // own deactivation): this one stops leasing and dispatching and goes away; the caller may try again (it reaches the
+    // current activation).
+    private QueueException Fenced()
+    {
+        if (!_stopping)
+        {
+            _stopping = true;
+            _timer?.Dispose();
+            LogFenced(_queue, _partition, _epoch);
+            DeactivateOnIdle();
+        }
+
+        return new QueueException(QueueErrorCode.Unavailable, _queue,
+            $"The queue '{_queue}' partition {_partition} moved to another activation; try again.") { RetryAfter = RetryAfterError };
     }
 
     private void Signal()
@@ -593,13 +754,21 @@ public sealed partial class QueuePartitionGrain(
 
         try
         {
-            Apply(await store.MaintainAsync(_keys!, _limits!, sweepEpoch: 0));
+            Apply(await store.MaintainAsync(_keys!, _limits!, sweepEpoch: 0, _epoch));
         }
         catch (Exception ex)
         {
             LogMaintainFailed(ex, _queue, _partition);
             _dueMs = time.GetUtcNow().ToUnixTimeMilliseconds() + _clockOffsetMs + (long)RetryAfterError.TotalMilliseconds;
             Arm();
+        }
+
+        // Every timer also restarts dispatch: a lease that failed (Redis timeout or restart) left ready jobs that no
+        // enqueue, completion or expiry may ever signal again.
+        if (_hasHandler && !_stopping)
+        {
+            _mayHaveWork = true;
+            _ = PumpAsync();
         }
     }
 
@@ -681,6 +850,12 @@ public sealed partial class QueuePartitionGrain(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Queue {Queue} partition {Partition} active with epoch {Epoch}; {Redelivered} job(s) of earlier silo handlers redelivered.")]
     private partial void LogActivated(string queue, int partition, long epoch, int redelivered);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Queue {Queue} partition {Partition}: epoch {Epoch} is stale (another activation took over); this activation deactivates.")]
+    private partial void LogFenced(string queue, int partition, long epoch);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Queue {Queue} partition {Partition}: silo {Silo} died; {Count} job(s) of its handlers redelivered.")]
+    private partial void LogSiloLeasesRedelivered(string queue, int partition, string silo, int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Queue {Queue} partition {Partition}: maintenance failed; retrying in a second.")]
     private partial void LogMaintainFailed(Exception exception, string queue, int partition);

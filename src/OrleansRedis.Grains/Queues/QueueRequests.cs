@@ -107,6 +107,25 @@ internal static class QueueRequests
         }
     }
 
+    /// <summary>
+    /// A handler's result as the JSON the job keeps: JSON as it is, any other text as a JSON string; <see langword="null"/>
+    /// and an error when it is larger than <paramref name="maxBytes"/> (the attempt fails with that error, rather than a
+    /// completion refused again on every redelivery).
+    /// </summary>
+    public static (string? Json, string? Error) Result(string? result, int maxBytes)
+    {
+        if (result is null)
+        {
+            return (null, null);
+        }
+
+        var json = IsJson(result) ? result : JsonSerializer.Serialize(result);
+        var bytes = Encoding.UTF8.GetByteCount(json);
+        return bytes <= maxBytes
+            ? (json, null)
+            : (null, $"The handler's result was {bytes} bytes of JSON; a job keeps at most {maxBytes} (Queues:MaxPayloadBytes).");
+    }
+
     private static bool IsJson(string json)
     {
         try

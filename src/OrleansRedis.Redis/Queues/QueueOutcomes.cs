@@ -43,7 +43,14 @@ public sealed record QueueEnqueueOutcome(bool[] Accepted, EnqueueResult?[] Resul
 /// <param name="DueMs">The earliest delayed job's due time.</param>
 /// <param name="LeaseMs">The earliest lease expiry.</param>
 /// <param name="NowMs">Redis's clock.</param>
-public sealed record QueueLeaseOutcome(IReadOnlyList<LeasedJob> Jobs, long[] WaitMs, bool Paused, int GroupsCreated, long? DueMs, long? LeaseMs, long NowMs);
+public sealed record QueueLeaseOutcome(IReadOnlyList<LeasedJob> Jobs, long[] WaitMs, bool Paused, int GroupsCreated, long? DueMs, long? LeaseMs, long NowMs)
+{
+    /// <summary>Gets whether the caller's epoch is stale (another activation took the partition over): nothing was leased.</summary>
+    public bool Fenced { get; init; }
+
+    /// <summary>The outcome of a lease refused for a stale epoch.</summary>
+    public static QueueLeaseOutcome FencedOff(long nowMs) => new([], [], false, 0, null, null, nowMs) { Fenced = true };
+}
 
 /// <summary>What a complete script did.</summary>
 /// <param name="Ok">Per completion: whether the token held the job.</param>
@@ -68,7 +75,11 @@ public sealed record QueueFailOutcome(string Status, long? RetryAtMs, long RunMs
 /// <param name="LeaseMs">The earliest lease expiry.</param>
 /// <param name="Depth">The partition's depth.</param>
 /// <param name="NowMs">Redis's clock.</param>
-public sealed record QueueMaintainOutcome(string[] Redelivered, string[] Killed, bool Woke, long? DueMs, long? LeaseMs, long Depth, long NowMs);
+public sealed record QueueMaintainOutcome(string[] Redelivered, string[] Killed, bool Woke, long? DueMs, long? LeaseMs, long Depth, long NowMs)
+{
+    /// <summary>Gets whether the caller's epoch is stale (another activation took the partition over): nothing was done.</summary>
+    public bool Fenced { get; init; }
+}
 
 /// <summary>A partition's figures.</summary>
 /// <param name="Depth">Unfinished jobs.</param>

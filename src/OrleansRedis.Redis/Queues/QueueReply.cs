@@ -36,6 +36,7 @@ internal static class QueueReply
     public static readonly ReplyField Redelivered = new("redelivered");
     public static readonly ReplyField Killed = new("killed");
     public static readonly ReplyField Epoch = new("epoch");
+    public static readonly ReplyField Fenced = new("fenced");
     public static readonly ReplyField Error = new("error");
     public static readonly ReplyField Delayed = new("delayed");
     public static readonly ReplyField Active = new("active");

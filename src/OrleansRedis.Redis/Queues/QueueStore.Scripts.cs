@@ -48,6 +48,26 @@ public sealed partial class QueueStore
             end
           end
         end
+        -- A revoked lease (cancel, or death while the lease still ran) may have a holder still running the job: its key
+        -- stays held until the lease ends (reap) or the holder's report with that token is refused ('rtoken').
+        local function hold(id, jk, key, token, untilMs)
+          untilMs = tonumber(untilMs)
+          if key and key ~= '' and token and untilMs and untilMs > now then
+            redis.call('HSET', jk, 'rtoken', token)
+            redis.call('ZADD', LEASES, untilMs, id)
+            local ttl = redis.call('PTTL', jk)
+            if ttl >= 0 and ttl < untilMs - now + 60000 then redis.call('PEXPIRE', jk, untilMs - now + 60000) end
+            return
+          end
+          release(key, id)
+        end
+        local function unhold(id, jk)
+          local h = redis.call('HMGET', jk, 'rtoken', 'key')
+          if not h[1] then return end
+          redis.call('HDEL', jk, 'rtoken')
+          redis.call('ZREM', LEASES, id)
+          release(h[2], id)
+        end
         local function unentry(entry, prio)
           if entry and entry ~= '' then
             local s = stream(prio)
@@ -55,19 +75,34 @@ public sealed partial class QueueStore
             redis.call('XDEL', s, entry)
           end
         end
+        -- A stale activation (another one bumped the epoch since) must not lease, reap or dispatch: it answers 'fenced'.
+        local function fenced(epoch)
+          return tonumber(redis.call('GET', EPOCH) or '0') ~= tonumber(epoch)
+        end
+        -- Takes an unfinished job that is not active out of where it waits: delayed (or failed, waiting for its retry),
+        -- in its stream (never delivered: no PEL entry) or parked behind its key.
+        local function unwait(id, st, entry, prio, key)
+          if st == 'delayed' or st == 'failed' then
+            redis.call('ZREM', DELAYED, id)
+          elseif entry and entry ~= '' then
+            redis.call('XDEL', stream(prio), entry)
+          elseif key and key ~= '' then
+            redis.call('LREM', P .. 'keyq:' .. key, 1, id)
+          end
+        end
         local function earliest(zset)
           local d = redis.call('ZRANGE', zset, 0, 0, 'WITHSCORES')
           if d[2] then return tonumber(d[2]) end
           return false
         end
-        local function kill(id, jk, key, err)
+        local function kill(id, jk, key, err, token, untilMs)
           redis.call('HSET', jk, 'state', 'dead', 'error', err, 'finishedAt', now, 'entry', '')
           redis.call('HDEL', jk, 'token', 'lease')
           redis.call('PEXPIRE', jk, ARGV[3])
           redis.call('ZADD', DEAD, now, id)
           redis.call('HINCRBY', STATS, 'dead', 1)
           redis.call('HINCRBY', STATS, 'depth', -1)
-          release(key, id)
+          hold(id, jk, key, token, untilMs)
           local over = redis.call('ZCARD', DEAD) - tonumber(ARGV[2])
           if over > 0 then
             local old = redis.call('ZPOPMIN', DEAD, over)
@@ -77,12 +112,15 @@ public sealed partial class QueueStore
         local function redeliver(id, reason)
           local jk = jobkey(id)
           redis.call('ZREM', LEASES, id)
-          local h = redis.call('HMGET', jk, 'state', 'entry', 'prio', 'attempts', 'max', 'key')
-          if h[1] ~= 'active' then return 0 end
+          local h = redis.call('HMGET', jk, 'state', 'entry', 'prio', 'attempts', 'max', 'key', 'token', 'lease')
+          if h[1] ~= 'active' then
+            unhold(id, jk)
+            return 0
+          end
           unentry(h[2], h[3])
           redis.call('HINCRBY', STATS, 'failed', 1)
           if (tonumber(h[4]) or 0) >= (tonumber(h[5]) or 1) then
-            kill(id, jk, h[6], reason)
+            kill(id, jk, h[6], reason, h[7], h[8])
             return 2
           end
           redis.call('HDEL', jk, 'token', 'lease')
@@ -159,7 +197,7 @@ public sealed partial class QueueStore
                   woke = woke + 1
                 end
                 redis.call('HSET', jobkey(id), 'payload', ARGV[b + 1], 'key', key, 'prio', ARGV[b + 3], 'attempts', 0,
-                  'max', ARGV[b + 7], 'backoff', ARGV[b + 8], 'runAt', runAt, 'enqueuedAt', now, 'state', state, 'entry', entry)
+                  'max', ARGV[b + 7], 'backoff', ARGV[b + 8], 'runAt', runAt, 'enqueuedAt', now, 'state', state, 'entry', entry, 'idem', idem)
                 states[n] = state
                 if idem ~= '' then redis.call('SET', P .. 'dedup:' .. idem, id, 'PX', ARGV[6]) end
                 ids[n] = id
@@ -183,8 +221,9 @@ public sealed partial class QueueStore
     // promotion limit. Promotes due delayed jobs first, then reads high, normal, low in that order.
     // Replies columns 'id', 'payload', 'key', 'prio', 'attempt', 'max', 'enq', 'token', 'wait' (ms since ready), and
     // 'until' (lease expiry), 'paused', 'created' (consumer groups created after NOGROUP), 'due', 'lease' (earliest lease
-    // expiry), 'now'.
+    // expiry), 'now'; only 'fenced' and 'now' when ARGV[10] is not the partition's epoch (nothing done).
     private const string LeaseScript = Prelude + """
+        if fenced(ARGV[10]) then return {'fenced', 1, 'now', now} end
         promote(tonumber(ARGV[13]))
         local ids, payloads, keys, prios, attempts, maxes, enq, tokens, waits = {}, {}, {}, {}, {}, {}, {}, {}, {}
         local paused = redis.call('EXISTS', PAUSED)
@@ -255,6 +294,7 @@ public sealed partial class QueueStore
           runs[i + 1] = 0
           if h[2] ~= token then
             status[i + 1] = 'lost'
+            if redis.call('HGET', jk, 'rtoken') == token then unhold(id, jk) end
           elseif h[1] == 'completed' then
             status[i + 1] = 'ok'
           elseif h[1] ~= 'active' then
@@ -288,7 +328,10 @@ public sealed partial class QueueStore
         local id = ARGV[5]
         local jk = jobkey(id)
         local h = redis.call('HMGET', jk, 'state', 'token', 'entry', 'prio', 'key', 'attempts', 'max', 'backoff', 'startedAt')
-        if h[1] ~= 'active' or h[2] ~= ARGV[6] then return {'status', 'lost', 'now', now} end
+        if h[1] ~= 'active' or h[2] ~= ARGV[6] then
+          if redis.call('HGET', jk, 'rtoken') == ARGV[6] then unhold(id, jk) end
+          return {'status', 'lost', 'woke', woke, 'due', earliest(DELAYED), 'now', now}
+        end
         unentry(h[3], h[4])
         redis.call('ZREM', LEASES, id)
         redis.call('HINCRBY', STATS, 'failed', 1)
@@ -311,6 +354,26 @@ public sealed partial class QueueStore
         return {'status', 'retry', 'at', at, 'run', run, 'woke', woke, 'due', earliest(DELAYED), 'now', now}
         """;
 
+    // ARGV[5] id, ARGV[6] token. Hands a leased job back unrun (its worker or handler is stopping): back to its stream
+    // with the attempt not counted, its key kept (so its key's order holds), the token stale from now on.
+    // Replies 'status' ('released'|'lost'), 'woke', 'lease' (earliest lease expiry), 'now'.
+    private const string ReleaseScript = Prelude + """
+        local id = ARGV[5]
+        local jk = jobkey(id)
+        local h = redis.call('HMGET', jk, 'state', 'token', 'entry', 'prio', 'attempts')
+        if h[1] ~= 'active' or h[2] ~= ARGV[6] then
+          if redis.call('HGET', jk, 'rtoken') == ARGV[6] then unhold(id, jk) end
+          return {'status', 'lost', 'woke', woke, 'now', now}
+        end
+        unentry(h[3], h[4])
+        redis.call('ZREM', LEASES, id)
+        redis.call('HDEL', jk, 'token', 'lease')
+        redis.call('HSET', jk, 'attempts', math.max(0, (tonumber(h[5]) or 1) - 1))
+        redis.call('HINCRBY', STATS, 'started', -1)
+        push(id, jk, h[4])
+        return {'status', 'released', 'woke', woke, 'lease', earliest(LEASES), 'now', now}
+        """;
+
     // ARGV[5] id, ARGV[6] token, ARGV[7] lease ms, ARGV[8] progress, ARGV[9] '1' when progress is given.
     // Replies 'status' ('ok'|'lost'), 'until' (new lease expiry), 'lease' (earliest lease expiry), 'now'.
     private const string HeartbeatScript = Prelude + """
@@ -324,11 +387,13 @@ public sealed partial class QueueStore
         return {'status', 'ok', 'until', l, 'lease', earliest(LEASES), 'now', now}
         """;
 
-    // ARGV[5] limit per step, ARGV[6] sweep epoch (0: none). Promotes due delayed jobs, redelivers jobs whose lease ran
+    // ARGV[5] limit per step, ARGV[6] sweep epoch (0: none), ARGV[7] the caller's epoch (else only 'fenced'), ARGV[8] a
+    // dead silo's worker name ('' none: with one, its silo-kind leases are redelivered too). Promotes due delayed jobs, redelivers jobs whose lease ran
     // out (the attempt counts: dead when it was the last), and with a sweep epoch also every silo-kind lease whose
     // token's epoch is older (its handler died with the previous activation); drops dead jobs past DeadRetention.
     // Replies 'redelivered' (ids back in their stream), 'killed' (ids that died), 'woke', 'due', 'lease', 'depth', 'now'.
     private const string MaintainScript = Prelude + """
+        if fenced(ARGV[7]) then return {'fenced', 1, 'now', now} end
         local limit = tonumber(ARGV[5])
         local sweep = tonumber(ARGV[6])
         promote(limit)
@@ -340,12 +405,15 @@ public sealed partial class QueueStore
         for _, id in ipairs(redis.call('ZRANGEBYSCORE', LEASES, '-inf', now, 'LIMIT', 0, limit)) do
           settle(id, 'The lease expired before the job was completed.')
         end
-        if sweep > 0 then
+        local gone = ARGV[8]
+        if sweep > 0 or gone ~= '' then
           for _, id in ipairs(redis.call('ZRANGE', LEASES, 0, -1)) do
-            local h = redis.call('HMGET', jobkey(id), 'kind', 'token')
+            local h = redis.call('HMGET', jobkey(id), 'kind', 'token', 'worker')
             local epoch = h[2] and tonumber(string.match(h[2], '^(%d+)%.'))
-            if h[1] == 'silo' and epoch and epoch < sweep then
+            if h[1] == 'silo' and epoch and sweep > 0 and epoch < sweep then
               settle(id, 'The partition restarted while a silo handler ran the job.')
+            elseif h[1] == 'silo' and epoch and gone ~= '' and h[3] == gone then
+              settle(id, 'The silo running the job\'s handler died.')
             end
           end
         end
@@ -375,32 +443,62 @@ public sealed partial class QueueStore
         """;
 
     // ARGV[5] id. Waiting (in its stream: XDEL, never delivered; parked: LREM from its key's list), delayed or failed
-    // (ZREM), active (lease revoked: XACK+XDEL, token cleared) -> cancelled, kept for Retention; the key passes on.
+    // (ZREM), active (lease revoked: XACK+XDEL, token cleared) -> cancelled, kept for Retention; the key passes on (for
+    // an active job only when its revoked lease ends, or its holder's report is refused: see hold).
     // Replies 'status' ('cancelled'|'finished'|'missing'), 'woke', 'due', 'now'.
     private const string CancelScript = Prelude + """
         local id = ARGV[5]
         local jk = jobkey(id)
-        local h = redis.call('HMGET', jk, 'state', 'entry', 'prio', 'key')
+        local h = redis.call('HMGET', jk, 'state', 'entry', 'prio', 'key', 'token', 'lease')
         if not h[1] then return {'status', 'missing', 'now', now} end
         local st = h[1]
         if st == 'completed' or st == 'dead' or st == 'cancelled' then return {'status', 'finished', 'now', now} end
         if st == 'active' then
           unentry(h[2], h[3])
           redis.call('ZREM', LEASES, id)
-        elseif st == 'delayed' or st == 'failed' then
-          redis.call('ZREM', DELAYED, id)
-        elseif h[2] and h[2] ~= '' then
-          redis.call('XDEL', stream(h[3]), h[2])
-        elseif h[4] and h[4] ~= '' then
-          redis.call('LREM', P .. 'keyq:' .. h[4], 1, id)
+        else
+          unwait(id, st, h[2], h[3], h[4])
         end
         redis.call('HSET', jk, 'state', 'cancelled', 'finishedAt', now, 'entry', '')
         redis.call('HDEL', jk, 'token', 'lease')
         redis.call('PEXPIRE', jk, ARGV[4])
         redis.call('HINCRBY', STATS, 'cancelled', 1)
         redis.call('HINCRBY', STATS, 'depth', -1)
-        release(h[4], id)
+        if st == 'active' then hold(id, jk, h[4], h[5], h[6]) else release(h[4], id) end
         return {'status', 'cancelled', 'woke', woke, 'due', earliest(DELAYED), 'now', now}
+        """;
+
+    // ARGV[5] number of ids N, ARGV[6..5+N] ids written by an enqueue that the caller takes back (another share of its
+    // bulk was refused). A job not leased yet is removed without a trace: its stream entry, delayed entry or parked place,
+    // its hash, its idempotency key (when it still names it, so a retried bulk is not answered with a removed job) and
+    // its count in depth and 'enqueued'; its key passes on. A job leased in between stays.
+    // Replies column 'status' ('removed'|'kept'|'missing'), 'woke', 'due', 'now'.
+    private const string RollbackScript = Prelude + """
+        local n = tonumber(ARGV[5])
+        local status = {}
+        local removed = 0
+        for i = 1, n do
+          local id = ARGV[5 + i]
+          local jk = jobkey(id)
+          local h = redis.call('HMGET', jk, 'state', 'entry', 'prio', 'key', 'idem')
+          if not h[1] then
+            status[i] = 'missing'
+          elseif h[1] ~= 'waiting' and h[1] ~= 'delayed' then
+            status[i] = 'kept'
+          else
+            unwait(id, h[1], h[2], h[3], h[4])
+            if h[5] and h[5] ~= '' and redis.call('GET', P .. 'dedup:' .. h[5]) == id then redis.call('DEL', P .. 'dedup:' .. h[5]) end
+            redis.call('DEL', jk)
+            release(h[4], id)
+            removed = removed + 1
+            status[i] = 'removed'
+          end
+        end
+        if removed > 0 then
+          redis.call('HINCRBY', STATS, 'depth', -removed)
+          redis.call('HINCRBY', STATS, 'enqueued', -removed)
+        end
+        return {'status', status, 'woke', woke, 'due', earliest(DELAYED), 'now', now}
         """;
 
     // ARGV[5] limit. Replies columns 'id', 'key', 'payload', 'attempts', 'error', 'at' (dead at ms), most recent first.

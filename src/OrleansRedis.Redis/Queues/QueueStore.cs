@@ -20,6 +20,18 @@ public sealed partial class QueueStore(RedisConnections connections, RedisKeys k
     /// <summary>Gets the keys of a partition.</summary>
     public QueuePartitionKeys Partition(string queue, int partition) => keys.QueuePartition(queue, partition);
 
+    /// <summary>
+    /// Records <paramref name="partitions"/> as the partition count of <paramref name="queue"/> unless one is recorded
+    /// already; answers the recorded count and its key.
+    /// </summary>
+    public async Task<(int Stored, RedisKey Key)> ClaimPartitionCountAsync(string queue, int partitions)
+    {
+        var key = keys.QueuePartitionCount(queue);
+        await Database.StringSetAsync(key, partitions, when: When.NotExists).ConfigureAwait(false);
+        var stored = await Database.StringGetAsync(key).ConfigureAwait(false);
+        return (stored.TryParse(out int n) ? n : partitions, key);
+    }
+
     /// <summary>Bumps the partition's epoch and makes sure its consumer groups exist.</summary>
     public async Task<(long Epoch, int GroupsCreated, bool Paused, long NowMs)> ActivateAsync(QueuePartitionKeys partition, QueuePartitionLimits limits)
     {
@@ -75,6 +87,11 @@ public sealed partial class QueueStore(RedisConnections connections, RedisKeys k
         var reply = await RunAsync(
             LeaseScript, "queue lease", partition, limits,
             Consumer, max, leaseMs, silo ? "silo" : "ext", worker, epoch, QueueIds.NewRandom() + ".", limits.ActiveCap, StepLimit).ConfigureAwait(false);
+        if (reply.Has(QueueReply.Fenced))
+        {
+            return QueueLeaseOutcome.FencedOff(reply.Int64(QueueReply.Now));
+        }
+
         var ids = QueueReply.Strings(reply, QueueReply.Id);
         var jobs = new LeasedJob[ids.Length];
         if (ids.Length > 0)
@@ -130,6 +147,15 @@ public sealed partial class QueueStore(RedisConnections connections, RedisKeys k
             reply.Int64(QueueReply.Woke, 0) > 0, QueueReply.OptionalTime(reply, QueueReply.Due));
     }
 
+    /// <summary>Hands a leased job back to its stream without counting the attempt; <see langword="false"/> when the token no longer holds it.</summary>
+    public async Task<(bool Released, bool Woke, long? EarliestLeaseMs)> ReleaseAsync(QueuePartitionKeys partition, QueuePartitionLimits limits, string jobId, string token)
+    {
+        var reply = await RunAsync(ReleaseScript, "queue release", partition, limits, jobId, token).ConfigureAwait(false);
+        return reply.String(QueueReply.Status) == "released"
+            ? (true, true, QueueReply.OptionalTime(reply, QueueReply.Lease))
+            : (false, reply.Int64(QueueReply.Woke, 0) > 0, null);
+    }
+
     /// <summary>Extends a lease; <see langword="null"/> when the token no longer holds the job.</summary>
     public async Task<(long UntilMs, long? EarliestLeaseMs)?> HeartbeatAsync(
         QueuePartitionKeys partition, QueuePartitionLimits limits, string jobId, string token, long leaseMs, string? progress)
@@ -141,10 +167,19 @@ public sealed partial class QueueStore(RedisConnections connections, RedisKeys k
             : null;
     }
 
-    /// <summary>Promotes due jobs, redelivers expired leases (and, with <paramref name="sweepEpoch"/>, older silo leases), trims the dead.</summary>
-    public async Task<QueueMaintainOutcome> MaintainAsync(QueuePartitionKeys partition, QueuePartitionLimits limits, long sweepEpoch)
+    /// <summary>
+    /// Promotes due jobs, redelivers expired leases (and, with <paramref name="sweepEpoch"/>, older silo leases), trims the
+    /// dead; nothing (<see cref="QueueMaintainOutcome.Fenced"/>) when <paramref name="epoch"/> is no longer the partition's.
+    /// With <paramref name="deadWorker"/> (a dead silo's worker name), the silo leases it held are redelivered too.
+    /// </summary>
+    public async Task<QueueMaintainOutcome> MaintainAsync(QueuePartitionKeys partition, QueuePartitionLimits limits, long sweepEpoch, long epoch, string? deadWorker = null)
     {
-        var reply = await RunAsync(MaintainScript, "queue maintain", partition, limits, StepLimit, sweepEpoch).ConfigureAwait(false);
+        var reply = await RunAsync(MaintainScript, "queue maintain", partition, limits, StepLimit, sweepEpoch, epoch, deadWorker ?? string.Empty).ConfigureAwait(false);
+        if (reply.Has(QueueReply.Fenced))
+        {
+            return new QueueMaintainOutcome([], [], false, null, null, 0, reply.Int64(QueueReply.Now)) { Fenced = true };
+        }
+
         return new QueueMaintainOutcome(
             QueueReply.Strings(reply, QueueReply.Redelivered), QueueReply.Strings(reply, QueueReply.Killed), reply.Int64(QueueReply.Woke) > 0,
             QueueReply.OptionalTime(reply, QueueReply.Due), QueueReply.OptionalTime(reply, QueueReply.Lease), reply.Int64(QueueReply.Depth), reply.Int64(QueueReply.Now));
@@ -155,6 +190,20 @@ public sealed partial class QueueStore(RedisConnections connections, RedisKeys k
     {
         var reply = await RunAsync(CancelScript, "queue cancel", partition, limits, jobId).ConfigureAwait(false);
         return (reply.String(QueueReply.Status), reply.Int64(QueueReply.Woke, 0) > 0, QueueReply.OptionalTime(reply, QueueReply.Due));
+    }
+
+    /// <summary>Takes back jobs an enqueue wrote (those not leased yet); answers how many were removed, whether a parked job became ready, and the earliest due time.</summary>
+    public async Task<(int Removed, bool Woke, long? DueMs)> RollbackAsync(QueuePartitionKeys partition, QueuePartitionLimits limits, IReadOnlyList<string> jobIds)
+    {
+        var args = new RedisValue[1 + jobIds.Count];
+        args[0] = jobIds.Count;
+        for (var i = 0; i < jobIds.Count; i++)
+        {
+            args[1 + i] = jobIds[i];
+        }
+
+        var reply = await RunAsync(RollbackScript, "queue rollback", partition, limits, args).ConfigureAwait(false);
+        return (QueueReply.Strings(reply, QueueReply.Status).Count(s => s == "removed"), reply.Int64(QueueReply.Woke, 0) > 0, QueueReply.OptionalTime(reply, QueueReply.Due));
     }
 
     /// <summary>Reads a job; <see langword="null"/> when its hash does not exist.</summary>

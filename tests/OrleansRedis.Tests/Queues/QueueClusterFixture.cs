@@ -32,6 +32,15 @@ public class QueueClusterFixture() : TestClusterFixture("queue")
     /// <summary>Four partitions, 32 handler slots each, for a throughput figure.</summary>
     public const string Bench = "bench";
 
+    /// <summary>One partition run by the recording handler.</summary>
+    public const string HandledSingle = "handled1";
+
+    /// <summary>One partition run by the recording handler, at most 2 jobs active (MaxConcurrency).</summary>
+    public const string CappedActive = "capactive";
+
+    /// <summary>Two partitions capped at 4 unfinished jobs (2 each), no handler.</summary>
+    public const string CappedPair = "cappair";
+
     /// <summary>Schedules run into this queue (recording handler).</summary>
     public const string Scheduled = "sched";
 
@@ -54,6 +63,12 @@ public class QueueClusterFixture() : TestClusterFixture("queue")
         [$"OrleansRedis:Queues:Definitions:{Bench}:Partitions"] = "4",
         [$"OrleansRedis:Queues:Definitions:{Bench}:HandlerConcurrency"] = "32",
         [$"OrleansRedis:Queues:Definitions:{Scheduled}:Partitions"] = "2",
+        [$"OrleansRedis:Queues:Definitions:{HandledSingle}:Partitions"] = "1",
+        [$"OrleansRedis:Queues:Definitions:{HandledSingle}:MaxAttempts"] = "2",
+        [$"OrleansRedis:Queues:Definitions:{CappedActive}:Partitions"] = "1",
+        [$"OrleansRedis:Queues:Definitions:{CappedActive}:MaxConcurrency"] = "2",
+        [$"OrleansRedis:Queues:Definitions:{CappedPair}:Partitions"] = "2",
+        [$"OrleansRedis:Queues:Definitions:{CappedPair}:MaxDepth"] = "4",
     };
 
     /// <summary>Gets the router of <paramref name="queue"/>.</summary>
@@ -76,7 +91,9 @@ public class QueueClusterFixture() : TestClusterFixture("queue")
             .AddOrleansRedisQueueHandler<RecordingHandler>(Handled)
             .AddOrleansRedisQueueHandler<RecordingHandler>(Ordered)
             .AddOrleansRedisQueueHandler<RecordingHandler>(Bench)
-            .AddOrleansRedisQueueHandler<RecordingHandler>(Scheduled);
+            .AddOrleansRedisQueueHandler<RecordingHandler>(Scheduled)
+            .AddOrleansRedisQueueHandler<RecordingHandler>(HandledSingle)
+            .AddOrleansRedisQueueHandler<RecordingHandler>(CappedActive);
     }
 }
 

@@ -7,7 +7,8 @@ namespace OrleansRedis.Tests.Queues;
 
 /// <summary>
 /// A test handler that records every run (job id, key, sequence number, start and finish timestamps). The payload may
-/// ask for work: <c>{"n": 3, "ms": 2, "fail": true}</c> (sequence number, milliseconds to spend, throw).
+/// ask for work: <c>{"n": 3, "ms": 2, "fail": true, "raw": "ok", "big": 70000}</c> (sequence number, milliseconds to
+/// spend, throw, a result returned as it is, a JSON string result of that many characters).
 /// </summary>
 public sealed class RecordingHandler : IQueueJobHandler
 {
@@ -21,12 +22,15 @@ public sealed class RecordingHandler : IQueueJobHandler
         var n = -1;
         var ms = 0;
         var fail = false;
+        string? result = null;
         if (context.Payload.StartsWith('{'))
         {
             using var doc = JsonDocument.Parse(context.Payload);
             n = doc.RootElement.TryGetProperty("n", out var v) ? v.GetInt32() : -1;
             ms = doc.RootElement.TryGetProperty("ms", out var w) ? w.GetInt32() : 0;
             fail = doc.RootElement.TryGetProperty("fail", out var f) && f.GetBoolean();
+            result = doc.RootElement.TryGetProperty("raw", out var r) ? r.GetString()
+                : doc.RootElement.TryGetProperty("big", out var b) ? JsonSerializer.Serialize(new string('x', b.GetInt32())) : null;
         }
 
         if (ms > 0)
@@ -40,7 +44,7 @@ public sealed class RecordingHandler : IQueueJobHandler
             throw new InvalidOperationException($"failing on purpose (attempt {context.Attempt})");
         }
 
-        return null;
+        return result;
     }
 
     /// <summary>One handler run.</summary>
