@@ -6,7 +6,6 @@ namespace OrleansRedis.Client.Queues;
 // One job: the handler, its heartbeats, and the report (complete, fail or return) under its lease token.
 public sealed partial class QueueWorker
 {
-    private const string ReturnedError = "The worker stopped before the job finished; returned for another worker.";
 
     private async Task RunAsync(JobLease lease)
     {
@@ -68,10 +67,13 @@ public sealed partial class QueueWorker
         }
     }
 
-    /// <summary>Gives a job back unfinished: failed with no backoff, so another worker starts it at once.</summary>
+    /// <summary>
+    /// Gives a job back unfinished: released into its stream with its key kept and the attempt not counted, so another
+    /// worker starts it at once and a job on its last attempt is not dead-lettered by a deploy.
+    /// </summary>
     private async Task ReturnAsync(JobLease lease)
     {
-        if (await ReportAsync(lease, () => QueueGrain.FailAsync(lease.Job.Id, lease.Job.LeaseToken, ReturnedError, TimeSpan.Zero)).ConfigureAwait(false))
+        if (await ReportAsync(lease, () => QueueGrain.ReleaseAsync(lease.Job.Id, lease.Job.LeaseToken)).ConfigureAwait(false))
         {
             Interlocked.Increment(ref _returned);
         }

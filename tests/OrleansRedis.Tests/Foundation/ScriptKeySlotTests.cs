@@ -50,6 +50,8 @@ public sealed class ScriptKeySlotTests(OnRedisClusterFixture fixture)
         (typeof(QueueStore), "LeaseScript", (keys, id) => PartitionKeys(keys, id)),
         (typeof(QueueStore), "CompleteScript", (keys, id) => PartitionKeys(keys, id)),
         (typeof(QueueStore), "FailScript", (keys, id) => PartitionKeys(keys, id)),
+        (typeof(QueueStore), "ReleaseScript", (keys, id) => PartitionKeys(keys, id)),
+        (typeof(QueueStore), "RollbackScript", (keys, id) => PartitionKeys(keys, id)),
         (typeof(QueueStore), "HeartbeatScript", (keys, id) => PartitionKeys(keys, id)),
         (typeof(QueueStore), "MaintainScript", (keys, id) => PartitionKeys(keys, id)),
         (typeof(QueueStore), "ActivateScript", (keys, id) => PartitionKeys(keys, id)),
