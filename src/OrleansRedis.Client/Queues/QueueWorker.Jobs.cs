@@ -48,7 +48,7 @@ public sealed partial class QueueWorker
 
         if (finished)
         {
-            if (await ReportAsync(lease, () => Queue.CompleteAsync(job.Id, job.LeaseToken, result)).ConfigureAwait(false))
+            if (await ReportAsync(lease, () => Grain.CompleteAsync(job.Id, job.LeaseToken, result)).ConfigureAwait(false))
             {
                 Interlocked.Increment(ref _completed);
             }
@@ -57,7 +57,7 @@ public sealed partial class QueueWorker
         {
             var error = $"{failure.GetType().Name}: {failure.Message}";
             LogHandlerFailed(failure, job.Queue, job.Id, job.Attempt, job.MaxAttempts);
-            if (await ReportAsync(lease, () => Queue.FailAsync(job.Id, job.LeaseToken, error, context.RetryAfter)).ConfigureAwait(false))
+            if (await ReportAsync(lease, () => Grain.FailAsync(job.Id, job.LeaseToken, error, context.RetryAfter)).ConfigureAwait(false))
             {
                 Interlocked.Increment(ref _failed);
             }
@@ -71,7 +71,7 @@ public sealed partial class QueueWorker
     /// <summary>Gives a job back unfinished: failed with no backoff, so another worker starts it at once.</summary>
     private async Task ReturnAsync(JobLease lease)
     {
-        if (await ReportAsync(lease, () => Queue.FailAsync(lease.Job.Id, lease.Job.LeaseToken, ReturnedError, TimeSpan.Zero)).ConfigureAwait(false))
+        if (await ReportAsync(lease, () => Grain.FailAsync(lease.Job.Id, lease.Job.LeaseToken, ReturnedError, TimeSpan.Zero)).ConfigureAwait(false))
         {
             Interlocked.Increment(ref _returned);
         }
@@ -127,7 +127,7 @@ public sealed partial class QueueWorker
         var started = _time.GetTimestamp();
         try
         {
-            var expiresAt = await Queue.HeartbeatAsync(lease.Job.Id, lease.Job.LeaseToken, _options.LeaseTime, progress).ConfigureAwait(false);
+            var expiresAt = await Grain.HeartbeatAsync(lease.Job.Id, lease.Job.LeaseToken, _options.LeaseTime, progress).ConfigureAwait(false);
             lease.Renewed(started + Ticks(_options.LeaseTime), expiresAt);
         }
         catch (QueueException refused) when (refused.Code is QueueErrorCode.LeaseLost or QueueErrorCode.NotFound)

@@ -43,7 +43,7 @@ public sealed partial class QueueWorker : BackgroundService
     private long _returned;
     private long _lost;
 
-    private IQueueGrain Queue => _grain.Value;
+    private IQueueGrain Grain => _grain.Value;
 
     internal QueueWorker(
         IGrainFactory grains,
@@ -183,7 +183,7 @@ public sealed partial class QueueWorker : BackgroundService
             IReadOnlyList<LeasedJob> jobs;
             try
             {
-                jobs = await Queue.LeaseAsync(_options.Worker, free, _options.LeaseTime, _options.MaxWait, stoppingToken).ConfigureAwait(false);
+                jobs = await Grain.LeaseAsync(_options.Worker, free, _options.LeaseTime, _options.MaxWait, stoppingToken).ConfigureAwait(false);
             }
             catch (Exception ex)
             {
