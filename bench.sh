@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every benchmark scenario side by side in one run and writes docs/benchmarks.md.
-# Usage: ./bench.sh [--scenarios a,b] [--seconds N] [--workers N] [--repeats N]
+# Usage: ./bench.sh [--scenarios a,b] [--seconds N] [--workers N] [--repeats N] [--subscribers N]
 set -euo pipefail
 cd "$(dirname "$0")"
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }

@@ -2,7 +2,7 @@ using OrleansRedis.Bench.Harness;
 using OrleansRedis.Bench.Queues;
 using OrleansRedis.Bench.Scenarios;
 
-// Usage: OrleansRedis.Bench [--scenarios a,b] [--seconds N] [--workers N] [--repeats N] [--out docs/benchmarks.md]
+// Usage: OrleansRedis.Bench [--scenarios a,b] [--seconds N] [--workers N] [--repeats N] [--subscribers N] [--out docs/benchmarks.md]
 //        OrleansRedis.Bench worker <hangfire|orleansredis> --option value ... (a queue benchmark's worker process)
 // Hangfire's client and server make synchronous Redis calls from many threads at once; without enough pool threads
 // the multiplexer's completions wait behind them and the calls time out.
@@ -22,7 +22,7 @@ if (scenarios.Count == 0)
     return 2;
 }
 
-var settings = new BenchSettings(TimeSpan.FromSeconds(options.Seconds), options.Workers, options.Repeats);
+var settings = new BenchSettings(TimeSpan.FromSeconds(options.Seconds), options.Workers, options.Repeats, options.Subscribers);
 await using var environment = await BenchEnvironment.StartAsync(silos: 2, ScenarioCatalog.SiloSettings);
 var results = new List<BenchResult>();
 foreach (var scenario in scenarios)

@@ -1,13 +1,13 @@
 namespace OrleansRedis.Bench.Harness;
 
 /// <summary>The benchmark's command line.</summary>
-public sealed record BenchArguments(IReadOnlySet<string> Scenarios, int Seconds, int Workers, string? Output, int Repeats = 3)
+public sealed record BenchArguments(IReadOnlySet<string> Scenarios, int Seconds, int Workers, string? Output, int Repeats = 3, int Subscribers = 1000)
 {
-    /// <summary>Parses <c>--scenarios a,b --seconds N --workers N --repeats N --out FILE</c>; unknown flags are an error.</summary>
+    /// <summary>Parses <c>--scenarios a,b --seconds N --workers N --repeats N --subscribers N --out FILE</c>; unknown flags are an error.</summary>
     public static BenchArguments Parse(string[] args)
     {
         var scenarios = new HashSet<string>();
-        int seconds = 10, workers = 32, repeats = 3;
+        int seconds = 10, workers = 32, repeats = 3, subscribers = 1000;
         string? output = null;
         for (var i = 0; i < args.Length; i++)
         {
@@ -18,6 +18,7 @@ public sealed record BenchArguments(IReadOnlySet<string> Scenarios, int Seconds,
                 case "--seconds": seconds = int.Parse(value); break;
                 case "--workers": workers = int.Parse(value); break;
                 case "--repeats": repeats = int.Parse(value); break;
+                case "--subscribers": subscribers = int.Parse(value); break;
                 case "--out": output = value; break;
                 default: throw new ArgumentException($"Unknown option {args[i]}.");
             }
@@ -25,6 +26,6 @@ public sealed record BenchArguments(IReadOnlySet<string> Scenarios, int Seconds,
             i++;
         }
 
-        return new BenchArguments(scenarios, seconds, workers, output, repeats);
+        return new BenchArguments(scenarios, seconds, workers, output, repeats, subscribers);
     }
 }

@@ -19,6 +19,7 @@ public static class ScenarioCatalog
         new RateLimitScenario("ratelimit-hot-key", keys: 1, policy: "bench", limit: 100),
         new RateLimitScenario("ratelimit-hot-key-all-admitted", keys: 1, policy: "bench-wide", limit: 100_000),
         new QueueScenario(QueueSystems.StartAllAsync),
+        new RealtimeScenario(),
     ];
 
     /// <summary>Settings every benchmark silo starts with (such as the policies a scenario needs). One line per capability.</summary>
