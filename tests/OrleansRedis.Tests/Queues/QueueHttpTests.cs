@@ -226,7 +226,7 @@ public sealed class QueueHttpTests(SiloProcessFixture fixture)
         foreach (var refused in new[] { single, bulk })
         {
             var problem = await ProblemAssert.IsAsync(refused, HttpStatusCode.TooManyRequests);
-            Assert.Equal(OrleansRedis.Silo.Errors.Problems.TooManyRequestsType, problem.GetProperty("type").GetString());
+            Assert.Equal(OrleansRedis.AspNetCore.Errors.Problems.TooManyRequestsType, problem.GetProperty("type").GetString());
             Assert.True(refused.Headers.RetryAfter?.Delta >= TimeSpan.FromSeconds(1), "429 without Retry-After");
             Assert.True(problem.GetProperty("retryAfterMs").GetInt64() >= 0);
         }
