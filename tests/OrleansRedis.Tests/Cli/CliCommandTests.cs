@@ -79,6 +79,13 @@ public sealed class CliCommandTests : IAsyncLifetime
         var retryMissing = await CliAsync("queues", "retry", "emails", $"0-{new string('x', 22)}", "--admin-key", _cluster.AdminKey);
         var badPayload = await CliAsync("queues", "enqueue", "emails", "--payload", "{not json");
         var unknownQueue = await CliAsync("queues", "stats", "nosuchqueue");
+        var topic = $"cli-{Guid.NewGuid():N}";
+        var first = await CliAsync("topic", "publish", topic, """{"text":"hello"}""", "--type", "chat");
+        var second = await CliAsync("topic", "publish", topic, "\"bye\"");
+        var history = await CliAsync("topic", "history", topic, "--after", "0-0", "--json");
+        var tail = await CliAsync("topic", "tail", topic, "--after", "0-0", "--count", "2");
+        var notJson = await CliAsync("topic", "publish", topic, "{not json");
+        var badTopic = await CliAsync("topic", "publish", "no spaces allowed", "{}");
 
         Assert.Equal(HttpStatusCode.Created, createdUser.StatusCode);
         Assert.Equal(0, acquired.ExitCode);
@@ -111,6 +118,21 @@ public sealed class CliCommandTests : IAsyncLifetime
         Assert.Contains("--payload", badPayload.Output);
         Assert.Equal(4, unknownQueue.ExitCode);
         Assert.Contains("nosuchqueue", unknownQueue.Output);
+
+        var firstId = Regex.Match(first.Output, @"^id\s+(\d+-\d+)", RegexOptions.Multiline).Groups[1].Value;
+        var secondId = Regex.Match(second.Output, @"^id\s+(\d+-\d+)", RegexOptions.Multiline).Groups[1].Value;
+        Assert.Equal((0, 0), (first.ExitCode, second.ExitCode));
+        Assert.NotEmpty(firstId);
+        Assert.NotEmpty(secondId);
+        Assert.Equal(0, history.ExitCode);
+        Assert.Contains($"\"id\": \"{firstId}\"", history.Output);
+        Assert.Contains($"\"id\": \"{secondId}\"", history.Output);
+        Assert.Equal(0, tail.ExitCode);
+        var tailed = tail.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Equal([$"{firstId}\tchat\t{{\"text\":\"hello\"}}", $"{secondId}\tmessage\t\"bye\""], tailed);
+        Assert.Equal(2, notJson.ExitCode);
+        Assert.Equal(2, badTopic.ExitCode);
+        Assert.Contains("topic", badTopic.Output);
     }
 
     [Fact]

@@ -75,9 +75,19 @@ public sealed class RunScriptCluster : IAsyncDisposable
         info.Environment["REDIS_PORT"] = redisPort.ToString();
         info.Environment["ORLEANSREDIS_DATA"] = Path.Combine(home, ".data");
         var cluster = new RunScriptCluster(Process.Start(info)!, redisPort, home);
-        await Eventually.TrueAsync(() => Task.FromResult(cluster.Output.Contains("OrleansRedis is ready", StringComparison.Ordinal) || cluster.HasExited),
-            TimeSpan.FromMinutes(3), "run.sh reports ready");
-        return cluster.HasExited ? throw new InvalidOperationException($"run.sh exited: {cluster.Output}") : cluster;
+        try
+        {
+            await Eventually.TrueAsync(() => Task.FromResult(cluster.Output.Contains("OrleansRedis is ready", StringComparison.Ordinal) || cluster.HasExited),
+                TimeSpan.FromMinutes(3), "run.sh reports ready");
+            return cluster.HasExited ? throw new InvalidOperationException($"run.sh exited: {cluster.Output}") : cluster;
+        }
+        catch
+        {
+            // A script that never got ready still holds (or is about to hold) the fixed ports: stop it and its children
+            // so that the next test does not inherit them.
+            await cluster.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>Gets the processes the script started (Redis and the silos): its children.</summary>

@@ -103,3 +103,17 @@ public sealed class QueueClusterCollection : ICollectionFixture<QueueClusterFixt
 {
     public const string Name = "queue-cluster";
 }
+
+/// <summary>The test queues on a Redis Cluster of three masters and three replicas.</summary>
+public sealed class QueueOnRedisClusterFixture : QueueClusterFixture
+{
+    /// <inheritdoc />
+    protected override bool OnRedisCluster => true;
+}
+
+/// <summary>The queue contract tests on a Redis Cluster: they share one cluster, each on queues or keys of its own.</summary>
+[CollectionDefinition(Name)]
+public sealed class QueueOnRedisClusterCollection : ICollectionFixture<QueueOnRedisClusterFixture>
+{
+    public const string Name = "queue-on-redis-cluster";
+}

@@ -11,11 +11,19 @@ namespace OrleansRedis.Tests.Queues;
 /// <summary>
 /// The queue's semantics against real Redis and two silos: exactly-once completion without failures, retries then dead
 /// letters, per-key order with parallelism across keys, delayed jobs, idempotency, pause, fencing, epochs, cancel,
-/// long-poll wake-up, bulk enqueue, backpressure, retention and recovery from lost consumer groups.
+/// long-poll wake-up, bulk enqueue, backpressure, retention and recovery from lost consumer groups; run on one
+/// redis-server and on a Redis Cluster.
 /// </summary>
-[Collection(QueueClusterCollection.Name)]
-public sealed class QueueContractTests(QueueClusterFixture fixture)
+public abstract class QueueContractTests(QueueClusterFixture fixture)
 {
+    /// <summary>The queue contract on one redis-server.</summary>
+    [Collection(QueueClusterCollection.Name)]
+    public sealed class OnRedis(QueueClusterFixture fixture) : QueueContractTests(fixture);
+
+    /// <summary>The queue contract on a Redis Cluster of three masters and three replicas.</summary>
+    [Collection(QueueOnRedisClusterCollection.Name)]
+    public sealed class OnRedisCluster(QueueOnRedisClusterFixture fixture) : QueueContractTests(fixture);
+
     private static readonly TimeSpan Long = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan LeaseLong = TimeSpan.FromSeconds(60);
 

@@ -145,6 +145,44 @@ public sealed class RealtimeHttpTests(SiloProcessFixture fixture)
     }
 
     [Fact]
+    public async Task RedisDown_PublishSubscribeHistoryAndPresence_Answer503WithTheReason_ThenRecover()
+    {
+        var topic = RealtimeHttp.NewTopic();
+        var before = await RealtimeHttp.PublishAsync(Http, topic, new { n = 0 });
+        HttpResponseMessage publish, subscribe, history, heartbeat;
+        await fixture.Redis.ShutdownAsync();
+        try
+        {
+            // A topic this silo has no relay for yet, so the subscription has to reach Redis before the stream starts.
+            using var sse = new HttpRequestMessage(HttpMethod.Get, $"/topics/{RealtimeHttp.NewTopic()}/events");
+            sse.Headers.Accept.ParseAdd("text/event-stream");
+            using var cancel = new CancellationTokenSource(Long);
+            publish = await Http.PostAsJsonAsync($"/topics/{topic}/events", new { data = new { n = 1 } }, cancel.Token);
+            subscribe = await Http.SendAsync(sse, HttpCompletionOption.ResponseHeadersRead, cancel.Token);
+            history = await Http.GetAsync($"/topics/{topic}/events?after=0-0", cancel.Token);
+            heartbeat = await Http.PutAsJsonAsync($"/rooms/r{Guid.NewGuid():N}/members/alice", new { ttlSeconds = 30 }, cancel.Token);
+        }
+        finally
+        {
+            await fixture.Redis.RestartAsync();
+        }
+
+        foreach (var answer in new[] { publish, subscribe, history, heartbeat })
+        {
+            using (answer)
+            {
+                var problem = await ProblemAssert.IsAsync(answer, HttpStatusCode.ServiceUnavailable);
+                Assert.Equal("redis", problem.GetProperty("backend").GetString());
+            }
+        }
+
+        // Nothing refused was published; publishing works again without restarting a silo.
+        var after = await Eventually.SucceedsAsync(
+            () => RealtimeHttp.PublishAsync(Http, topic, new { n = 2 }), Long, "publishing works again once Redis is back");
+        Assert.Equal([before, after], (await RealtimeHttp.HistoryAsync(Http, topic)).Select(e => e.GetProperty("id").GetString()));
+    }
+
+    [Fact]
     public async Task Presence_MembersOnBothSilos_AreListed_AndJoinLeaveArePublished()
     {
         var room = $"r{Guid.NewGuid():N}";
