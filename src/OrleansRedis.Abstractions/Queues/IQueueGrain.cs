@@ -54,6 +54,19 @@ public interface IQueueGrain : IGrainWithStringKey
     Task CompleteAsync(string jobId, string leaseToken, string? result = null);
 
     /// <summary>
+    /// Completes a job like <see cref="CompleteAsync"/> and, in the same call, leases up to <paramref name="max"/> ready
+    /// jobs of the job's partition for <paramref name="worker"/> without waiting: a worker's freed slot takes its next
+    /// job in one round trip. The lease obeys what <see cref="LeaseAsync"/> obeys (per-key order, MaxConcurrency, a
+    /// paused queue); an empty list means nothing was ready there (lease through <see cref="LeaseAsync"/> then).
+    /// </summary>
+    /// <returns>The jobs leased (empty when <paramref name="max"/> is zero). Once the completion landed, a lease that
+    /// fails answers an empty list rather than an error.</returns>
+    /// <exception cref="QueueException"><see cref="QueueErrorCode.LeaseLost"/> when the token no longer holds the job:
+    /// nothing was completed or leased.</exception>
+    [Alias("complete-lease")]
+    Task<IReadOnlyList<LeasedJob>> CompleteAndLeaseAsync(string jobId, string leaseToken, string? result, string worker, int max, TimeSpan lease);
+
+    /// <summary>
     /// Fails an attempt: retried after exponential backoff with jitter (or after <paramref name="retryAfter"/>) while
     /// attempts remain, else dead with <paramref name="error"/> kept.
     /// </summary>

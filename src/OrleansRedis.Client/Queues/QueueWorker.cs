@@ -12,7 +12,10 @@ namespace OrleansRedis.Client.Queues;
 /// batches with a long poll (never more than its free slots), runs the handler on up to
 /// <see cref="QueueWorkerOptions.Concurrency"/> jobs at once, extends each running job's lease every
 /// <see cref="QueueWorkerOptions.HeartbeatInterval"/>, and completes the job with the handler's result or fails it with
-/// the handler's exception (retried with backoff, or after <see cref="QueueJobContext.RetryAfter"/>, then dead).
+/// the handler's exception (retried with backoff, or after <see cref="QueueJobContext.RetryAfter"/>, then dead). A
+/// completion also leases the freed slot's next job from the same partition in the same call
+/// (<see cref="IQueueGrain.CompleteAndLeaseAsync"/>), so a busy slot costs one round trip per job; when that partition
+/// has nothing ready, the slot goes back to the long poll.
 /// </summary>
 /// <remarks>
 /// <para>A job whose lease is lost (refused heartbeat, cancelled job, lease run out while Redis was away) has its
@@ -42,6 +45,7 @@ public sealed partial class QueueWorker : BackgroundService
     private long _failed;
     private long _returned;
     private long _lost;
+    private volatile bool _stopping;
 
     private IQueueGrain QueueGrain => _grain.Value;
 
@@ -114,6 +118,7 @@ public sealed partial class QueueWorker : BackgroundService
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         LogStopping(_options.Queue, _running.Count);
+        _stopping = true;
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
 
         // The lease loop ends before any job is given back, so that its long poll cannot lease them again.
@@ -256,7 +261,7 @@ public sealed partial class QueueWorker : BackgroundService
     private void Start(LeasedJob job, long leasedAt)
     {
         var id = Interlocked.Increment(ref _sequence);
-        var run = Task.Run(() => RunAsync(new JobLease(job, leasedAt + Ticks(_options.LeaseTime))));
+        var run = Task.Run(() => RunSlotAsync(new JobLease(job, leasedAt + Ticks(_options.LeaseTime))));
         _running[id] = run;
         _ = run.ContinueWith(
             _ =>

@@ -147,6 +147,10 @@ public sealed class QueueGrain(IOptions<QueueOptions> options) : Grain, IQueueGr
     public Task CompleteAsync(string jobId, string leaseToken, string? result = null) => OfJob(jobId).CompleteAsync(jobId, leaseToken, result);
 
     /// <inheritdoc />
+    public Task<IReadOnlyList<LeasedJob>> CompleteAndLeaseAsync(string jobId, string leaseToken, string? result, string worker, int max, TimeSpan lease) =>
+        OfJob(jobId).CompleteAndLeaseAsync(jobId, leaseToken, result, worker, max, lease);
+
+    /// <inheritdoc />
     public Task<JobFailResult> FailAsync(string jobId, string leaseToken, string error, TimeSpan? retryAfter = null) =>
         OfJob(jobId).FailAsync(jobId, leaseToken, error, retryAfter);
 

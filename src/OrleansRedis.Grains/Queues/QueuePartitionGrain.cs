@@ -53,6 +53,7 @@ public sealed partial class QueuePartitionGrain(
     private TaskCompletionSource _work = NewSignal();
     private RequestCoalescer<IReadOnlyList<QueueJobDraft>, (bool Accepted, EnqueueResult?[] Results)>? _enqueues;
     private RequestCoalescer<(string JobId, string Token, string? Result), (bool Ok, long RunMs)>? _completions;
+    private RequestCoalescer<(string Worker, long LeaseMs, int Max), IReadOnlyList<LeasedJob>>? _nextLeases;
     private IGrainTimer? _timer;
     private long _timerAtMs = long.MaxValue;
     private long _clockOffsetMs;
@@ -80,6 +81,7 @@ public sealed partial class QueuePartitionGrain(
             _hasHandler = handlers.Any(h => string.Equals(h.Queue, found.Name, StringComparison.OrdinalIgnoreCase));
             _enqueues = new(EnqueueBatchAsync, 64);
             _completions = new(CompleteBatchAsync, 512);
+            _nextLeases = new(NextLeaseBatchAsync, 512);
         }
         else
         {
@@ -207,6 +209,36 @@ public sealed partial class QueuePartitionGrain(
         if (!ok)
         {
             throw QueueRequests.LeaseLost(_queue, jobId);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<LeasedJob>> CompleteAndLeaseAsync(string jobId, string leaseToken, string? result, string worker, int max, TimeSpan lease)
+    {
+        var definition = Definition;
+        QueueRequests.CheckWorker(_queue, worker);
+        if (max != 0)
+        {
+            QueueRequests.CheckMax(_queue, max);
+        }
+
+        var leaseMs = QueueRequests.LeaseMs(_queue, lease, definition);
+        await CompleteAsync(jobId, leaseToken, result);
+        if (max == 0 || _stopping)
+        {
+            return [];
+        }
+
+        try
+        {
+            // Concurrent completions' leases go out together: one lease script per turn, as completions share one.
+            return await _nextLeases!.Enqueue((worker, leaseMs, max)).Task;
+        }
+        catch (Exception ex)
+        {
+            // The completion landed: the caller must learn that, and leases through LeaseAsync instead.
+            LogNextLeaseFailed(ex, _queue, _partition);
+            return [];
         }
     }
 
@@ -574,6 +606,27 @@ public sealed partial class QueuePartitionGrain(
         return answers;
     }
 
+    // Leases for the workers whose completions freed their slots, one script per worker and lease length (usually one
+    // worker); the jobs are handed out in request order, so an early request is never left short for a later one.
+    private async Task<IReadOnlyList<IReadOnlyList<LeasedJob>>> NextLeaseBatchAsync(IReadOnlyList<(string Worker, long LeaseMs, int Max)> batch)
+    {
+        var answers = new IReadOnlyList<LeasedJob>[batch.Count];
+        foreach (var group in Enumerable.Range(0, batch.Count).GroupBy(i => (batch[i].Worker, batch[i].LeaseMs)))
+        {
+            var wanted = group.ToList();
+            var jobs = _stopping ? [] : await LeaseCoreAsync(Math.Min(wanted.Sum(i => batch[i].Max), QueueRequests.MaxLeaseBatch), group.Key.LeaseMs, silo: false, group.Key.Worker);
+            var next = 0;
+            foreach (var i in wanted)
+            {
+                var take = Math.Min(batch[i].Max, jobs.Count - next);
+                answers[i] = take > 0 ? jobs.Skip(next).Take(take).ToArray() : [];
+                next += take;
+            }
+        }
+
+        return answers;
+    }
+
     // Under a MaxConcurrency cap a lease may have stopped short at the cap: a freed slot is work for dispatch and long
     // polls (without a cap, a short lease means the streams are empty and nothing needs waking).
     private bool Freed(int slots) => slots > 0 && _limits!.ActiveCap > 0;
@@ -859,6 +912,9 @@ public sealed partial class QueuePartitionGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Queue {Queue} partition {Partition}: maintenance failed; retrying in a second.")]
     private partial void LogMaintainFailed(Exception exception, string queue, int partition);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Queue {Queue} partition {Partition}: leasing after a completion failed; the worker leases again.")]
+    private partial void LogNextLeaseFailed(Exception exception, string queue, int partition);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Queue {Queue} partition {Partition}: dispatch to handlers failed; retrying in a second.")]
     private partial void LogPumpFailed(Exception exception, string queue, int partition);

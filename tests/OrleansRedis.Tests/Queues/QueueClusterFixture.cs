@@ -41,6 +41,12 @@ public class QueueClusterFixture() : TestClusterFixture("queue")
     /// <summary>Two partitions capped at 4 unfinished jobs (2 each), no handler.</summary>
     public const string CappedPair = "cappair";
 
+    /// <summary>One partition, no handler, for completions that lease the next job.</summary>
+    public const string Chained = "chain";
+
+    /// <summary>One partition, no handler, at most 1 job active (MaxConcurrency), for completions that lease the next job.</summary>
+    public const string ChainedCapped = "chaincap";
+
     /// <summary>Schedules run into this queue (recording handler).</summary>
     public const string Scheduled = "sched";
 
@@ -69,6 +75,9 @@ public class QueueClusterFixture() : TestClusterFixture("queue")
         [$"OrleansRedis:Queues:Definitions:{CappedActive}:MaxConcurrency"] = "2",
         [$"OrleansRedis:Queues:Definitions:{CappedPair}:Partitions"] = "2",
         [$"OrleansRedis:Queues:Definitions:{CappedPair}:MaxDepth"] = "4",
+        [$"OrleansRedis:Queues:Definitions:{Chained}:Partitions"] = "1",
+        [$"OrleansRedis:Queues:Definitions:{ChainedCapped}:Partitions"] = "1",
+        [$"OrleansRedis:Queues:Definitions:{ChainedCapped}:MaxConcurrency"] = "1",
     };
 
     /// <summary>Gets the router of <paramref name="queue"/>.</summary>
