@@ -105,10 +105,12 @@ public sealed class QueueGrain(IOptions<QueueOptions> options) : Grain, IQueueGr
         }
 
         var deadline = DateTime.UtcNow + bound;
+        int? woken = null;
         while (true)
         {
             var leased = new List<LeasedJob>();
-            var start = Rotate(count);
+            // After a wait, the partition that reported work first is tried first (not up to Partitions-1 empty ones).
+            var start = woken ?? Rotate(count);
             for (var i = 0; i < count && leased.Count < max; i++)
             {
                 leased.AddRange(await Partition(name, (start + i) % count).LeaseAsync(worker, max - leased.Count, lease, TimeSpan.Zero, cancellationToken));
@@ -123,12 +125,14 @@ public sealed class QueueGrain(IOptions<QueueOptions> options) : Grain, IQueueGr
             // Nothing ready anywhere: wait on every partition at once; the first with work wins, the others stop waiting.
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var waits = Enumerable.Range(0, count).Select(p => Partition(name, p).WaitForWorkAsync(left, stop.Token)).ToList();
+            var pending = waits.ToList();
             var any = false;
-            while (waits.Count > 0 && !any)
+            while (pending.Count > 0 && !any)
             {
-                var first = await Task.WhenAny(waits);
-                waits.Remove(first);
+                var first = await Task.WhenAny(pending);
+                pending.Remove(first);
                 any = await first;
+                woken = any ? waits.IndexOf(first) : null;
             }
 
             await stop.CancelAsync();
