@@ -47,9 +47,32 @@ public sealed partial class QueueWorker
 
         if (finished)
         {
-            if (await ReportAsync(lease, () => QueueGrain.CompleteAsync(job.Id, job.LeaseToken, result)).ConfigureAwait(false))
+            // A result that is not JSON (a handler returning "ok") is kept as a JSON string, never refused: a refused
+            // completion would run the job again on every redelivery.
+            var json = JobJson.Result(result);
+            string? refused = null;
+            if (await ReportAsync(lease, async () =>
+                {
+                    try
+                    {
+                        await QueueGrain.CompleteAsync(job.Id, job.LeaseToken, json).ConfigureAwait(false);
+                    }
+                    catch (QueueException invalid) when (invalid.Code == QueueErrorCode.Invalid)
+                    {
+                        // The result cannot be kept (too large): fail the attempt with the reason rather than leave
+                        // the lease to run out, which would run the job again and again until it is dead.
+                        refused = invalid.Message;
+                    }
+                }).ConfigureAwait(false))
             {
-                Interlocked.Increment(ref _completed);
+                if (refused is null)
+                {
+                    Interlocked.Increment(ref _completed);
+                }
+                else if (await ReportAsync(lease, () => QueueGrain.FailAsync(job.Id, job.LeaseToken, "The handler's result was refused: " + refused, null)).ConfigureAwait(false))
+                {
+                    Interlocked.Increment(ref _failed);
+                }
             }
         }
         else if (failure is not null)

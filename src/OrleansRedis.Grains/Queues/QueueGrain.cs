@@ -13,7 +13,7 @@ namespace OrleansRedis.Grains.Queues;
 [GrainType("queue")]
 [StatelessWorker]
 [Reentrant]
-public sealed class QueueGrain(IOptions<QueueOptions> options) : Grain, IQueueGrain
+public sealed class QueueGrain(IOptions<QueueOptions> options, TimeProvider time) : Grain, IQueueGrain
 {
     private int _next = Random.Shared.Next(1024);
 
@@ -99,44 +99,66 @@ public sealed class QueueGrain(IOptions<QueueOptions> options) : Grain, IQueueGr
         QueueRequests.LeaseMs(name, lease, definition);
         var bound = QueueRequests.Wait(name, wait, options.Value);
         var count = definition.Partitions;
-        if (count == 1)
-        {
-            return await Partition(name, 0).LeaseAsync(worker, max, lease, bound, cancellationToken);
-        }
-
-        var deadline = DateTime.UtcNow + bound;
+        var started = time.GetTimestamp();
         while (true)
         {
+            // The calls that lease never carry the token: an answer dropped by a cancelled call would strand its jobs.
             var leased = new List<LeasedJob>();
             var start = Rotate(count);
             for (var i = 0; i < count && leased.Count < max; i++)
             {
-                leased.AddRange(await Partition(name, (start + i) % count).LeaseAsync(worker, max - leased.Count, lease, TimeSpan.Zero, cancellationToken));
+                leased.AddRange(await Partition(name, (start + i) % count).LeaseAsync(worker, max - leased.Count, lease, TimeSpan.Zero));
             }
 
-            var left = deadline - DateTime.UtcNow;
-            if (leased.Count > 0 || left <= TimeSpan.Zero || cancellationToken.IsCancellationRequested)
+            if (leased.Count > 0 && cancellationToken.IsCancellationRequested)
+            {
+                await QueueLeasing.ReleaseAllAsync(this.AsReference<IQueueGrain>(), leased);
+                return [];
+            }
+
+            var left = bound - time.GetElapsedTime(started);
+            if (leased.Count > 0 || left <= TimeSpan.Zero || cancellationToken.IsCancellationRequested
+                || !await WaitAnyAsync(name, count, left, cancellationToken))
             {
                 return leased;
             }
+        }
+    }
 
-            // Nothing ready anywhere: wait on every partition at once; the first with work wins, the others stop waiting.
-            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            var waits = Enumerable.Range(0, count).Select(p => Partition(name, p).WaitForWorkAsync(left, stop.Token)).ToList();
-            var any = false;
-            while (waits.Count > 0 && !any)
+    /// <inheritdoc />
+    public Task<bool> WaitForWorkAsync(TimeSpan wait, CancellationToken cancellationToken = default)
+    {
+        var (name, definition) = Find();
+        return WaitAnyAsync(name, definition.Partitions, QueueRequests.Wait(name, wait, options.Value), cancellationToken);
+    }
+
+    // Waits on every partition at once; the first with work wins, the others stop waiting.
+    private async Task<bool> WaitAnyAsync(string name, int count, TimeSpan wait, CancellationToken cancellationToken)
+    {
+        if (count == 1)
+        {
+            return await Partition(name, 0).WaitForWorkAsync(wait, cancellationToken);
+        }
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var waits = Enumerable.Range(0, count).Select(p => Partition(name, p).WaitForWorkAsync(wait, stop.Token)).ToList();
+        var any = false;
+        while (waits.Count > 0 && !any)
+        {
+            var first = await Task.WhenAny(waits);
+            waits.Remove(first);
+            try
             {
-                var first = await Task.WhenAny(waits);
-                waits.Remove(first);
                 any = await first;
             }
-
-            await stop.CancelAsync();
-            if (!any)
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
-                return [];
+                return false;
             }
         }
+
+        await stop.CancelAsync();
+        return any;
     }
 
     /// <inheritdoc />

@@ -28,6 +28,7 @@ public sealed partial class QueuePartitionGrain(
     ILocalSiloDetails silo,
     IClusterMembershipService membership,
     TimeProvider time,
+    IServiceProvider services,
     ILogger<QueuePartitionGrain> logger) : Grain, IQueuePartitionGrain
 {
     // A timer never sleeps longer than this, so a due time written by another writer (a duplicate activation) is seen.
@@ -58,6 +59,8 @@ public sealed partial class QueuePartitionGrain(
     private long _clockOffsetMs;
     private long? _dueMs;
     private long? _leaseMs;
+    private long? _rateMs;
+    private QueueRateGate? _rate;
     private bool _pumping;
     private bool _pumpAgain;
     private bool _stopping;
@@ -78,6 +81,12 @@ public sealed partial class QueuePartitionGrain(
             _keys = store.Partition(_queue, _partition);
             _limits = Limits(found.Definition, options.Value);
             _hasHandler = handlers.Any(h => string.Equals(h.Queue, found.Name, StringComparison.OrdinalIgnoreCase));
+            if (found.Definition.RateLimitPolicy is { } policy
+                && ActivatorUtilities.GetServiceOrCreateInstance<RateLimitPolicies>(services).TryGet(policy, out var resolved))
+            {
+                _rate = new QueueRateGate(ActivatorUtilities.GetServiceOrCreateInstance<Redis.RateLimiting.RateLimitStore>(services), resolved, found.Name);
+            }
+
             _enqueues = new(EnqueueBatchAsync, 64);
             _completions = new(CompleteBatchAsync, 512);
         }
@@ -146,6 +155,13 @@ public sealed partial class QueuePartitionGrain(
             // Take the signal before leasing: work that arrives during the lease script completes it.
             var signal = _work.Task;
             var jobs = await LeaseCoreAsync(max, leaseMs, silo: false, worker);
+            if (jobs.Count > 0 && cancellationToken.IsCancellationRequested)
+            {
+                // The caller is gone (its call was cancelled while the script ran): hand the jobs back unrun.
+                await ReleaseLeasedAsync(jobs);
+                return [];
+            }
+
             if (jobs.Count > 0)
             {
                 return jobs;
@@ -259,6 +275,21 @@ public sealed partial class QueuePartitionGrain(
         }
 
         NoteLease(earliest);
+    }
+
+    private async Task ReleaseLeasedAsync(IReadOnlyList<LeasedJob> jobs)
+    {
+        foreach (var job in jobs)
+        {
+            try
+            {
+                await ReleaseAsync(job.Id, job.LeaseToken);
+            }
+            catch (Exception ex)
+            {
+                LogReleaseFailed(ex, _queue, _partition, job.Id);
+            }
+        }
     }
 
     /// <inheritdoc />
@@ -581,6 +612,18 @@ public sealed partial class QueuePartitionGrain(
     private async Task<IReadOnlyList<LeasedJob>> LeaseCoreAsync(int max, long leaseMs, bool silo, string worker)
     {
         var signals = _signals;
+        if (_rate is not null)
+        {
+            var (allowed, retryAfter) = await _rate.PeekAsync(max);
+            if (allowed == 0)
+            {
+                RateLimited(signals, retryAfter);
+                return [];
+            }
+
+            max = allowed;
+        }
+
         var outcome = await store.LeaseAsync(_keys!, _limits!, _queue, max, leaseMs, silo, worker, _epoch);
         NoteClock(outcome.NowMs);
         if (outcome.Fenced)
@@ -606,7 +649,32 @@ public sealed partial class QueuePartitionGrain(
         }
         NoteDue(outcome.DueMs);
         NoteLease(outcome.LeaseMs);
+        if (_rate is not null && outcome.Jobs.Count > 0)
+        {
+            var (admitted, retryAfter) = await _rate.TakeAsync(outcome.Jobs.Count);
+            if (admitted < outcome.Jobs.Count)
+            {
+                // Another lease (elsewhere in the cluster) took the units between the peek and now: the rest go back.
+                await ReleaseLeasedAsync([.. outcome.Jobs.Skip(admitted)]);
+                RateLimited(signals, retryAfter);
+                return [.. outcome.Jobs.Take(admitted)];
+            }
+        }
+
         return outcome.Jobs;
+    }
+
+    // The queue's rate limit is spent: nothing is ready for dispatch or long polls until a unit frees up (the timer).
+    private void RateLimited(long signals, TimeSpan retryAfter)
+    {
+        metrics.RateLimited(_queue);
+        if (signals == _signals)
+        {
+            _mayHaveWork = false;
+        }
+
+        _rateMs = time.GetUtcNow().ToUnixTimeMilliseconds() + _clockOffsetMs + (long)Math.Ceiling(retryAfter.TotalMilliseconds);
+        Arm();
     }
 
     private void Apply(QueueMaintainOutcome outcome)
@@ -721,7 +789,7 @@ public sealed partial class QueuePartitionGrain(
             return;
         }
 
-        var target = Math.Min(_dueMs ?? long.MaxValue, _leaseMs ?? long.MaxValue);
+        var target = Math.Min(Math.Min(_dueMs ?? long.MaxValue, _leaseMs ?? long.MaxValue), _rateMs ?? long.MaxValue);
         var redisNow = time.GetUtcNow().ToUnixTimeMilliseconds() + _clockOffsetMs;
         var sleepMs = target == long.MaxValue ? (long)LongestSleep.TotalMilliseconds : Math.Clamp(target - redisNow + 5, 1, (long)LongestSleep.TotalMilliseconds);
         var at = redisNow + sleepMs;
@@ -750,6 +818,13 @@ public sealed partial class QueuePartitionGrain(
         if (_stopping || _activation is not { IsCompletedSuccessfully: true })
         {
             return;
+        }
+
+        if (_rateMs is { } rateMs && rateMs <= time.GetUtcNow().ToUnixTimeMilliseconds() + _clockOffsetMs)
+        {
+            // A unit of the queue's rate limit freed up: dispatch and long polls lease again.
+            _rateMs = null;
+            Signal();
         }
 
         try
@@ -859,6 +934,9 @@ public sealed partial class QueuePartitionGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Queue {Queue} partition {Partition}: maintenance failed; retrying in a second.")]
     private partial void LogMaintainFailed(Exception exception, string queue, int partition);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Queue {Queue} partition {Partition}: job {JobId} could not be released; its lease runs out.")]
+    private partial void LogReleaseFailed(Exception exception, string queue, int partition, string jobId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Queue {Queue} partition {Partition}: dispatch to handlers failed; retrying in a second.")]
     private partial void LogPumpFailed(Exception exception, string queue, int partition);

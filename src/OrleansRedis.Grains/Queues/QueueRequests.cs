@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json;
 using OrleansRedis.Abstractions.Queues;
 using OrleansRedis.Redis.Queues;
 
@@ -101,7 +100,7 @@ internal static class QueueRequests
             throw Invalid(queue, field, $"The {field} must be at most {maxBytes} bytes of UTF-8 JSON (it was {bytes}).");
         }
 
-        if (!IsJson(json))
+        if (!JobJson.IsJson(json))
         {
             throw Invalid(queue, field, $"The {field} must be one valid JSON value.");
         }
@@ -119,30 +118,11 @@ internal static class QueueRequests
             return (null, null);
         }
 
-        var json = IsJson(result) ? result : JsonSerializer.Serialize(result);
+        var json = JobJson.Result(result)!;
         var bytes = Encoding.UTF8.GetByteCount(json);
         return bytes <= maxBytes
             ? (json, null)
             : (null, $"The handler's result was {bytes} bytes of JSON; a job keeps at most {maxBytes} (Queues:MaxPayloadBytes).");
-    }
-
-    private static bool IsJson(string json)
-    {
-        try
-        {
-            var reader = new Utf8JsonReader(Encoding.UTF8.GetBytes(json), new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow });
-            if (!reader.Read())
-            {
-                return false;
-            }
-
-            reader.Skip();
-            return !reader.Read();
-        }
-        catch (JsonException)
-        {
-            return false;
-        }
     }
 
     public static void CheckWorker(string queue, string? worker)

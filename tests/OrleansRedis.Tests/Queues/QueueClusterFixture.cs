@@ -41,6 +41,12 @@ public class QueueClusterFixture() : TestClusterFixture("queue")
     /// <summary>Two partitions capped at 4 unfinished jobs (2 each), no handler.</summary>
     public const string CappedPair = "cappair";
 
+    /// <summary>Two partitions, no handler, at most 5 jobs started per 10 minutes (rate-limit policy <c>qrate</c>).</summary>
+    public const string Rated = "rated";
+
+    /// <summary>Two partitions run by the recording handler, at most 4 jobs started per 10 minutes (policy <c>qrateh</c>).</summary>
+    public const string RatedHandled = "ratedh";
+
     /// <summary>Schedules run into this queue (recording handler).</summary>
     public const string Scheduled = "sched";
 
@@ -69,6 +75,16 @@ public class QueueClusterFixture() : TestClusterFixture("queue")
         [$"OrleansRedis:Queues:Definitions:{CappedActive}:MaxConcurrency"] = "2",
         [$"OrleansRedis:Queues:Definitions:{CappedPair}:Partitions"] = "2",
         [$"OrleansRedis:Queues:Definitions:{CappedPair}:MaxDepth"] = "4",
+        [$"OrleansRedis:Queues:Definitions:{Rated}:Partitions"] = "2",
+        [$"OrleansRedis:Queues:Definitions:{Rated}:RateLimitPolicy"] = "qrate",
+        [$"OrleansRedis:Queues:Definitions:{RatedHandled}:Partitions"] = "2",
+        [$"OrleansRedis:Queues:Definitions:{RatedHandled}:RateLimitPolicy"] = "qrateh",
+        ["OrleansRedis:RateLimits:Policies:qrate:Algorithm"] = "SlidingLog",
+        ["OrleansRedis:RateLimits:Policies:qrate:Limit"] = "5",
+        ["OrleansRedis:RateLimits:Policies:qrate:Window"] = "00:10:00",
+        ["OrleansRedis:RateLimits:Policies:qrateh:Algorithm"] = "TokenBucket",
+        ["OrleansRedis:RateLimits:Policies:qrateh:Limit"] = "4",
+        ["OrleansRedis:RateLimits:Policies:qrateh:Window"] = "00:10:00",
     };
 
     /// <summary>Gets the router of <paramref name="queue"/>.</summary>
@@ -93,7 +109,8 @@ public class QueueClusterFixture() : TestClusterFixture("queue")
             .AddOrleansRedisQueueHandler<RecordingHandler>(Bench)
             .AddOrleansRedisQueueHandler<RecordingHandler>(Scheduled)
             .AddOrleansRedisQueueHandler<RecordingHandler>(HandledSingle)
-            .AddOrleansRedisQueueHandler<RecordingHandler>(CappedActive);
+            .AddOrleansRedisQueueHandler<RecordingHandler>(CappedActive)
+            .AddOrleansRedisQueueHandler<RecordingHandler>(RatedHandled);
     }
 }
 
