@@ -5,7 +5,7 @@ using OrleansRedis.AspNetCore.Errors;
 
 namespace OrleansRedis.AspNetCore.Endpoints;
 
-// External workers: lease (long poll), heartbeat, complete, fail. A stale lease token is a 409 from the exception table.
+// External workers: lease (long poll), heartbeat, complete, fail, release. A stale lease token is a 409 from the exception table.
 public static partial class QueueEndpoints
 {
     private static async Task<IResult> LeaseAsync(
@@ -105,6 +105,26 @@ public static partial class QueueEndpoints
         var failed = await grains.GetGrain<IQueueGrain>(name).FailAsync(
             id, body.LeaseToken!, body.Error!, body.RetryAfterMs is { } ms ? TimeSpan.FromMilliseconds(ms) : null);
         return Results.Ok(new FailResponse(failed.State, failed.NextAttemptAtUtc));
+    }
+
+    private static async Task<IResult> ReleaseAsync(string queue, string id, ReleaseRequest body, IGrainFactory grains, IOptions<QueueOptions> options)
+    {
+        if (Find(queue, options.Value, out var name, out _) is { } refused)
+        {
+            return refused;
+        }
+
+        var invalid = new FieldErrors()
+            .Check("id", JobIdError(id))
+            .Check("leaseToken", TokenError(body.LeaseToken))
+            .Problem();
+        if (invalid is not null)
+        {
+            return invalid;
+        }
+
+        await grains.GetGrain<IQueueGrain>(name).ReleaseAsync(id, body.LeaseToken!);
+        return Results.NoContent();
     }
 
     private static TimeSpan? Lease(long? leaseMs) => leaseMs is { } ms ? TimeSpan.FromMilliseconds(ms) : null;

@@ -231,7 +231,8 @@ public sealed class QueueGrain(IOptions<QueueOptions> options, TimeProvider time
         }
         catch (QueueException ex) when (ex.Code == QueueErrorCode.Invalid)
         {
-            throw QueueRequests.Invalid(name, ex.Field ?? "jobs", $"Job {index}: {ex.Message}");
+            // Named as the HTTP bulk names its fields ("[3].payload"), so a bulk's refusal says which job.
+            throw QueueRequests.Invalid(name, $"[{index}].{ex.Field ?? "job"}", $"Job {index}: {ex.Message}");
         }
     }
 

@@ -6,6 +6,7 @@ using Orleans.Concurrency;
 using Orleans.Runtime;
 using OrleansRedis.Abstractions.Queues;
 using OrleansRedis.Grains.RateLimiting;
+using OrleansRedis.Grains.Realtime;
 using OrleansRedis.Redis;
 using OrleansRedis.Redis.Queues;
 
@@ -29,6 +30,7 @@ public sealed partial class QueuePartitionGrain(
     IClusterMembershipService membership,
     TimeProvider time,
     IServiceProvider services,
+    ITopicPublisher publisher,
     ILogger<QueuePartitionGrain> logger) : Grain, IQueuePartitionGrain
 {
     // A timer never sleeps longer than this, so a due time written by another writer (a duplicate activation) is seen.
@@ -61,6 +63,7 @@ public sealed partial class QueuePartitionGrain(
     private long? _leaseMs;
     private long? _rateMs;
     private QueueRateGate? _rate;
+    private JobEvents? _events;
     private bool _pumping;
     private bool _pumpAgain;
     private bool _stopping;
@@ -87,6 +90,7 @@ public sealed partial class QueuePartitionGrain(
                 _rate = new QueueRateGate(ActivatorUtilities.GetServiceOrCreateInstance<Redis.RateLimiting.RateLimitStore>(services), resolved, found.Name);
             }
 
+            _events = new JobEvents(publisher, metrics, found.Name, found.Definition.PublishEvents);
             _enqueues = new(EnqueueBatchAsync, 64);
             _completions = new(CompleteBatchAsync, 512);
         }
@@ -207,6 +211,11 @@ public sealed partial class QueuePartitionGrain(
         var outcome = await store.HeartbeatAsync(_keys!, _limits!, jobId, leaseToken, leaseMs, progress)
             ?? throw QueueRequests.LeaseLost(_queue, jobId);
         NoteLease(outcome.EarliestLeaseMs);
+        if (progress is not null)
+        {
+            _events!.Publish(JobEvents.Progress, jobId, outcome.Subject, progress);
+        }
+
         return DateTimeOffset.FromUnixTimeMilliseconds(outcome.UntilMs);
     }
 
@@ -246,9 +255,12 @@ public sealed partial class QueuePartitionGrain(
         {
             case "retry":
                 metrics.Failed(_queue, "error", outcome.RunMs, dead: false);
-                return new JobFailResult(JobState.Failed, DateTimeOffset.FromUnixTimeMilliseconds(outcome.RetryAtMs!.Value));
+                var next = DateTimeOffset.FromUnixTimeMilliseconds(outcome.RetryAtMs!.Value);
+                _events!.Publish(JobEvents.Failed, jobId, outcome.Subject, error: QueueRequests.Error(error), nextAttemptAtUtc: next);
+                return new JobFailResult(JobState.Failed, next);
             case "dead":
                 metrics.Failed(_queue, "error", outcome.RunMs, dead: true);
+                _events!.Publish(JobEvents.Dead, jobId, outcome.Subject, error: QueueRequests.Error(error));
                 return new JobFailResult(JobState.Dead, null);
             default:
                 throw QueueRequests.LeaseLost(_queue, jobId);
@@ -593,6 +605,10 @@ public sealed partial class QueuePartitionGrain(
             if (outcome.Ok[i])
             {
                 metrics.Completed(_queue, outcome.RunMs[i]);
+                if (outcome.Subjects.Length > i && outcome.Subjects[i].Attempt > 0)
+                {
+                    _events!.Publish(JobEvents.Completed, batch[i].JobId, outcome.Subjects[i], batch[i].Result);
+                }
             }
         }
 
@@ -686,16 +702,20 @@ public sealed partial class QueuePartitionGrain(
         }
 
         metrics.Depth(_queue, _partition, outcome.Depth);
-        foreach (var id in outcome.Redelivered)
+        for (var i = 0; i < outcome.Redelivered.Length; i++)
         {
+            var id = outcome.Redelivered[i];
             metrics.Failed(_queue, "lease_expired", 0, dead: false);
             _inflight.Remove(id);
+            _events!.Publish(JobEvents.Failed, id, Subject(outcome.RedeliveredSubjects, i), error: LeaseExpired);
         }
 
-        foreach (var id in outcome.Killed)
+        for (var i = 0; i < outcome.Killed.Length; i++)
         {
+            var id = outcome.Killed[i];
             metrics.Failed(_queue, "lease_expired", 0, dead: true);
             _inflight.Remove(id);
+            _events!.Publish(JobEvents.Dead, id, Subject(outcome.KilledSubjects, i), error: LeaseExpired);
         }
 
         _dueMs = outcome.DueMs;
@@ -706,6 +726,10 @@ public sealed partial class QueuePartitionGrain(
             Signal();
         }
     }
+
+    private const string LeaseExpired = "The lease expired before the job was completed.";
+
+    private static JobSubject Subject(JobSubject[] subjects, int i) => i < subjects.Length ? subjects[i] : default;
 
     // Another activation of this partition bumped the epoch (a duplicate after a membership split, or one that missed its
     // own deactivation): this one stops leasing and dispatching and goes away; the caller may try again (it reaches the

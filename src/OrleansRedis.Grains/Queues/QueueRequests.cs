@@ -44,6 +44,11 @@ internal static class QueueRequests
             throw Invalid(queue, "idempotencyKey", $"An idempotency key must be 1-{QueueLimits.MaxIdempotencyKeyLength} characters without control characters.");
         }
 
+        if (job.UserId is not null && !QueueLimits.IsValidUserId(job.UserId))
+        {
+            throw Invalid(queue, "userId", $"A user id must be 1-{QueueLimits.MaxUserIdLength} characters of ASCII letters, digits and . _ - : @.");
+        }
+
         if (!Enum.IsDefined(job.Priority))
         {
             throw Invalid(queue, "priority", "The priority must be high, normal or low.");
@@ -78,7 +83,7 @@ internal static class QueueRequests
         return new QueueJobDraft(
             QueueIds.NewJobId(partition), job.Payload, job.Key, (int)job.Priority, (long)(job.Delay ?? TimeSpan.Zero).TotalMilliseconds,
             job.RunAtUtc?.ToUnixTimeMilliseconds() ?? 0, job.IdempotencyKey, job.MaxAttempts ?? definition.MaxAttempts,
-            (long)(job.Backoff ?? definition.BackoffBase).TotalMilliseconds);
+            (long)(job.Backoff ?? definition.BackoffBase).TotalMilliseconds, job.UserId);
     }
 
     /// <summary>Checks that <paramref name="json"/> is one JSON value of at most <paramref name="maxBytes"/> UTF-8 bytes.</summary>

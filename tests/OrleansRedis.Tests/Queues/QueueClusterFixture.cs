@@ -32,6 +32,9 @@ public class QueueClusterFixture() : TestClusterFixture("queue")
     /// <summary>Four partitions, 32 handler slots each, for a throughput figure.</summary>
     public const string Bench = "bench";
 
+    /// <summary>As <see cref="Bench"/>, with every job publishing its events (PublishEvents All).</summary>
+    public const string BenchEvents = "benchev";
+
     /// <summary>One partition run by the recording handler.</summary>
     public const string HandledSingle = "handled1";
 
@@ -68,6 +71,9 @@ public class QueueClusterFixture() : TestClusterFixture("queue")
         [$"OrleansRedis:Queues:Definitions:{Ordered}:HandlerConcurrency"] = "16",
         [$"OrleansRedis:Queues:Definitions:{Bench}:Partitions"] = "4",
         [$"OrleansRedis:Queues:Definitions:{Bench}:HandlerConcurrency"] = "32",
+        [$"OrleansRedis:Queues:Definitions:{BenchEvents}:Partitions"] = "4",
+        [$"OrleansRedis:Queues:Definitions:{BenchEvents}:HandlerConcurrency"] = "32",
+        [$"OrleansRedis:Queues:Definitions:{BenchEvents}:PublishEvents"] = "All",
         [$"OrleansRedis:Queues:Definitions:{Scheduled}:Partitions"] = "2",
         [$"OrleansRedis:Queues:Definitions:{HandledSingle}:Partitions"] = "1",
         [$"OrleansRedis:Queues:Definitions:{HandledSingle}:MaxAttempts"] = "2",
@@ -107,6 +113,7 @@ public class QueueClusterFixture() : TestClusterFixture("queue")
             .AddOrleansRedisQueueHandler<RecordingHandler>(Handled)
             .AddOrleansRedisQueueHandler<RecordingHandler>(Ordered)
             .AddOrleansRedisQueueHandler<RecordingHandler>(Bench)
+            .AddOrleansRedisQueueHandler<RecordingHandler>(BenchEvents)
             .AddOrleansRedisQueueHandler<RecordingHandler>(Scheduled)
             .AddOrleansRedisQueueHandler<RecordingHandler>(HandledSingle)
             .AddOrleansRedisQueueHandler<RecordingHandler>(CappedActive)

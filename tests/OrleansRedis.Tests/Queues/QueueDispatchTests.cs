@@ -169,7 +169,7 @@ public sealed class QueueDispatchTests(QueueClusterFixture fixture)
 
         var error = await Assert.ThrowsAsync<QueueException>(() => queue.EnqueueManyAsync(bulk));
 
-        Assert.Equal((QueueErrorCode.Invalid, "payload"), (error.Code, error.Field));
+        Assert.Equal((QueueErrorCode.Invalid, "[2].payload"), (error.Code, error.Field));
         Assert.StartsWith("Job 2:", error.Message, StringComparison.Ordinal);
         var after = await queue.GetStatsAsync();
         Assert.Equal((before.Enqueued, before.Cancelled, before.Depth), (after.Enqueued, after.Cancelled, after.Depth));
