@@ -1,6 +1,6 @@
 using Orleans.Dashboard;
-using OrleansRedis.Silo.Endpoints;
-using OrleansRedis.Silo.Health;
+using OrleansRedis.AspNetCore.Endpoints;
+using OrleansRedis.AspNetCore.Health;
 using OrleansRedis.Silo.Hosting;
 using OrleansRedis.Silo.Options;
 using Scalar.AspNetCore;
@@ -25,7 +25,7 @@ app.MapMetrics();
 app.MapOpenApi();
 app.MapScalarApiReference("/docs", options => options.WithTitle(ApiDocumentTransformer.Title));
 app.MapOrleansDashboard("/dashboard").ExcludeFromDescription();
-app.MapOrleansRedisApi();
+app.MapOrleansRedisEndpoints();
 
 try
 {

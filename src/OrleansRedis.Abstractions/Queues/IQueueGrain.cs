@@ -38,9 +38,22 @@ public interface IQueueGrain : IGrainWithStringKey
     /// <param name="max">Most jobs to lease (1-1000).</param>
     /// <param name="lease">Lease length (at least 1 s, at most the queue's <c>MaxLeaseTime</c>); the queue's <c>LeaseTime</c> when zero.</param>
     /// <param name="wait">Longest wait when nothing is ready; zero answers at once.</param>
-    /// <param name="cancellationToken">Ends the wait.</param>
+    /// <param name="cancellationToken">
+    /// Ends the wait. Jobs the partitions leased before they saw the cancellation are released (not counted as an
+    /// attempt), but an answer already on its way when the caller cancels is lost with its leases (they run out): a
+    /// caller that cancels should use <see cref="QueueLeasing.LeaseAsync"/>, which never cancels a lease call.
+    /// </param>
     [Alias("lease")]
     Task<IReadOnlyList<LeasedJob>> LeaseAsync(string worker, int max, TimeSpan lease, TimeSpan wait, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Waits up to <paramref name="wait"/> (cut to <c>Queues:MaxWait</c>) until a partition of the queue may have ready
+    /// work; answers at once when one has. Leases nothing, so cancelling it never strands a job: callers that must be
+    /// able to stop at once lease with a zero wait and wait here between leases (see <see cref="QueueLeasing"/>).
+    /// </summary>
+    /// <returns><see langword="true"/> when there may be work to lease.</returns>
+    [Alias("wait-work")]
+    Task<bool> WaitForWorkAsync(TimeSpan wait, CancellationToken cancellationToken = default);
 
     /// <summary>Extends a lease to <paramref name="lease"/> from now (the queue's <c>LeaseTime</c> when null) and records progress.</summary>
     /// <returns>The new lease expiry (Redis's clock).</returns>

@@ -83,26 +83,45 @@ public sealed partial class QueueWorker
     private async Task<JobLease?> CompleteAsync(JobLease lease, string? result)
     {
         var job = lease.Job;
+        // A result that is not JSON (a handler returning "ok") is kept as a JSON string, never refused: a refused
+        // completion would run the job again on every redelivery.
+        var json = JobJson.Result(result);
+        string? refused = null;
         var first = true;
         var leasedAt = 0L;
         IReadOnlyList<LeasedJob> next = [];
-        var completed = await ReportAsync(lease, async () =>
-        {
-            if (first && !_stopping)
+        if (await ReportAsync(lease, async () =>
             {
-                first = false;
-                leasedAt = _time.GetTimestamp();
-                next = await QueueGrain.CompleteAndLeaseAsync(job.Id, job.LeaseToken, result, _options.Worker, 1, _options.LeaseTime).ConfigureAwait(false);
-            }
-            else
-            {
-                first = false;
-                await QueueGrain.CompleteAsync(job.Id, job.LeaseToken, result).ConfigureAwait(false);
-            }
-        }).ConfigureAwait(false);
-        if (completed)
+                try
+                {
+                    if (first && !_stopping)
+                    {
+                        first = false;
+                        leasedAt = _time.GetTimestamp();
+                        next = await QueueGrain.CompleteAndLeaseAsync(job.Id, job.LeaseToken, json, _options.Worker, 1, _options.LeaseTime).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        first = false;
+                        await QueueGrain.CompleteAsync(job.Id, job.LeaseToken, json).ConfigureAwait(false);
+                    }
+                }
+                catch (QueueException invalid) when (invalid.Code == QueueErrorCode.Invalid)
+                {
+                    // The result cannot be kept (too large): fail the attempt with the reason rather than leave
+                    // the lease to run out, which would run the job again and again until it is dead.
+                    refused = invalid.Message;
+                }
+            }).ConfigureAwait(false))
         {
-            Interlocked.Increment(ref _completed);
+            if (refused is null)
+            {
+                Interlocked.Increment(ref _completed);
+            }
+            else if (await ReportAsync(lease, () => QueueGrain.FailAsync(job.Id, job.LeaseToken, "The handler's result was refused: " + refused, null)).ConfigureAwait(false))
+            {
+                Interlocked.Increment(ref _failed);
+            }
         }
 
         JobLease? run = null;

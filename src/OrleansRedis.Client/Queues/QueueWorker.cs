@@ -22,8 +22,9 @@ namespace OrleansRedis.Client.Queues;
 /// handler's token cancelled and is neither completed nor failed: it belongs to its next lease now.</para>
 /// <para>Stopping: the worker stops leasing at once, then waits for its running jobs until the host's shutdown timeout
 /// (or <see cref="QueueWorkerOptions.DrainTimeout"/>); jobs still running then are returned: their handlers are
-/// cancelled and the jobs failed back with no backoff, so another worker starts them at once (the attempt counts, as
-/// a crash's would). A worker never holds a lease it has not started, so nothing waits out a lease after a stop.</para>
+/// cancelled and the jobs released, so another worker starts them at once (the attempt does not count). A stop cuts the
+/// long poll's wait but never a call that leases, and jobs leased as the stop began are released too, so a worker never
+/// holds a lease it has not started and nothing waits out a lease after a stop.</para>
 /// <para>Timers (heartbeats, retry pauses, the drain) run on the injected <see cref="TimeProvider"/>; leases are timed
 /// by Redis.</para>
 /// </remarks>
@@ -188,7 +189,8 @@ public sealed partial class QueueWorker : BackgroundService
             IReadOnlyList<LeasedJob> jobs;
             try
             {
-                jobs = await QueueGrain.LeaseAsync(_options.Worker, free, _options.LeaseTime, _options.MaxWait, stoppingToken).ConfigureAwait(false);
+                // Stopping cuts the wait but never a call that leases (its answer would be dropped with its leases).
+                jobs = await QueueGrain.LeaseAsync(_options.Worker, free, _options.LeaseTime, _options.MaxWait, _time, stoppingToken).ConfigureAwait(false);
             }
             catch (Exception ex)
             {

@@ -1,12 +1,10 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using System.Net;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 using OrleansRedis.Grains.Hosting;
 using OrleansRedis.Redis.Health;
-using OrleansRedis.Silo.Errors;
-using OrleansRedis.Silo.Health;
+using OrleansRedis.AspNetCore.Endpoints;
+using OrleansRedis.AspNetCore.Health;
 using OrleansRedis.Silo.Options;
 
 namespace OrleansRedis.Silo.Hosting;
@@ -53,16 +51,10 @@ public static class SiloHostBuilderExtensions
             kestrel.Limits.MaxRequestLineSize = MaxRequestLineBytes;
             kestrel.Limits.MaxRequestHeadersTotalSize = MaxRequestHeadersBytes;
         });
-        builder.Services.AddOrleansRedisProblems();
+        builder.Services.AddOrleansRedisEndpoints();
 
         // The live page moves to a peer silo when its own dies, so topics and rooms answer other origins too.
         builder.Services.AddCors();
-
-        // A body or parameter the framework cannot bind reaches the exception handler, whose 400 names it; otherwise
-        // the framework answers a bare 400 that names nothing.
-        builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
-        builder.Services.ConfigureHttpJsonOptions(options =>
-            options.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase)));
         builder.Services.AddOpenApi(options => options.AddDocumentTransformer<ApiDocumentTransformer>());
         builder.Services.AddHealthChecks()
             .AddCheck<RedisHealthCheck>("redis", tags: [HealthEndpoints.ReadyTag])

@@ -1,3 +1,4 @@
+using OrleansRedis.AspNetCore.Options;
 using OrleansRedis.Redis;
 
 namespace OrleansRedis.Silo.Options;

@@ -1,3 +1,4 @@
+using OrleansRedis.AspNetCore.Options;
 using System.Net;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;

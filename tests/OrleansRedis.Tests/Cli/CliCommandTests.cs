@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using OrleansRedis.Silo.Errors;
+using OrleansRedis.AspNetCore.Errors;
 using OrleansRedis.Testing;
 using OrleansRedis.Tests.Infrastructure;
 

@@ -1,4 +1,4 @@
-using OrleansRedis.Silo.Security;
+using OrleansRedis.AspNetCore.Security;
 
 namespace OrleansRedis.Tests.Foundation;
 

@@ -1,3 +1,4 @@
+using OrleansRedis.AspNetCore.Options;
 using Microsoft.Extensions.Configuration;
 using OrleansRedis.Silo.Hosting;
 using OrleansRedis.Silo.Options;

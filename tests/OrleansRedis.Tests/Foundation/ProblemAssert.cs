@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using OrleansRedis.Silo.Errors;
+using OrleansRedis.AspNetCore.Errors;
 
 namespace OrleansRedis.Tests.Foundation;
 

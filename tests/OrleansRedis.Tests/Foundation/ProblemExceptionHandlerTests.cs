@@ -11,7 +11,7 @@ using OrleansRedis.Abstractions.Sessions;
 using OrleansRedis.Abstractions.Users;
 using OrleansRedis.Grains.Filters;
 using OrleansRedis.Redis.Operations;
-using OrleansRedis.Silo.Errors;
+using OrleansRedis.AspNetCore.Errors;
 using OrleansRedis.Testing;
 using StackExchange.Redis;
 

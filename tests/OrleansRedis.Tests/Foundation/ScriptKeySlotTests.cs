@@ -89,7 +89,7 @@ public sealed class ScriptKeySlotTests(OnRedisClusterFixture fixture)
     [Fact]
     public void Scripts_ListNamesEveryScriptOfTheProject()
     {
-        var assemblies = new[] { typeof(RedisKeys), typeof(Grains.StorageNames), typeof(Silo.Endpoints.OrleansRedisEndpoints), typeof(Client.OrleansRedisClientOptions) }
+        var assemblies = new[] { typeof(RedisKeys), typeof(Grains.StorageNames), typeof(AspNetCore.Endpoints.OrleansRedisEndpoints), typeof(Silo.Hosting.SiloHostBuilderExtensions), typeof(Client.OrleansRedisClientOptions) }
             .Select(type => type.Assembly)
             .Distinct();
         var found = assemblies
