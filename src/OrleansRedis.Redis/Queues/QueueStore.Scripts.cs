@@ -20,7 +20,7 @@ public sealed partial class QueueStore
         local function stream(prio) return S[(tonumber(prio) or 1) + 1] end
         local function push(id, jk, prio)
           local e = redis.call('XADD', stream(prio), '*', 'j', id)
-          redis.call('HSET', jk, 'state', 'waiting', 'entry', e)
+          redis.call('HSET', jk, 'state', 'waiting', 'entry', e, 'readyAt', now)
           woke = woke + 1
         end
         local function ready(id, jk)
@@ -41,7 +41,8 @@ public sealed partial class QueueStore
             local nxt = redis.call('LPOP', q)
             if not nxt then redis.call('HDEL', KEYHEAD, key) return end
             local njk = jobkey(nxt)
-            if redis.call('EXISTS', njk) == 1 then
+            -- Only a job still parked (waiting, no entry) takes the key: a finished id left in the list stays finished.
+            if redis.call('HGET', njk, 'state') == 'waiting' then
               redis.call('HSET', KEYHEAD, key, nxt)
               ready(nxt, njk)
               return
@@ -199,7 +200,7 @@ public sealed partial class QueueStore
                   woke = woke + 1
                 end
                 redis.call('HSET', jobkey(id), 'payload', ARGV[b + 1], 'key', key, 'prio', ARGV[b + 3], 'attempts', 0,
-                  'max', ARGV[b + 7], 'backoff', ARGV[b + 8], 'runAt', runAt, 'enqueuedAt', now, 'state', state, 'entry', entry, 'idem', idem, 'user', ARGV[b + 9])
+                  'max', ARGV[b + 7], 'backoff', ARGV[b + 8], 'runAt', runAt, 'enqueuedAt', now, 'state', state, 'entry', entry, 'idem', idem, 'user', ARGV[b + 9], 'readyAt', now)
                 states[n] = state
                 if idem ~= '' then redis.call('SET', P .. 'dedup:' .. idem, id, 'PX', ARGV[6]) end
                 ids[n] = id
@@ -252,7 +253,7 @@ public sealed partial class QueueStore
               for _, e in ipairs(r[1][2]) do
                 local entry, id = e[1], e[2][2]
                 local jk = jobkey(id)
-                local h = redis.call('HMGET', jk, 'state', 'payload', 'key', 'prio', 'max', 'enqueuedAt', 'runAt', 'entry', 'attempts')
+                local h = redis.call('HMGET', jk, 'state', 'payload', 'key', 'prio', 'max', 'enqueuedAt', 'runAt', 'entry', 'attempts', 'readyAt')
                 if h[1] ~= 'waiting' or h[8] ~= entry then
                   redis.call('XACK', S[si], 'g', entry)
                   redis.call('XDEL', S[si], entry)
@@ -270,7 +271,8 @@ public sealed partial class QueueStore
                   maxes[n] = tonumber(h[5])
                   enq[n] = tonumber(h[6])
                   tokens[n] = token
-                  waits[n] = now - math.max(tonumber(h[6]) or now, tonumber(h[7]) or 0)
+                  -- Wait time counts from when the job became ready (not time parked behind its key or a previous attempt).
+                  waits[n] = now - (tonumber(h[10]) or math.max(tonumber(h[6]) or now, tonumber(h[7]) or 0))
                 end
               end
             end
@@ -324,7 +326,8 @@ public sealed partial class QueueStore
           redis.call('HINCRBY', STATS, 'completed', done)
           redis.call('HINCRBY', STATS, 'depth', -done)
         end
-        return {'status', status, 'run', runs, 'user', users, 'attempt', atts, 'woke', woke, 'due', earliest(DELAYED), 'now', now}
+        return {'status', status, 'run', runs, 'user', users, 'attempt', atts, 'woke', woke, 'due', earliest(DELAYED),
+          'depth', tonumber(redis.call('HGET', STATS, 'depth') or '0'), 'now', now}
         """;
 
     // ARGV[5] id, ARGV[6] token, ARGV[7] error, ARGV[8] retry-after ms (-1: backoff), ARGV[9] backoff cap ms, ARGV[10]

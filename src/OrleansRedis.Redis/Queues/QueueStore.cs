@@ -32,6 +32,13 @@ public sealed partial class QueueStore(RedisConnections connections, RedisKeys k
         return (stored.TryParse(out int n) ? n : partitions, key);
     }
 
+    /// <summary>Reads Redis's clock (TIME) in Unix milliseconds.</summary>
+    public async Task<long> RedisNowMsAsync()
+    {
+        var reply = (RedisResult[])(await Database.ExecuteAsync("TIME").ConfigureAwait(false))!;
+        return ((long)reply[0] * 1000) + ((long)reply[1] / 1000);
+    }
+
     /// <summary>Bumps the partition's epoch and makes sure its consumer groups exist.</summary>
     public async Task<(long Epoch, int GroupsCreated, bool Paused, long NowMs)> ActivateAsync(QueuePartitionKeys partition, QueuePartitionLimits limits)
     {
@@ -137,6 +144,7 @@ public sealed partial class QueueStore(RedisConnections connections, RedisKeys k
             reply.Int64(QueueReply.Woke) > 0, QueueReply.OptionalTime(reply, QueueReply.Due))
         {
             Subjects = QueueReply.Subjects(reply, QueueReply.User, QueueReply.Attempt),
+            Depth = reply.Has(QueueReply.Depth) ? reply.Int64(QueueReply.Depth) : null,
         };
     }
 

@@ -104,6 +104,20 @@ public sealed class QueueDispatchTests(QueueClusterFixture fixture)
         Assert.Equal(4, QueueClusterFixture.Recorder.Of(QueueClusterFixture.RatedHandled).Select(r => r.JobId).Distinct().Count());
     }
 
+    [Theory]
+    [InlineData("0 3 * * *", "2020-01-01T00:00:00Z", "2026-06-15T12:00:00Z", "2026-06-15T03:00:00Z")]
+    [InlineData("* * * * *", "2000-01-01T00:00:00Z", "2026-06-15T12:00:30Z", "2026-06-15T12:00:00Z")]
+    [InlineData("0 0 1 1 *", "2020-06-01T00:00:00Z", "2026-06-15T12:00:00Z", "2026-01-01T00:00:00Z")]
+    [InlineData("0 3 * * *", "2026-06-15T03:00:00Z", "2026-06-15T12:00:00Z", null)]
+    public void ScheduleLatestDue_AfterALongOutage_IsTheLatestMissedTick(string cron, string after, string now, string? expected)
+    {
+        var clock = QueueScheduleClock.Create("q", new RecurringSchedule("s", cron, null, null, "{}"));
+
+        var due = clock.LatestDue(DateTimeOffset.Parse(after, CultureInfo.InvariantCulture).ToUnixTimeMilliseconds(), DateTimeOffset.Parse(now, CultureInfo.InvariantCulture).ToUnixTimeMilliseconds());
+
+        Assert.Equal(expected is null ? null : DateTimeOffset.Parse(expected, CultureInfo.InvariantCulture).ToUnixTimeMilliseconds(), due);
+    }
+
     [Fact]
     public async Task HandlerResult_NotJson_KeptAsAJsonString_TooLarge_FailsWithAClearError()
     {
