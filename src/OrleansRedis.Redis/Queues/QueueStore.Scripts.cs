@@ -399,7 +399,8 @@ public sealed partial class QueueStore
         """;
 
     // ARGV[5] limit per step, ARGV[6] sweep epoch (0: none), ARGV[7] the caller's epoch (else only 'fenced'), ARGV[8] a
-    // dead silo's worker name ('' none: with one, its silo-kind leases are redelivered too). Promotes due delayed jobs, redelivers jobs whose lease ran
+    // dead silo's worker name ('' none: with one, its silo-kind leases are redelivered too), ARGV[9] the sweep's offset in
+    // the lease table (it reads one page of ARGV[5] leases; 'next' is the offset of the next page, 0 when done). Promotes due delayed jobs, redelivers jobs whose lease ran
     // out (the attempt counts: dead when it was the last), and with a sweep epoch also every silo-kind lease whose
     // token's epoch is older (its handler died with the previous activation); drops dead jobs past DeadRetention.
     // Replies 'redelivered' (ids back in their stream), 'killed' (ids that died), with 'ruser', 'rattempt', 'kuser',
@@ -426,8 +427,14 @@ public sealed partial class QueueStore
           settle(id, 'The lease expired before the job was completed.')
         end
         local gone = ARGV[8]
+        local offset = tonumber(ARGV[9]) or 0
+        local nextOffset = 0
         if sweep > 0 or gone ~= '' then
-          for _, id in ipairs(redis.call('ZRANGE', LEASES, 0, -1)) do
+          -- One page of the lease table per script (the caller passes 'next' back until it is 0): a sweep of a large
+          -- table never blocks Redis for long. Settled ids leave the ZSET, so the next page starts that much earlier.
+          local page = redis.call('ZRANGE', LEASES, offset, offset + limit - 1)
+          local before = #back + #killed
+          for _, id in ipairs(page) do
             local h = redis.call('HMGET', jobkey(id), 'kind', 'token', 'worker')
             local epoch = h[2] and tonumber(string.match(h[2], '^(%d+)%.'))
             if h[1] == 'silo' and epoch and sweep > 0 and epoch < sweep then
@@ -436,13 +443,14 @@ public sealed partial class QueueStore
               settle(id, 'The silo running the job\'s handler died.')
             end
           end
+          if #page == limit then nextOffset = offset + #page - (#back + #killed - before) end
         end
         local old = redis.call('ZRANGEBYSCORE', DEAD, '-inf', now - tonumber(ARGV[3]), 'LIMIT', 0, limit)
         for _, id in ipairs(old) do
           redis.call('ZREM', DEAD, id)
           redis.call('DEL', jobkey(id))
         end
-        return {'redelivered', back, 'killed', killed, 'ruser', ruser, 'rattempt', rattempt, 'kuser', kuser, 'kattempt', kattempt, 'woke', woke, 'due', earliest(DELAYED), 'lease', earliest(LEASES),
+        return {'next', nextOffset, 'redelivered', back, 'killed', killed, 'ruser', ruser, 'rattempt', rattempt, 'kuser', kuser, 'kattempt', kattempt, 'woke', woke, 'due', earliest(DELAYED), 'lease', earliest(LEASES),
           'depth', tonumber(redis.call('HGET', STATS, 'depth') or '0'), 'now', now}
         """;
 

@@ -119,6 +119,25 @@ public sealed class QueueDispatchTests(QueueClusterFixture fixture)
     }
 
     [Fact]
+    public async Task LeaseCancelledAfterTheJobWasLeased_JobReleasedNotStranded_NextLeaseIsAttemptOne()
+    {
+        var queue = fixture.Queue(QueueClusterFixture.Single);
+        var id = (await queue.EnqueueAsync(new JobSpec("1"))).JobId;
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+
+        // The lease call itself never carries the token, so it leases the job; the cancellation seen after it releases it.
+        var answered = await queue.LeaseAsync("stopping", 100, TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(5), TimeProvider.System, cancelled.Token);
+        var job = await queue.GetJobAsync(id);
+        var again = await QueueLeases.LeaseOneAsync(queue, id);
+        await queue.CompleteAsync(id, again.LeaseToken);
+
+        Assert.Empty(answered);
+        Assert.Equal((JobState.Waiting, 0), (job!.State, job.Attempts));
+        Assert.Equal(1, again.Attempt);
+    }
+
+    [Fact]
     public async Task HandlerResult_NotJson_KeptAsAJsonString_TooLarge_FailsWithAClearError()
     {
         var queue = fixture.Queue(QueueClusterFixture.HandledSingle);
