@@ -645,6 +645,11 @@ public sealed partial class QueuePartitionGrain(
         }
 
         NoteDue(outcome.DueMs);
+        if (outcome.Depth is { } depth)
+        {
+            metrics.Depth(_queue, _partition, depth);
+        }
+
         if (outcome.Woke || Freed(outcome.Ok.Count(ok => ok)))
         {
             Signal();

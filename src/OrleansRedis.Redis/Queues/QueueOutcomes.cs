@@ -63,6 +63,9 @@ public sealed record QueueCompleteOutcome(bool[] Ok, long[] RunMs, bool Woke, lo
 {
     /// <summary>Gets, per completion, the job's user ('' none) and attempt (for its events).</summary>
     public JobSubject[] Subjects { get; init; } = [];
+
+    /// <summary>Gets the partition's depth afterwards.</summary>
+    public long? Depth { get; init; }
 }
 
 /// <summary>Whom a job's events go to and which attempt they tell of.</summary>

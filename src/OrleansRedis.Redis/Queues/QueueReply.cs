@@ -44,6 +44,7 @@ internal static class QueueReply
     public static readonly ReplyField Oldest = new("oldest");
     public static readonly ReplyField Counters = new("counters");
     public static readonly ReplyField User = new("user");
+    public static readonly ReplyField Next = new("next");
     public static readonly ReplyField RUser = new("ruser");
     public static readonly ReplyField RAttempt = new("rattempt");
     public static readonly ReplyField KUser = new("kuser");

@@ -20,7 +20,7 @@ public sealed partial class QueueStore
         local function stream(prio) return S[(tonumber(prio) or 1) + 1] end
         local function push(id, jk, prio)
           local e = redis.call('XADD', stream(prio), '*', 'j', id)
-          redis.call('HSET', jk, 'state', 'waiting', 'entry', e)
+          redis.call('HSET', jk, 'state', 'waiting', 'entry', e, 'readyAt', now)
           woke = woke + 1
         end
         local function ready(id, jk)
@@ -41,7 +41,8 @@ public sealed partial class QueueStore
             local nxt = redis.call('LPOP', q)
             if not nxt then redis.call('HDEL', KEYHEAD, key) return end
             local njk = jobkey(nxt)
-            if redis.call('EXISTS', njk) == 1 then
+            -- Only a job still parked (waiting, no entry) takes the key: a finished id left in the list stays finished.
+            if redis.call('HGET', njk, 'state') == 'waiting' then
               redis.call('HSET', KEYHEAD, key, nxt)
               ready(nxt, njk)
               return
@@ -199,7 +200,7 @@ public sealed partial class QueueStore
                   woke = woke + 1
                 end
                 redis.call('HSET', jobkey(id), 'payload', ARGV[b + 1], 'key', key, 'prio', ARGV[b + 3], 'attempts', 0,
-                  'max', ARGV[b + 7], 'backoff', ARGV[b + 8], 'runAt', runAt, 'enqueuedAt', now, 'state', state, 'entry', entry, 'idem', idem, 'user', ARGV[b + 9])
+                  'max', ARGV[b + 7], 'backoff', ARGV[b + 8], 'runAt', runAt, 'enqueuedAt', now, 'state', state, 'entry', entry, 'idem', idem, 'user', ARGV[b + 9], 'readyAt', now)
                 states[n] = state
                 if idem ~= '' then redis.call('SET', P .. 'dedup:' .. idem, id, 'PX', ARGV[6]) end
                 ids[n] = id
@@ -252,7 +253,7 @@ public sealed partial class QueueStore
               for _, e in ipairs(r[1][2]) do
                 local entry, id = e[1], e[2][2]
                 local jk = jobkey(id)
-                local h = redis.call('HMGET', jk, 'state', 'payload', 'key', 'prio', 'max', 'enqueuedAt', 'runAt', 'entry', 'attempts')
+                local h = redis.call('HMGET', jk, 'state', 'payload', 'key', 'prio', 'max', 'enqueuedAt', 'runAt', 'entry', 'attempts', 'readyAt')
                 if h[1] ~= 'waiting' or h[8] ~= entry then
                   redis.call('XACK', S[si], 'g', entry)
                   redis.call('XDEL', S[si], entry)
@@ -270,7 +271,8 @@ public sealed partial class QueueStore
                   maxes[n] = tonumber(h[5])
                   enq[n] = tonumber(h[6])
                   tokens[n] = token
-                  waits[n] = now - math.max(tonumber(h[6]) or now, tonumber(h[7]) or 0)
+                  -- Wait time counts from when the job became ready (not time parked behind its key or a previous attempt).
+                  waits[n] = now - (tonumber(h[10]) or math.max(tonumber(h[6]) or now, tonumber(h[7]) or 0))
                 end
               end
             end
@@ -324,7 +326,8 @@ public sealed partial class QueueStore
           redis.call('HINCRBY', STATS, 'completed', done)
           redis.call('HINCRBY', STATS, 'depth', -done)
         end
-        return {'status', status, 'run', runs, 'user', users, 'attempt', atts, 'woke', woke, 'due', earliest(DELAYED), 'now', now}
+        return {'status', status, 'run', runs, 'user', users, 'attempt', atts, 'woke', woke, 'due', earliest(DELAYED),
+          'depth', tonumber(redis.call('HGET', STATS, 'depth') or '0'), 'now', now}
         """;
 
     // ARGV[5] id, ARGV[6] token, ARGV[7] error, ARGV[8] retry-after ms (-1: backoff), ARGV[9] backoff cap ms, ARGV[10]
@@ -396,7 +399,8 @@ public sealed partial class QueueStore
         """;
 
     // ARGV[5] limit per step, ARGV[6] sweep epoch (0: none), ARGV[7] the caller's epoch (else only 'fenced'), ARGV[8] a
-    // dead silo's worker name ('' none: with one, its silo-kind leases are redelivered too). Promotes due delayed jobs, redelivers jobs whose lease ran
+    // dead silo's worker name ('' none: with one, its silo-kind leases are redelivered too), ARGV[9] the sweep's offset in
+    // the lease table (it reads one page of ARGV[5] leases; 'next' is the offset of the next page, 0 when done). Promotes due delayed jobs, redelivers jobs whose lease ran
     // out (the attempt counts: dead when it was the last), and with a sweep epoch also every silo-kind lease whose
     // token's epoch is older (its handler died with the previous activation); drops dead jobs past DeadRetention.
     // Replies 'redelivered' (ids back in their stream), 'killed' (ids that died), with 'ruser', 'rattempt', 'kuser',
@@ -423,8 +427,14 @@ public sealed partial class QueueStore
           settle(id, 'The lease expired before the job was completed.')
         end
         local gone = ARGV[8]
+        local offset = tonumber(ARGV[9]) or 0
+        local nextOffset = 0
         if sweep > 0 or gone ~= '' then
-          for _, id in ipairs(redis.call('ZRANGE', LEASES, 0, -1)) do
+          -- One page of the lease table per script (the caller passes 'next' back until it is 0): a sweep of a large
+          -- table never blocks Redis for long. Settled ids leave the ZSET, so the next page starts that much earlier.
+          local page = redis.call('ZRANGE', LEASES, offset, offset + limit - 1)
+          local before = #back + #killed
+          for _, id in ipairs(page) do
             local h = redis.call('HMGET', jobkey(id), 'kind', 'token', 'worker')
             local epoch = h[2] and tonumber(string.match(h[2], '^(%d+)%.'))
             if h[1] == 'silo' and epoch and sweep > 0 and epoch < sweep then
@@ -433,13 +443,14 @@ public sealed partial class QueueStore
               settle(id, 'The silo running the job\'s handler died.')
             end
           end
+          if #page == limit then nextOffset = offset + #page - (#back + #killed - before) end
         end
         local old = redis.call('ZRANGEBYSCORE', DEAD, '-inf', now - tonumber(ARGV[3]), 'LIMIT', 0, limit)
         for _, id in ipairs(old) do
           redis.call('ZREM', DEAD, id)
           redis.call('DEL', jobkey(id))
         end
-        return {'redelivered', back, 'killed', killed, 'ruser', ruser, 'rattempt', rattempt, 'kuser', kuser, 'kattempt', kattempt, 'woke', woke, 'due', earliest(DELAYED), 'lease', earliest(LEASES),
+        return {'next', nextOffset, 'redelivered', back, 'killed', killed, 'ruser', ruser, 'rattempt', rattempt, 'kuser', kuser, 'kattempt', kattempt, 'woke', woke, 'due', earliest(DELAYED), 'lease', earliest(LEASES),
           'depth', tonumber(redis.call('HGET', STATS, 'depth') or '0'), 'now', now}
         """;
 

@@ -32,6 +32,13 @@ public sealed partial class QueueStore(RedisConnections connections, RedisKeys k
         return (stored.TryParse(out int n) ? n : partitions, key);
     }
 
+    /// <summary>Reads Redis's clock (TIME) in Unix milliseconds.</summary>
+    public async Task<long> RedisNowMsAsync()
+    {
+        var reply = (RedisResult[])(await Database.ExecuteAsync("TIME").ConfigureAwait(false))!;
+        return ((long)reply[0] * 1000) + ((long)reply[1] / 1000);
+    }
+
     /// <summary>Bumps the partition's epoch and makes sure its consumer groups exist.</summary>
     public async Task<(long Epoch, int GroupsCreated, bool Paused, long NowMs)> ActivateAsync(QueuePartitionKeys partition, QueuePartitionLimits limits)
     {
@@ -137,6 +144,7 @@ public sealed partial class QueueStore(RedisConnections connections, RedisKeys k
             reply.Int64(QueueReply.Woke) > 0, QueueReply.OptionalTime(reply, QueueReply.Due))
         {
             Subjects = QueueReply.Subjects(reply, QueueReply.User, QueueReply.Attempt),
+            Depth = reply.Has(QueueReply.Depth) ? reply.Int64(QueueReply.Depth) : null,
         };
     }
 
@@ -182,19 +190,38 @@ public sealed partial class QueueStore(RedisConnections connections, RedisKeys k
     /// </summary>
     public async Task<QueueMaintainOutcome> MaintainAsync(QueuePartitionKeys partition, QueuePartitionLimits limits, long sweepEpoch, long epoch, string? deadWorker = null)
     {
-        var reply = await RunAsync(MaintainScript, "queue maintain", partition, limits, StepLimit, sweepEpoch, epoch, deadWorker ?? string.Empty).ConfigureAwait(false);
-        if (reply.Has(QueueReply.Fenced))
+        // A sweep reads the lease table a page per script; the pages' outcomes are merged.
+        var offset = 0L;
+        QueueMaintainOutcome? merged = null;
+        while (true)
         {
-            return new QueueMaintainOutcome([], [], false, null, null, 0, reply.Int64(QueueReply.Now)) { Fenced = true };
-        }
+            var reply = await RunAsync(MaintainScript, "queue maintain", partition, limits, StepLimit, sweepEpoch, epoch, deadWorker ?? string.Empty, offset).ConfigureAwait(false);
+            if (reply.Has(QueueReply.Fenced))
+            {
+                return new QueueMaintainOutcome([], [], false, null, null, 0, reply.Int64(QueueReply.Now)) { Fenced = true };
+            }
 
-        return new QueueMaintainOutcome(
-            QueueReply.Strings(reply, QueueReply.Redelivered), QueueReply.Strings(reply, QueueReply.Killed), reply.Int64(QueueReply.Woke) > 0,
-            QueueReply.OptionalTime(reply, QueueReply.Due), QueueReply.OptionalTime(reply, QueueReply.Lease), reply.Int64(QueueReply.Depth), reply.Int64(QueueReply.Now))
-        {
-            RedeliveredSubjects = QueueReply.Subjects(reply, QueueReply.RUser, QueueReply.RAttempt),
-            KilledSubjects = QueueReply.Subjects(reply, QueueReply.KUser, QueueReply.KAttempt),
-        };
+            var page = new QueueMaintainOutcome(
+                QueueReply.Strings(reply, QueueReply.Redelivered), QueueReply.Strings(reply, QueueReply.Killed), reply.Int64(QueueReply.Woke) > 0,
+                QueueReply.OptionalTime(reply, QueueReply.Due), QueueReply.OptionalTime(reply, QueueReply.Lease), reply.Int64(QueueReply.Depth), reply.Int64(QueueReply.Now))
+            {
+                RedeliveredSubjects = QueueReply.Subjects(reply, QueueReply.RUser, QueueReply.RAttempt),
+                KilledSubjects = QueueReply.Subjects(reply, QueueReply.KUser, QueueReply.KAttempt),
+            };
+            merged = merged is null ? page : page with
+            {
+                Redelivered = [.. merged.Redelivered, .. page.Redelivered],
+                Killed = [.. merged.Killed, .. page.Killed],
+                Woke = merged.Woke || page.Woke,
+                RedeliveredSubjects = [.. merged.RedeliveredSubjects, .. page.RedeliveredSubjects],
+                KilledSubjects = [.. merged.KilledSubjects, .. page.KilledSubjects],
+            };
+            offset = reply.Int64(QueueReply.Next, 0);
+            if (offset <= 0)
+            {
+                return merged;
+            }
+        }
     }
 
     /// <summary>Cancels a job; answers <c>cancelled</c>, <c>finished</c> (nothing done) or <c>missing</c>, and whether a parked job became ready.</summary>

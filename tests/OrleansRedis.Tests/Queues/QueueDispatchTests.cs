@@ -104,6 +104,39 @@ public sealed class QueueDispatchTests(QueueClusterFixture fixture)
         Assert.Equal(4, QueueClusterFixture.Recorder.Of(QueueClusterFixture.RatedHandled).Select(r => r.JobId).Distinct().Count());
     }
 
+    [Theory]
+    [InlineData("0 3 * * *", "2020-01-01T00:00:00Z", "2026-06-15T12:00:00Z", "2026-06-15T03:00:00Z")]
+    [InlineData("* * * * *", "2000-01-01T00:00:00Z", "2026-06-15T12:00:30Z", "2026-06-15T12:00:00Z")]
+    [InlineData("0 0 1 1 *", "2020-06-01T00:00:00Z", "2026-06-15T12:00:00Z", "2026-01-01T00:00:00Z")]
+    [InlineData("0 3 * * *", "2026-06-15T03:00:00Z", "2026-06-15T12:00:00Z", null)]
+    public void ScheduleLatestDue_AfterALongOutage_IsTheLatestMissedTick(string cron, string after, string now, string? expected)
+    {
+        var clock = QueueScheduleClock.Create("q", new RecurringSchedule("s", cron, null, null, "{}"));
+
+        var due = clock.LatestDue(DateTimeOffset.Parse(after, CultureInfo.InvariantCulture).ToUnixTimeMilliseconds(), DateTimeOffset.Parse(now, CultureInfo.InvariantCulture).ToUnixTimeMilliseconds());
+
+        Assert.Equal(expected is null ? null : DateTimeOffset.Parse(expected, CultureInfo.InvariantCulture).ToUnixTimeMilliseconds(), due);
+    }
+
+    [Fact]
+    public async Task LeaseCancelledAfterTheJobWasLeased_JobReleasedNotStranded_NextLeaseIsAttemptOne()
+    {
+        var queue = fixture.Queue(QueueClusterFixture.Single);
+        var id = (await queue.EnqueueAsync(new JobSpec("1"))).JobId;
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+
+        // The lease call itself never carries the token, so it leases the job; the cancellation seen after it releases it.
+        var answered = await queue.LeaseAsync("stopping", 100, TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(5), TimeProvider.System, cancelled.Token);
+        var job = await queue.GetJobAsync(id);
+        var again = await QueueLeases.LeaseOneAsync(queue, id);
+        await queue.CompleteAsync(id, again.LeaseToken);
+
+        Assert.Empty(answered);
+        Assert.Equal((JobState.Waiting, 0), (job!.State, job.Attempts));
+        Assert.Equal(1, again.Attempt);
+    }
+
     [Fact]
     public async Task HandlerResult_NotJson_KeptAsAJsonString_TooLarge_FailsWithAClearError()
     {
