@@ -3,9 +3,11 @@
 // worker processes:
 //   enqueue  --mode single|bulk --callers C --seconds S --warmup W   -> one JSON line {jobs, seconds, p50Us, p99Us, p999Us, errors}
 //   prefill  --count N [--work-ms W]                                  -> DONE <n>
-//   latency  --count N --gap-ms G                                     -> SENT <i> per job, then DONE <n>
+//   sender                                                            -> READY, then SENT <id> per `send <id>` line on stdin
+//   completed                                                         -> COMPLETED <n> (BullMQ's completed-jobs metric)
 //   worker   --concurrency C [--work-ms W] [--report count|start|ran] [--lock-ms L]
-//            -> READY, then COUNT <total> <unix ms> every 200 ms (count), START <id> <latency µs> (start) or RAN <id> (ran)
+//            -> READY, then COUNT <total> <unix ms> every 200 ms (count), START <id> <latency µs> (start), or START and
+//               RAN <id> (ran; these workers also keep BullMQ's metrics, so `completed` can read its own count)
 // Every job carries {id, t0}: t0 is the enqueue time in unix microseconds, so the worker measures enqueue-to-start.
 'use strict';
 const { Queue, Worker } = require('bullmq');
@@ -92,17 +94,35 @@ async function prefill() {
   await queue.close();
 }
 
-async function latency() {
+async function sender() {
   const queue = new Queue(queueName, { connection });
   await queue.waitUntilReady();
-  const count = number('count', 200);
-  const gapMs = number('gap-ms', 25);
-  for (let i = 0; i < count; i++) {
-    await queue.add('noop', { id: `l${i}`, t0: nowUs() }, jobOptions);
-    print(`SENT l${i}`);
-    await new Promise((resolve) => setTimeout(resolve, gapMs));
-  }
-  print(`DONE ${count}`);
+  print('READY');
+  let pending = Promise.resolve();
+  let buffered = '';
+  process.stdin.on('data', (data) => {
+    buffered += data.toString();
+    const lines = buffered.split('\n');
+    buffered = lines.pop();
+    for (const line of lines.map((l) => l.trim())) {
+      pending = pending.then(async () => {
+        if (line.startsWith('send ')) {
+          const id = line.slice(5);
+          await queue.add('noop', { id, t0: nowUs() }, jobOptions);
+          print(`SENT ${id}`);
+        } else if (line === 'stop') {
+          await queue.close();
+          process.exit(0);
+        }
+      });
+    }
+  });
+}
+
+async function completed() {
+  const queue = new Queue(queueName, { connection });
+  const metrics = await queue.getMetrics('completed');
+  print(`COMPLETED ${metrics.meta.count}`);
   await queue.close();
 }
 
@@ -111,12 +131,15 @@ async function worker() {
   const workMs = number('work-ms', 0);
   let total = 0;
   const processor = async (job) => {
-    if (report === 'start') print(`START ${job.data.id} ${nowUs() - job.data.t0}`);
+    if (report === 'start' || report === 'ran') print(`START ${job.data.id} ${nowUs() - job.data.t0}`);
     if (workMs > 0) await new Promise((resolve) => setTimeout(resolve, workMs));
     total++;
     if (report === 'ran') print(`RAN ${job.data.id}`);
   };
   const options = { connection, concurrency: number('concurrency', 1), autorun: false };
+  if (report === 'ran') {
+    options.metrics = { maxDataPoints: 60 };
+  }
   if (args['lock-ms']) {
     options.lockDuration = number('lock-ms');
     options.stalledInterval = number('lock-ms');
@@ -137,7 +160,7 @@ async function worker() {
   });
 }
 
-const roles = { enqueue, prefill, latency, worker };
+const roles = { enqueue, prefill, sender, completed, worker };
 if (!roles[role]) {
   console.error(`usage: node driver.js ${Object.keys(roles).join('|')} --port P [options]`);
   process.exit(2);

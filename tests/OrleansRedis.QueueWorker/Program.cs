@@ -31,16 +31,11 @@ var ledger = await ConnectionMultiplexer.ConnectAsync($"{options["ledger"]},abor
 
 if (args[0] == "worker")
 {
-    // The QueueWorker resolves its queue grain when it is constructed, which needs the cluster's manifest: the client
-    // runs in a host of its own, connected before the worker's host is built.
-    var clientBuilder = Host.CreateApplicationBuilder();
-    clientBuilder.Logging.ClearProviders();
-    clientBuilder.Services.AddOrleansRedisClient(clientBuilder.Configuration);
-    using var client = clientBuilder.Build();
-    await client.StartAsync();
+    // One host: the Orleans client and the worker (which resolves its queue grain on first use, once the client has
+    // connected; hosted services stop in reverse order, so the worker drains before the client goes).
     var builder = Host.CreateApplicationBuilder();
     builder.Logging.ClearProviders();
-    builder.Services.AddSingleton(client.Services.GetRequiredService<IGrainFactory>());
+    builder.Services.AddOrleansRedisClient(builder.Configuration);
     builder.Services.AddSingleton(new LedgerConnection(ledger, $"worker:{Environment.ProcessId}", work));
     builder.Services.AddOrleansRedisQueueWorker<LedgerHandler>(queue, o =>
     {
@@ -56,8 +51,7 @@ if (args[0] == "worker")
     {
     }
 
-    await host.StopAsync(TimeSpan.FromSeconds(20));
-    await client.StopAsync(TimeSpan.FromSeconds(5));
+    await host.StopAsync(TimeSpan.FromSeconds(25));
     Console.WriteLine("STOPPED");
     return 0;
 }

@@ -59,8 +59,27 @@ public sealed class BullMqSystem : QueueSystem
         RunAsync(["prefill", "--count", Text(count), "--prefix", prefix], TimeSpan.FromMinutes(5));
 
     /// <inheritdoc />
-    public override Task SendPacedAsync(int count, TimeSpan gap) =>
-        RunAsync(["latency", "--count", Text(count), "--gap-ms", Text(gap.TotalMilliseconds)], TimeSpan.FromMinutes(5));
+    public override async Task SendPacedAsync(int count, TimeSpan gap, Func<string, Task> started)
+    {
+        // One producer process for the whole run, told job by job on its standard input when to enqueue.
+        await using var sender = await WorkerProcess.StartAsync("node", Arguments(["sender"]), Directory);
+        for (var i = 0; i < count; i++)
+        {
+            await sender.SendAsync($"send l{i}");
+            await started($"l{i}");
+            await Task.Delay(gap);
+        }
+
+        await sender.StopAsync(TimeSpan.FromSeconds(20));
+    }
+
+    /// <inheritdoc />
+    public override async Task<long> CompletedAsync()
+    {
+        // BullMQ's own completion counter (its metrics, which the kill run's workers keep): finished jobs are removed.
+        var lines = await RunAsync(["completed"], TimeSpan.FromMinutes(1));
+        return long.Parse(lines.Last(l => l.StartsWith("COMPLETED ", StringComparison.Ordinal))[10..], CultureInfo.InvariantCulture);
+    }
 
     /// <inheritdoc />
     public override Task<WorkerProcess> StartWorkerAsync(WorkerSpec spec) =>

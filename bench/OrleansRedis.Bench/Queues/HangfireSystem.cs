@@ -83,14 +83,18 @@ public sealed class HangfireSystem : QueueSystem
     }
 
     /// <inheritdoc />
-    public override async Task SendPacedAsync(int count, TimeSpan gap)
+    public override async Task SendPacedAsync(int count, TimeSpan gap, Func<string, Task> started)
     {
         for (var i = 0; i < count; i++)
         {
             Enqueue($"l{i}");
+            await started($"l{i}");
             await Task.Delay(gap);
         }
     }
+
+    /// <inheritdoc />
+    public override Task<long> CompletedAsync() => Task.FromResult(_storage.GetMonitoringApi().GetStatistics().Succeeded);
 
     /// <inheritdoc />
     public override Task<WorkerProcess> StartWorkerAsync(WorkerSpec spec) =>

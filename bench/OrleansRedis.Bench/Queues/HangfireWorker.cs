@@ -20,7 +20,7 @@ public static class HangfireJobs
     /// <summary>The job: <paramref name="id"/> was enqueued at <paramref name="t0"/> (unix µs).</summary>
     public static async Task RunAsync(string id, long t0)
     {
-        if (Report == "start")
+        if (Report is "start" or "ran")
         {
             WorkerOutput.Line($"START {id} {QueueSystem.NowUs() - t0}");
         }

@@ -81,14 +81,18 @@ public sealed class OrleansRedisQueueSystem : QueueSystem
     }
 
     /// <inheritdoc />
-    public override async Task SendPacedAsync(int count, TimeSpan gap)
+    public override async Task SendPacedAsync(int count, TimeSpan gap, Func<string, Task> started)
     {
         for (var i = 0; i < count; i++)
         {
             await _queue.EnqueueAsync(Job($"l{i}"));
+            await started($"l{i}");
             await Task.Delay(gap);
         }
     }
+
+    /// <inheritdoc />
+    public override async Task<long> CompletedAsync() => (await _queue.GetStatsAsync()).Completed;
 
     /// <inheritdoc />
     public override Task<WorkerProcess> StartWorkerAsync(WorkerSpec spec) =>

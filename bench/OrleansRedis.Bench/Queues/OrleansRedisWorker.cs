@@ -38,7 +38,7 @@ public static class OrleansRedisWorker
         }, async (context, _) =>
         {
             var (id, t0) = BenchJob.Read(context.Payload);
-            if (report == "start")
+            if (report is "start" or "ran")
             {
                 WorkerOutput.Line($"START {id} {QueueSystem.NowUs() - t0}");
             }

@@ -5,7 +5,8 @@ namespace OrleansRedis.Bench.Queues;
 /// <summary>How a worker process runs: its concurrency, the time each job takes and what it reports.</summary>
 /// <param name="Concurrency">Jobs run at once.</param>
 /// <param name="WorkMs">Time each job takes (0: a no-op job).</param>
-/// <param name="Report"><c>count</c> (COUNT samples), <c>start</c> (enqueue-to-start latency per job) or <c>ran</c> (job ids).</param>
+/// <param name="Report"><c>count</c> (COUNT samples), <c>start</c> (enqueue-to-start latency per job) or <c>ran</c> (job ids
+/// as each starts and as each finishes).</param>
 /// <param name="VisibilityMs">How long a job taken by a worker stays invisible to other workers (lease, lock or invisibility timeout).</param>
 public sealed record WorkerSpec(int Concurrency, int WorkMs, string Report, int VisibilityMs = 30_000);
 
@@ -34,8 +35,14 @@ public abstract class QueueSystem : IAsyncDisposable
     /// <summary>Enqueues <paramref name="count"/> jobs (ids <paramref name="prefix"/>0...) as fast as the system allows.</summary>
     public abstract Task PrefillAsync(int count, string prefix);
 
-    /// <summary>Enqueues <paramref name="count"/> jobs one at a time with <paramref name="gap"/> between them (an idle queue).</summary>
-    public abstract Task SendPacedAsync(int count, TimeSpan gap);
+    /// <summary>
+    /// Enqueues <paramref name="count"/> jobs (ids <c>l0</c>...) one at a time on an idle queue: each after the previous
+    /// one started (<paramref name="started"/> answers when job id did) and <paramref name="gap"/> more.
+    /// </summary>
+    public abstract Task SendPacedAsync(int count, TimeSpan gap, Func<string, Task> started);
+
+    /// <summary>Reads how many jobs of the current run the system itself recorded as completed (its own counter).</summary>
+    public abstract Task<long> CompletedAsync();
 
     /// <summary>Starts a worker process and waits until it consumes.</summary>
     public abstract Task<WorkerProcess> StartWorkerAsync(WorkerSpec spec);

@@ -8,8 +8,9 @@ namespace OrleansRedis.Bench.Queues;
 /// <summary>
 /// A queue system's worker (or producer) as its own operating-system process, so the benchmark can SIGKILL it mid-run.
 /// Every system's worker speaks one line protocol on standard output: <c>READY</c> once consuming, then
-/// <c>COUNT total unixMs</c> every 200 ms, <c>START id latencyUs</c> per job, or <c>RAN id</c> per finished job
-/// (depending on its <c>--report</c>); <c>stop</c> on standard input stops it gracefully.
+/// <c>COUNT total unixMs</c> every 200 ms, <c>START id latencyUs</c> per job, or <c>START</c> and <c>RAN id</c> per
+/// finished job (depending on its <c>--report</c>); <c>stop</c> on standard input stops it gracefully. A producer
+/// (<see cref="QueueSystem.SendPacedAsync"/>) may take commands on standard input too.
 /// </summary>
 public sealed class WorkerProcess : IAsyncDisposable
 {
@@ -17,6 +18,8 @@ public sealed class WorkerProcess : IAsyncDisposable
     private readonly ConcurrentQueue<string> _lines = new();
     private readonly ConcurrentQueue<(long Count, long UnixMs)> _counts = new();
     private readonly ConcurrentDictionary<string, int> _ran = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int> _started = new(StringComparer.Ordinal);
+    private long _startedTotal;
     private long _ranTotal;
     private long _lastCount;
 
@@ -49,6 +52,12 @@ public sealed class WorkerProcess : IAsyncDisposable
 
     /// <summary>Gets the number of <c>RAN</c> lines.</summary>
     public long RanTotal => Interlocked.Read(ref _ranTotal);
+
+    /// <summary>Gets how often each job id was reported as <c>START</c>ed.</summary>
+    public IReadOnlyDictionary<string, int> Started => _started;
+
+    /// <summary>Gets the number of <c>START</c> lines.</summary>
+    public long StartedTotal => Interlocked.Read(ref _startedTotal);
 
     /// <summary>Gets the other lines printed so far (START, SENT, JSON, errors).</summary>
     public IReadOnlyList<string> Lines => [.. _lines];
@@ -113,6 +122,13 @@ public sealed class WorkerProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Writes one line to the process's standard input (a producer's command).</summary>
+    public async Task SendAsync(string line)
+    {
+        await _process.StandardInput.WriteLineAsync(line);
+        await _process.StandardInput.FlushAsync();
+    }
+
     /// <summary>Asks the process to stop gracefully; kills it when it has not exited within <paramref name="timeout"/>.</summary>
     public async Task StopAsync(TimeSpan timeout)
     {
@@ -152,6 +168,12 @@ public sealed class WorkerProcess : IAsyncDisposable
             _ran.AddOrUpdate(line[4..], 1, (_, n) => n + 1);
             Interlocked.Increment(ref _ranTotal);
             return;
+        }
+
+        if (line.StartsWith("START ", StringComparison.Ordinal))
+        {
+            _started.AddOrUpdate(line.Split(' ')[1], 1, (_, n) => n + 1);
+            Interlocked.Increment(ref _startedTotal);
         }
 
         if (line.StartsWith("COUNT ", StringComparison.Ordinal))

@@ -38,9 +38,22 @@ public interface IQueueGrain : IGrainWithStringKey
     /// <param name="max">Most jobs to lease (1-1000).</param>
     /// <param name="lease">Lease length (at least 1 s, at most the queue's <c>MaxLeaseTime</c>); the queue's <c>LeaseTime</c> when zero.</param>
     /// <param name="wait">Longest wait when nothing is ready; zero answers at once.</param>
-    /// <param name="cancellationToken">Ends the wait.</param>
+    /// <param name="cancellationToken">
+    /// Ends the wait. Jobs the partitions leased before they saw the cancellation are released (not counted as an
+    /// attempt), but an answer already on its way when the caller cancels is lost with its leases (they run out): a
+    /// caller that cancels should use <see cref="QueueLeasing.LeaseAsync"/>, which never cancels a lease call.
+    /// </param>
     [Alias("lease")]
     Task<IReadOnlyList<LeasedJob>> LeaseAsync(string worker, int max, TimeSpan lease, TimeSpan wait, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Waits up to <paramref name="wait"/> (cut to <c>Queues:MaxWait</c>) until a partition of the queue may have ready
+    /// work; answers at once when one has. Leases nothing, so cancelling it never strands a job: callers that must be
+    /// able to stop at once lease with a zero wait and wait here between leases (see <see cref="QueueLeasing"/>).
+    /// </summary>
+    /// <returns><see langword="true"/> when there may be work to lease.</returns>
+    [Alias("wait-work")]
+    Task<bool> WaitForWorkAsync(TimeSpan wait, CancellationToken cancellationToken = default);
 
     /// <summary>Extends a lease to <paramref name="lease"/> from now (the queue's <c>LeaseTime</c> when null) and records progress.</summary>
     /// <returns>The new lease expiry (Redis's clock).</returns>
@@ -52,6 +65,19 @@ public interface IQueueGrain : IGrainWithStringKey
     /// <exception cref="QueueException"><see cref="QueueErrorCode.LeaseLost"/> when the token no longer holds the job.</exception>
     [Alias("complete")]
     Task CompleteAsync(string jobId, string leaseToken, string? result = null);
+
+    /// <summary>
+    /// Completes a job like <see cref="CompleteAsync"/> and, in the same call, leases up to <paramref name="max"/> ready
+    /// jobs of the job's partition for <paramref name="worker"/> without waiting: a worker's freed slot takes its next
+    /// job in one round trip. The lease obeys what <see cref="LeaseAsync"/> obeys (per-key order, MaxConcurrency, a
+    /// paused queue); an empty list means nothing was ready there (lease through <see cref="LeaseAsync"/> then).
+    /// </summary>
+    /// <returns>The jobs leased (empty when <paramref name="max"/> is zero). Once the completion landed, a lease that
+    /// fails answers an empty list rather than an error.</returns>
+    /// <exception cref="QueueException"><see cref="QueueErrorCode.LeaseLost"/> when the token no longer holds the job:
+    /// nothing was completed or leased.</exception>
+    [Alias("complete-lease")]
+    Task<IReadOnlyList<LeasedJob>> CompleteAndLeaseAsync(string jobId, string leaseToken, string? result, string worker, int max, TimeSpan lease);
 
     /// <summary>
     /// Fails an attempt: retried after exponential backoff with jitter (or after <paramref name="retryAfter"/>) while

@@ -33,6 +33,10 @@ public interface IQueuePartitionGrain : IGrainWithStringKey
     [Alias("complete")]
     Task CompleteAsync(string jobId, string leaseToken, string? result = null);
 
+    /// <summary>See <see cref="IQueueGrain.CompleteAndLeaseAsync"/>; the jobs come from this partition.</summary>
+    [Alias("complete-lease")]
+    Task<IReadOnlyList<LeasedJob>> CompleteAndLeaseAsync(string jobId, string leaseToken, string? result, string worker, int max, TimeSpan lease);
+
     /// <summary>See <see cref="IQueueGrain.FailAsync"/>.</summary>
     [Alias("fail")]
     Task<JobFailResult> FailAsync(string jobId, string leaseToken, string error, TimeSpan? retryAfter = null);

@@ -14,6 +14,11 @@ namespace OrleansRedis.Abstractions.Queues;
 /// with <see cref="EnqueueResult.Deduplicated"/> and enqueues nothing.
 /// </param>
 /// <param name="MaxAttempts">Attempts before the job is dead; the queue's <c>MaxAttempts</c> when not given (1-1000).</param>
+/// <param name="UserId">
+/// The user the job is for, when it has one (1-128 characters of ASCII letters, digits and <c>. _ - : @</c>): its
+/// events (completed, failed, dead, progress) are published on the real-time topic <c>user:{userId}</c> as well as on
+/// <c>job:{id}</c>.
+/// </param>
 /// <param name="Backoff">First retry delay (doubled per attempt up to the queue's <c>BackoffMax</c>); the queue's <c>BackoffBase</c> when not given.</param>
 [GenerateSerializer, Immutable, Alias("orleansredis.queue.job-spec")]
 public sealed record JobSpec(
@@ -24,4 +29,5 @@ public sealed record JobSpec(
     DateTimeOffset? RunAtUtc = null,
     string? IdempotencyKey = null,
     int? MaxAttempts = null,
-    TimeSpan? Backoff = null);
+    TimeSpan? Backoff = null,
+    string? UserId = null);

@@ -3,6 +3,13 @@ namespace OrleansRedis.Abstractions.Queues;
 /// <summary>Input limits of the queue grains that do not depend on configuration.</summary>
 public static class QueueLimits
 {
+    /// <summary>The longest user id a job may name.</summary>
+    public const int MaxUserIdLength = 128;
+
+    /// <summary>Gets whether <paramref name="userId"/> can name a job's user: its topic <c>user:{userId}</c> must be a topic name.</summary>
+    public static bool IsValidUserId(string? userId) =>
+        userId is { Length: > 0 and <= MaxUserIdLength } && Realtime.RealtimeLimits.IsValidTopic(Realtime.RealtimeLimits.UserTopic(userId));
+
     /// <summary>The longest queue name.</summary>
     public const int MaxQueueNameLength = 100;
 

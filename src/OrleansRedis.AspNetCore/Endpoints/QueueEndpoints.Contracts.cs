@@ -35,6 +35,10 @@ public static partial class QueueEndpoints
         DateTimeOffset? LeaseExpiresAtUtc,
         string? Worker);
 
+    /// <summary>The body of <c>POST /queues/{queue}/jobs/{id}/release</c>.</summary>
+    /// <param name="LeaseToken">The token of the lease handed back.</param>
+    public sealed record ReleaseRequest(string? LeaseToken);
+
     /// <summary>The body of <c>POST /queues/{queue}/leases</c>.</summary>
     /// <param name="Worker">Who leases (shown on the jobs); 1-256 characters.</param>
     /// <param name="Max">Most jobs to lease, 1-1000; 1 when absent.</param>

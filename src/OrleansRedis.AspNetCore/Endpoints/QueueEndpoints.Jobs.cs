@@ -15,7 +15,7 @@ public static partial class QueueEndpoints
     private static async Task<IResult> EnqueueAsync(string queue, [FromBody] JsonElement body, IGrainFactory grains, IOptions<QueueOptions> options)
     {
         var settings = options.Value;
-        if (Find(queue, settings, out var name, out _) is { } refused)
+        if (Find(queue, settings, out var name, out var definition) is { } refused)
         {
             return refused;
         }
@@ -34,12 +34,12 @@ public static partial class QueueEndpoints
             jobs = new List<JobSpec>(count);
             foreach (var item in body.EnumerateArray())
             {
-                jobs.Add(ReadJob(item, $"[{jobs.Count}].", settings, ref errors));
+                jobs.Add(ReadJob(item, $"[{jobs.Count}].", settings, definition, ref errors));
             }
         }
         else
         {
-            jobs = [ReadJob(body, string.Empty, settings, ref errors)];
+            jobs = [ReadJob(body, string.Empty, settings, definition, ref errors)];
         }
 
         if (errors.Problem() is { } invalid)
@@ -84,16 +84,17 @@ public static partial class QueueEndpoints
     /// <paramref name="errors"/>. Read by hand rather than bound, so a wrong type names its field and the payload keeps
     /// its exact JSON text.
     /// </summary>
-    private static JobSpec ReadJob(JsonElement item, string prefix, QueueOptions options, ref FieldErrors errors)
+    private static JobSpec ReadJob(JsonElement item, string prefix, QueueOptions options, QueueDefinition definition, ref FieldErrors errors)
     {
         if (item.ValueKind != JsonValueKind.Object)
         {
             errors = errors.Check(prefix.Length == 0 ? Problems.BodyField : prefix.TrimEnd('.'),
-                "A job is a JSON object {payload, key?, priority?, delayMs?, runAtUtc?, idempotencyKey?, maxAttempts?, backoffMs?}.");
+                "A job is a JSON object " + JobFields + ".");
             return Unreadable;
         }
 
-        JsonElement payload = default, key = default, priority = default, delay = default, runAt = default, idempotency = default, attempts = default, backoff = default;
+        JsonElement payload = default, key = default, priority = default, delay = default, runAt = default, idempotency = default, attempts = default, backoff = default,
+            user = default;
         foreach (var property in item.EnumerateObject())
         {
             switch (property.Name.ToUpperInvariant())
@@ -106,7 +107,11 @@ public static partial class QueueEndpoints
                 case "IDEMPOTENCYKEY": idempotency = property.Value; break;
                 case "MAXATTEMPTS": attempts = property.Value; break;
                 case "BACKOFFMS": backoff = property.Value; break;
-                default: break;
+                case "USERID": user = property.Value; break;
+                default:
+                    // A misspelt field (delay for delayMs) must not be ignored: the job would run otherwise than meant.
+                    errors = errors.Check(prefix + Truncate(property.Name), $"'{Truncate(property.Name)}' is not a job field; a job is {JobFields}.");
+                    break;
             }
         }
 
@@ -125,7 +130,12 @@ public static partial class QueueEndpoints
                 ? $"An idempotency key of 1-{QueueLimits.MaxIdempotencyKeyLength} characters without control characters, or none."
                 : null)
             .Check(prefix + "maxAttempts", Given(attempts) && maxAttempts is not (>= 1 and <= MaxAttempts) ? $"maxAttempts is a whole number from 1 to {MaxAttempts}, or none (the queue's MaxAttempts)." : null)
-            .Check(prefix + "backoffMs", backoffError ? $"backoffMs is a whole number of milliseconds from 0 to {MaxBackoffMs} (7 days)." : null);
+            .Check(prefix + "backoffMs", backoffError || backoffMs > (long)definition.BackoffMax.TotalMilliseconds
+                ? $"backoffMs is a whole number of milliseconds from 0 to the queue's BackoffMax ({(long)definition.BackoffMax.TotalMilliseconds})."
+                : null)
+            .Check(prefix + "userId", Given(user) && !(user.ValueKind == JsonValueKind.String && QueueLimits.IsValidUserId(user.GetString()))
+                ? $"userId is 1-{QueueLimits.MaxUserIdLength} characters of ASCII letters, digits and . _ - : @ (its events go to the topic user:{{userId}}), or none."
+                : null);
         return new JobSpec(
             payloadText ?? "null",
             Text(key),
@@ -134,8 +144,13 @@ public static partial class QueueEndpoints
             runAtUtc,
             Text(idempotency),
             maxAttempts,
-            backoffMs is { } backoffValue ? TimeSpan.FromMilliseconds(backoffValue) : null);
+            backoffMs is { } backoffValue ? TimeSpan.FromMilliseconds(backoffValue) : null,
+            Text(user));
     }
+
+    private const string JobFields = "{payload, key?, priority?, delayMs?, runAtUtc?, idempotencyKey?, maxAttempts?, backoffMs?, userId?}";
+
+    private static string Truncate(string name) => name.Length <= 64 ? name : name[..64] + "...";
 
     // A string field's value; a field of another type has been refused by its rule.
     private static string? Text(JsonElement value) => value.ValueKind == JsonValueKind.String ? value.GetString() : null;

@@ -5,10 +5,11 @@ using OrleansRedis.AspNetCore.Errors;
 
 namespace OrleansRedis.AspNetCore.Endpoints;
 
-// External workers: lease (long poll), heartbeat, complete, fail. A stale lease token is a 409 from the exception table.
+// External workers: lease (long poll), heartbeat, complete, fail, release. A stale lease token is a 409 from the exception table.
 public static partial class QueueEndpoints
 {
-    private static async Task<IResult> LeaseAsync(string queue, LeaseRequest body, IGrainFactory grains, IOptions<QueueOptions> options, HttpContext http)
+    private static async Task<IResult> LeaseAsync(
+        string queue, LeaseRequest body, IGrainFactory grains, IOptions<QueueOptions> options, TimeProvider time, HttpContext http)
     {
         var settings = options.Value;
         if (Find(queue, settings, out var name, out var definition) is { } refused)
@@ -27,8 +28,9 @@ public static partial class QueueEndpoints
             return invalid;
         }
 
+        // A disconnect cuts the wait, never a call that leases; jobs leased as it happened are released.
         var jobs = await grains.GetGrain<IQueueGrain>(name).LeaseAsync(
-            body.Worker!, body.Max ?? 1, Lease(body.LeaseMs) ?? TimeSpan.Zero, TimeSpan.FromMilliseconds(body.WaitMs ?? 0), http.RequestAborted);
+            body.Worker!, body.Max ?? 1, Lease(body.LeaseMs) ?? TimeSpan.Zero, TimeSpan.FromMilliseconds(body.WaitMs ?? 0), time, http.RequestAborted);
         return Results.Ok(new LeasesResponse([.. jobs.Select(Leased)]));
     }
 
@@ -103,6 +105,26 @@ public static partial class QueueEndpoints
         var failed = await grains.GetGrain<IQueueGrain>(name).FailAsync(
             id, body.LeaseToken!, body.Error!, body.RetryAfterMs is { } ms ? TimeSpan.FromMilliseconds(ms) : null);
         return Results.Ok(new FailResponse(failed.State, failed.NextAttemptAtUtc));
+    }
+
+    private static async Task<IResult> ReleaseAsync(string queue, string id, ReleaseRequest body, IGrainFactory grains, IOptions<QueueOptions> options)
+    {
+        if (Find(queue, options.Value, out var name, out _) is { } refused)
+        {
+            return refused;
+        }
+
+        var invalid = new FieldErrors()
+            .Check("id", JobIdError(id))
+            .Check("leaseToken", TokenError(body.LeaseToken))
+            .Problem();
+        if (invalid is not null)
+        {
+            return invalid;
+        }
+
+        await grains.GetGrain<IQueueGrain>(name).ReleaseAsync(id, body.LeaseToken!);
+        return Results.NoContent();
     }
 
     private static TimeSpan? Lease(long? leaseMs) => leaseMs is { } ms ? TimeSpan.FromMilliseconds(ms) : null;

@@ -20,7 +20,7 @@ public static partial class QueueEndpoints
         var queues = endpoints.MapGroup("/queues/{queue}").WithTags("Queues");
 
         queues.MapPost("/jobs", EnqueueAsync).WithMetadata(new EnqueueBodyLimit(endpoints.ServiceProvider))
-            .WithSummary("Enqueues a job {payload, key?, priority?, delayMs?, runAtUtc?, idempotencyKey?, maxAttempts?, backoffMs?}, or an array of them (bulk); 202 with the job ids, 429 with Retry-After when the queue is full.")
+            .WithSummary("Enqueues a job {payload, key?, priority?, delayMs?, runAtUtc?, idempotencyKey?, maxAttempts?, backoffMs?, userId?}, or an array of them (bulk); 202 with the job ids, 429 with Retry-After when the queue is full.")
             .Produces<EnqueueResponse>(StatusCodes.Status202Accepted)
             .Produces<BulkEnqueueResponse>(StatusCodes.Status202Accepted)
             .ProducesValidationProblem()
@@ -47,6 +47,10 @@ public static partial class QueueEndpoints
         queues.MapPost("/jobs/{id}/fail", FailAsync)
             .WithSummary("Fails an attempt: retried after backoff (or retryAfterMs) while attempts remain, else dead with the error kept; 409 when the token no longer holds the job.")
             .Produces<FailResponse>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);
+
+        queues.MapPost("/jobs/{id}/release", ReleaseAsync)
+            .WithSummary("Hands a leased job back unrun (a worker that stops): ready again at once, the attempt not counted, its key kept; 409 when the token no longer holds the job.")
+            .Produces(StatusCodes.Status204NoContent).ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);
 
         queues.MapGet("", StatsAsync)
             .WithSummary("The queue's figures: jobs by state, oldest waiting age, counters since the start (two readings give throughput).")

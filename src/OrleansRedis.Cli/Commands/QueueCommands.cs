@@ -3,7 +3,7 @@ using System.Text.Json;
 
 namespace OrleansRedis.Cli.Commands;
 
-/// <summary><c>queues enqueue|get|cancel|stats|pause|resume|dead|retry|purge QUEUE</c>.</summary>
+/// <summary><c>queues enqueue|get|cancel|stats|pause|resume|dead|retry|purge QUEUE</c> and <c>queues schedules list|put|delete QUEUE</c>.</summary>
 public static class QueueCommands
 {
     public static Command Build()
@@ -17,10 +17,14 @@ public static class QueueCommands
         var idempotencyKey = new Option<string?>("--idempotency-key") { Description = "A second enqueue with this key answers the first job's id." };
         var maxAttempts = new Option<int?>("--max-attempts") { Description = "Attempts before the job is dead (the queue's default when omitted)." };
         var limit = new Option<int>("--limit") { Description = "How many dead jobs to list.", DefaultValueFactory = _ => 20 };
+        var runAt = new Option<string?>("--run-at") { Description = "Run no earlier than this ISO 8601 time, e.g. 2030-01-01T09:00:00Z (not with --delay-ms)." };
+        var backoff = new Option<long?>("--backoff-ms") { Description = "First retry delay in milliseconds, doubled per attempt up to the queue's BackoffMax." };
+        var userId = new Option<string?>("--user-id") { Description = "The user the job is for: its events are published on the topic user:{id} too." };
+        var olderThan = new Option<string?>("--older-than") { Description = "Delete only jobs dead before this ISO 8601 time, e.g. 2030-01-01T00:00:00Z." };
 
         var enqueue = new Command("enqueue", "Enqueue a job; prints its id. Exit 3 when the queue is full (429).")
         {
-            queue, payload, key, priority, delay, idempotencyKey, maxAttempts,
+            queue, payload, key, priority, delay, runAt, idempotencyKey, maxAttempts, backoff, userId,
         };
         enqueue.SetAction(async (parse, ct) =>
         {
@@ -36,8 +40,11 @@ public static class QueueCommands
                 key = parse.GetValue(key),
                 priority = parse.GetValue(priority),
                 delayMs = parse.GetValue(delay),
+                runAtUtc = parse.GetValue(runAt),
                 idempotencyKey = parse.GetValue(idempotencyKey),
                 maxAttempts = parse.GetValue(maxAttempts),
+                backoffMs = parse.GetValue(backoff),
+                userId = parse.GetValue(userId),
             }, ct);
         });
 
@@ -63,11 +70,55 @@ public static class QueueCommands
         retry.SetAction((parse, ct) => GlobalOptions.CallAsync(parse, HttpMethod.Post,
             $"{Path(parse, queue)}/dead/{GlobalOptions.Segment(parse.GetValue(id)!)}/retry", null, ct));
 
-        var purge = new Command("purge", "Delete every dead job (admin).") { queue };
-        purge.SetAction((parse, ct) => GlobalOptions.CallAsync(parse, HttpMethod.Delete, $"{Path(parse, queue)}/dead", null, ct));
+        var purge = new Command("purge", "Delete every dead job, or those dead before --older-than (admin).") { queue, olderThan };
+        purge.SetAction((parse, ct) => GlobalOptions.CallAsync(parse, HttpMethod.Delete,
+            $"{Path(parse, queue)}/dead" + (parse.GetValue(olderThan) is { } before ? $"?olderThanUtc={Uri.EscapeDataString(before)}" : string.Empty), null, ct));
 
-        return new Command("queues", "Durable job queues.") { enqueue, get, cancel, stats, pause, resume, dead, retry, purge };
+        return new Command("queues", "Durable job queues.") { enqueue, get, cancel, stats, pause, resume, dead, retry, purge, Schedules(queue, payload, key, priority) };
     }
+
+    // queues schedules list|put|delete QUEUE [NAME]: the recurring schedules of a queue.
+    private static Command Schedules(Argument<string> queue, Option<string> payload, Option<string?> key, Option<string?> priority)
+    {
+        var name = new Argument<string>("name") { Description = "The schedule's name (letters, digits, '.', '_' or '-')." };
+        var cron = new Option<string?>("--cron") { Description = "A cron expression (five fields, or six with seconds first), e.g. '0 3 * * *'." };
+        var timeZone = new Option<string?>("--time-zone") { Description = "The cron's time zone (IANA), e.g. Europe/Paris; UTC when omitted." };
+        var interval = new Option<long?>("--interval-ms") { Description = "Tick every this many milliseconds (aligned to the Unix epoch) instead of a cron." };
+
+        var list = new Command("list", "List the queue's schedules with their next and last ticks.") { queue };
+        list.SetAction((parse, ct) => GlobalOptions.CallAsync(parse, HttpMethod.Get, $"{Path(parse, queue)}/schedules", null, ct));
+
+        var put = new Command("put", "Create or replace a schedule; each tick enqueues one job, once across the cluster (admin).")
+        {
+            queue, name, cron, timeZone, interval, payload, key, priority,
+        };
+        put.SetAction(async (parse, ct) =>
+        {
+            if (ParseJson(parse.GetValue(payload)!) is not { } json)
+            {
+                await Console.Error.WriteLineAsync("--payload must be a JSON value, e.g. '{\"n\":1}', '\"text\"' or '42'.");
+                return CliExitCodes.BadInput;
+            }
+
+            return await GlobalOptions.CallAsync(parse, HttpMethod.Put, SchedulePath(parse, queue, name), new
+            {
+                cron = parse.GetValue(cron),
+                timeZone = parse.GetValue(timeZone),
+                intervalMs = parse.GetValue(interval),
+                payload = json,
+                key = parse.GetValue(key),
+                priority = parse.GetValue(priority),
+            }, ct);
+        });
+
+        var delete = new Command("delete", "Delete a schedule (admin). Exit 4 when there is none.") { queue, name };
+        delete.SetAction((parse, ct) => GlobalOptions.CallAsync(parse, HttpMethod.Delete, SchedulePath(parse, queue, name), null, ct));
+
+        return new Command("schedules", "Recurring schedules that enqueue jobs.") { list, put, delete };
+    }
+
+    private static string SchedulePath(ParseResult parse, Argument<string> queue, Argument<string> name) =>
+        $"{Path(parse, queue)}/schedules/{GlobalOptions.Segment(parse.GetValue(name)!)}";
 
     private static string Path(ParseResult parse, Argument<string> queue) => $"/queues/{GlobalOptions.Segment(parse.GetValue(queue)!)}";
 

@@ -45,11 +45,15 @@ public sealed class QueueClient(IGrainFactory grains)
     /// <summary>
     /// Leases up to <paramref name="max"/> ready jobs for <paramref name="lease"/> (the queue's <c>LeaseTime</c> when
     /// zero), waiting up to <paramref name="wait"/> (cut to the silo's <c>Queues:MaxWait</c>) when none is ready. An
-    /// empty list after the wait is a normal answer.
+    /// empty list after the wait is a normal answer. Cancelling ends the wait and never drops leased jobs: the calls
+    /// that lease are not cancelled, and jobs leased as the cancellation came are released (<see cref="QueueLeasing"/>).
     /// </summary>
     public Task<IReadOnlyList<LeasedJob>> LeaseAsync(
         string queue, string worker, int max, TimeSpan lease, TimeSpan wait, CancellationToken cancellationToken = default) =>
-        Queue(queue).LeaseAsync(worker, max, lease, wait, cancellationToken);
+        Queue(queue).LeaseAsync(worker, max, lease, wait, TimeProvider.System, cancellationToken);
+
+    /// <summary>Hands <paramref name="job"/> back unrun: ready again at once, the attempt not counted, its key kept.</summary>
+    public Task ReleaseAsync(LeasedJob job) => Queue(job.Queue).ReleaseAsync(job.Id, job.LeaseToken);
 
     /// <summary>Extends <paramref name="job"/>'s lease to <paramref name="lease"/> from now (the queue's <c>LeaseTime</c> when null), recording <paramref name="progress"/>.</summary>
     /// <returns>The new lease expiry (Redis's clock).</returns>

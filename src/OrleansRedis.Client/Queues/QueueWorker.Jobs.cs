@@ -7,7 +7,17 @@ namespace OrleansRedis.Client.Queues;
 public sealed partial class QueueWorker
 {
 
-    private async Task RunAsync(JobLease lease)
+    // A slot's jobs: each completion leases the slot's next job from the same partition in the same call, until that
+    // partition has nothing ready (the slot goes back to the lease loop then).
+    private async Task RunSlotAsync(JobLease lease)
+    {
+        for (var next = lease; next is not null;)
+        {
+            next = await RunAsync(next).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<JobLease?> RunAsync(JobLease lease)
     {
         var job = lease.Job;
         using var lost = new CancellationTokenSource();
@@ -42,15 +52,12 @@ public sealed partial class QueueWorker
         {
             Interlocked.Increment(ref _lost);
             LogLeaseLost(job.Queue, job.Id, job.Attempt);
-            return;
+            return null;
         }
 
         if (finished)
         {
-            if (await ReportAsync(lease, () => QueueGrain.CompleteAsync(job.Id, job.LeaseToken, result)).ConfigureAwait(false))
-            {
-                Interlocked.Increment(ref _completed);
-            }
+            return await CompleteAsync(lease, result).ConfigureAwait(false);
         }
         else if (failure is not null)
         {
@@ -65,6 +72,74 @@ public sealed partial class QueueWorker
         {
             await ReturnAsync(lease).ConfigureAwait(false);
         }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Completes the job and, while the worker is leasing, leases the slot's next job in the same call (a retry after a
+    /// failed call only completes: a lease whose answer was lost would wait out its lease unstarted).
+    /// </summary>
+    private async Task<JobLease?> CompleteAsync(JobLease lease, string? result)
+    {
+        var job = lease.Job;
+        // A result that is not JSON (a handler returning "ok") is kept as a JSON string, never refused: a refused
+        // completion would run the job again on every redelivery.
+        var json = JobJson.Result(result);
+        string? refused = null;
+        var first = true;
+        var leasedAt = 0L;
+        IReadOnlyList<LeasedJob> next = [];
+        if (await ReportAsync(lease, async () =>
+            {
+                try
+                {
+                    if (first && !_stopping)
+                    {
+                        first = false;
+                        leasedAt = _time.GetTimestamp();
+                        next = await QueueGrain.CompleteAndLeaseAsync(job.Id, job.LeaseToken, json, _options.Worker, 1, _options.LeaseTime).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        first = false;
+                        await QueueGrain.CompleteAsync(job.Id, job.LeaseToken, json).ConfigureAwait(false);
+                    }
+                }
+                catch (QueueException invalid) when (invalid.Code == QueueErrorCode.Invalid)
+                {
+                    // The result cannot be kept (too large): fail the attempt with the reason rather than leave
+                    // the lease to run out, which would run the job again and again until it is dead.
+                    refused = invalid.Message;
+                }
+            }).ConfigureAwait(false))
+        {
+            if (refused is null)
+            {
+                Interlocked.Increment(ref _completed);
+            }
+            else if (await ReportAsync(lease, () => QueueGrain.FailAsync(job.Id, job.LeaseToken, "The handler's result was refused: " + refused, null)).ConfigureAwait(false))
+            {
+                Interlocked.Increment(ref _failed);
+            }
+        }
+
+        JobLease? run = null;
+        foreach (var leased in next)
+        {
+            var nextLease = new JobLease(leased, leasedAt + Ticks(_options.LeaseTime));
+            if (run is null && !_stopping)
+            {
+                run = nextLease;
+            }
+            else
+            {
+                // The stop began while the call was out: the job goes back unstarted, as the lease loop's would.
+                await ReturnAsync(nextLease).ConfigureAwait(false);
+            }
+        }
+
+        return run;
     }
 
     /// <summary>

@@ -12,15 +12,19 @@ namespace OrleansRedis.Client.Queues;
 /// batches with a long poll (never more than its free slots), runs the handler on up to
 /// <see cref="QueueWorkerOptions.Concurrency"/> jobs at once, extends each running job's lease every
 /// <see cref="QueueWorkerOptions.HeartbeatInterval"/>, and completes the job with the handler's result or fails it with
-/// the handler's exception (retried with backoff, or after <see cref="QueueJobContext.RetryAfter"/>, then dead).
+/// the handler's exception (retried with backoff, or after <see cref="QueueJobContext.RetryAfter"/>, then dead). A
+/// completion also leases the freed slot's next job from the same partition in the same call
+/// (<see cref="IQueueGrain.CompleteAndLeaseAsync"/>), so a busy slot costs one round trip per job; when that partition
+/// has nothing ready, the slot goes back to the long poll.
 /// </summary>
 /// <remarks>
 /// <para>A job whose lease is lost (refused heartbeat, cancelled job, lease run out while Redis was away) has its
 /// handler's token cancelled and is neither completed nor failed: it belongs to its next lease now.</para>
 /// <para>Stopping: the worker stops leasing at once, then waits for its running jobs until the host's shutdown timeout
 /// (or <see cref="QueueWorkerOptions.DrainTimeout"/>); jobs still running then are returned: their handlers are
-/// cancelled and the jobs failed back with no backoff, so another worker starts them at once (the attempt counts, as
-/// a crash's would). A worker never holds a lease it has not started, so nothing waits out a lease after a stop.</para>
+/// cancelled and the jobs released, so another worker starts them at once (the attempt does not count). A stop cuts the
+/// long poll's wait but never a call that leases, and jobs leased as the stop began are released too, so a worker never
+/// holds a lease it has not started and nothing waits out a lease after a stop.</para>
 /// <para>Timers (heartbeats, retry pauses, the drain) run on the injected <see cref="TimeProvider"/>; leases are timed
 /// by Redis.</para>
 /// </remarks>
@@ -42,6 +46,7 @@ public sealed partial class QueueWorker : BackgroundService
     private long _failed;
     private long _returned;
     private long _lost;
+    private volatile bool _stopping;
 
     private IQueueGrain QueueGrain => _grain.Value;
 
@@ -114,6 +119,7 @@ public sealed partial class QueueWorker : BackgroundService
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         LogStopping(_options.Queue, _running.Count);
+        _stopping = true;
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
 
         // The lease loop ends before any job is given back, so that its long poll cannot lease them again.
@@ -183,7 +189,8 @@ public sealed partial class QueueWorker : BackgroundService
             IReadOnlyList<LeasedJob> jobs;
             try
             {
-                jobs = await QueueGrain.LeaseAsync(_options.Worker, free, _options.LeaseTime, _options.MaxWait, stoppingToken).ConfigureAwait(false);
+                // Stopping cuts the wait but never a call that leases (its answer would be dropped with its leases).
+                jobs = await QueueGrain.LeaseAsync(_options.Worker, free, _options.LeaseTime, _options.MaxWait, _time, stoppingToken).ConfigureAwait(false);
             }
             catch (Exception ex)
             {
@@ -256,7 +263,7 @@ public sealed partial class QueueWorker : BackgroundService
     private void Start(LeasedJob job, long leasedAt)
     {
         var id = Interlocked.Increment(ref _sequence);
-        var run = Task.Run(() => RunAsync(new JobLease(job, leasedAt + Ticks(_options.LeaseTime))));
+        var run = Task.Run(() => RunSlotAsync(new JobLease(job, leasedAt + Ticks(_options.LeaseTime))));
         _running[id] = run;
         _ = run.ContinueWith(
             _ =>

@@ -1,6 +1,8 @@
 using Orleans.Persistence.Redis;
 using Orleans.Storage;
 using OrleansRedis.Abstractions.Errors;
+using OrleansRedis.Abstractions.Queues;
+using OrleansRedis.Grains.Queues;
 using OrleansRedis.Redis;
 using StackExchange.Redis;
 
@@ -11,7 +13,8 @@ namespace OrleansRedis.Grains.Filters;
 /// exceptions, storage etag conflicts) into <see cref="BackendUnavailableException"/>, a type every client can
 /// deserialize. Without this, a client that does not reference the storage provider receives a TypeLoadException
 /// instead of a reason. It looks only at calls to the project's own grains (those of this assembly): a host's grain
-/// in the same silo keeps its own exceptions, an <see cref="InconsistentStateException"/> included.
+/// in the same silo keeps its own exceptions, an <see cref="InconsistentStateException"/> included. The queue grains
+/// answer a <see cref="QueueException"/> with <see cref="QueueErrorCode.Unavailable"/> instead.
 /// </summary>
 public sealed class BackendFailureFilter : IIncomingGrainCallFilter
 {
@@ -30,6 +33,15 @@ public sealed class BackendFailureFilter : IIncomingGrainCallFilter
         }
         catch (Exception ex) when (Describe(ex) is { } failure)
         {
+            // The queue grains' callers get the queue's own vocabulary (QueueErrorCode.Unavailable, as IQueueGrain
+            // documents); the HTTP layer answers both with 503.
+            if (context.Grain is QueuePartitionGrain or QueueGrain or QueueScheduleGrain or QueueHandlerGrain)
+            {
+                var key = context.TargetId.Key.ToString();
+                var end = key.IndexOfAny(['#', '/']);
+                throw new QueueException(QueueErrorCode.Unavailable, end < 0 ? key : key[..end], failure) { RetryAfter = TimeSpan.FromSeconds(1) };
+            }
+
             throw new BackendUnavailableException("redis", failure);
         }
     }

@@ -56,6 +56,14 @@ public sealed class QueueDefinition
     /// <value>The default is <see langword="null"/>: no rate limit.</value>
     public string? RateLimitPolicy { get; set; }
 
+    /// <summary>
+    /// Gets or sets which jobs publish their events (<c>job.progress</c>, <c>job.completed</c>, <c>job.failed</c>,
+    /// <c>job.dead</c>) on the real-time topics <c>job:{id}</c> and, for a job enqueued with a user id,
+    /// <c>user:{userId}</c>. Each event is one topic publish (a Redis stream entry) after the job's state change.
+    /// </summary>
+    /// <value>The default is <see cref="QueueEventPublishing.UserJobs"/>: only jobs enqueued with a user id.</value>
+    public QueueEventPublishing PublishEvents { get; set; } = QueueEventPublishing.UserJobs;
+
     /// <summary>Gets or sets how long completed and cancelled jobs stay readable, then their hashes expire.</summary>
     /// <value>The default is 1 hour. From 1 s to 30 days.</value>
     public TimeSpan Retention { get; set; } = TimeSpan.FromHours(1);
@@ -71,4 +79,17 @@ public sealed class QueueDefinition
     /// <summary>Gets or sets how long an idempotency key answers the first job's id.</summary>
     /// <value>The default is 24 hours. From 1 s to 30 days.</value>
     public TimeSpan IdempotencyWindow { get; set; } = TimeSpan.FromHours(24);
+}
+
+/// <summary>Which jobs of a queue publish their events on real-time topics (<see cref="QueueDefinition.PublishEvents"/>).</summary>
+public enum QueueEventPublishing
+{
+    /// <summary>Jobs enqueued with a user id (on <c>job:{id}</c> and <c>user:{userId}</c>).</summary>
+    UserJobs,
+
+    /// <summary>Every job (on <c>job:{id}</c>, and on <c>user:{userId}</c> when it has one).</summary>
+    All,
+
+    /// <summary>No job.</summary>
+    None,
 }

@@ -13,7 +13,7 @@ namespace OrleansRedis.Grains.Queues;
 [GrainType("queue")]
 [StatelessWorker]
 [Reentrant]
-public sealed class QueueGrain(IOptions<QueueOptions> options) : Grain, IQueueGrain
+public sealed class QueueGrain(IOptions<QueueOptions> options, TimeProvider time) : Grain, IQueueGrain
 {
     private int _next = Random.Shared.Next(1024);
 
@@ -99,44 +99,70 @@ public sealed class QueueGrain(IOptions<QueueOptions> options) : Grain, IQueueGr
         QueueRequests.LeaseMs(name, lease, definition);
         var bound = QueueRequests.Wait(name, wait, options.Value);
         var count = definition.Partitions;
-        if (count == 1)
-        {
-            return await Partition(name, 0).LeaseAsync(worker, max, lease, bound, cancellationToken);
-        }
-
-        var deadline = DateTime.UtcNow + bound;
+        var started = time.GetTimestamp();
+        int? woken = null;
         while (true)
         {
+            // The calls that lease never carry the token: an answer dropped by a cancelled call would strand its jobs.
+            // After a wait, the partition that reported work first is tried first (not up to Partitions-1 empty ones).
             var leased = new List<LeasedJob>();
-            var start = Rotate(count);
+            var start = woken ?? Rotate(count);
             for (var i = 0; i < count && leased.Count < max; i++)
             {
-                leased.AddRange(await Partition(name, (start + i) % count).LeaseAsync(worker, max - leased.Count, lease, TimeSpan.Zero, cancellationToken));
+                leased.AddRange(await Partition(name, (start + i) % count).LeaseAsync(worker, max - leased.Count, lease, TimeSpan.Zero));
             }
 
-            var left = deadline - DateTime.UtcNow;
-            if (leased.Count > 0 || left <= TimeSpan.Zero || cancellationToken.IsCancellationRequested)
+            if (leased.Count > 0 && cancellationToken.IsCancellationRequested)
+            {
+                await QueueLeasing.ReleaseAllAsync(this.AsReference<IQueueGrain>(), leased);
+                return [];
+            }
+
+            var left = bound - time.GetElapsedTime(started);
+            if (leased.Count > 0 || left <= TimeSpan.Zero || cancellationToken.IsCancellationRequested
+                || (woken = await WaitAnyAsync(name, count, left, cancellationToken)) is null)
             {
                 return leased;
             }
+        }
+    }
 
-            // Nothing ready anywhere: wait on every partition at once; the first with work wins, the others stop waiting.
-            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            var waits = Enumerable.Range(0, count).Select(p => Partition(name, p).WaitForWorkAsync(left, stop.Token)).ToList();
-            var any = false;
-            while (waits.Count > 0 && !any)
+    /// <inheritdoc />
+    public async Task<bool> WaitForWorkAsync(TimeSpan wait, CancellationToken cancellationToken = default)
+    {
+        var (name, definition) = Find();
+        return await WaitAnyAsync(name, definition.Partitions, QueueRequests.Wait(name, wait, options.Value), cancellationToken) is not null;
+    }
+
+    // Waits on every partition at once; the first with work wins (its number is answered, null when none had work), the
+    // others stop waiting.
+    private async Task<int?> WaitAnyAsync(string name, int count, TimeSpan wait, CancellationToken cancellationToken)
+    {
+        if (count == 1)
+        {
+            return await Partition(name, 0).WaitForWorkAsync(wait, cancellationToken) ? 0 : null;
+        }
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var waits = Enumerable.Range(0, count).Select(p => Partition(name, p).WaitForWorkAsync(wait, stop.Token)).ToList();
+        var pending = waits.ToList();
+        int? woken = null;
+        while (pending.Count > 0 && woken is null)
+        {
+            var first = await Task.WhenAny(pending);
+            pending.Remove(first);
+            try
             {
-                var first = await Task.WhenAny(waits);
-                waits.Remove(first);
-                any = await first;
+                woken = await first ? waits.IndexOf(first) : null;
             }
-
-            await stop.CancelAsync();
-            if (!any)
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
-                return [];
+                return null;
             }
         }
+
+        await stop.CancelAsync();
+        return woken;
     }
 
     /// <inheritdoc />
@@ -145,6 +171,10 @@ public sealed class QueueGrain(IOptions<QueueOptions> options) : Grain, IQueueGr
 
     /// <inheritdoc />
     public Task CompleteAsync(string jobId, string leaseToken, string? result = null) => OfJob(jobId).CompleteAsync(jobId, leaseToken, result);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<LeasedJob>> CompleteAndLeaseAsync(string jobId, string leaseToken, string? result, string worker, int max, TimeSpan lease) =>
+        OfJob(jobId).CompleteAndLeaseAsync(jobId, leaseToken, result, worker, max, lease);
 
     /// <inheritdoc />
     public Task<JobFailResult> FailAsync(string jobId, string leaseToken, string error, TimeSpan? retryAfter = null) =>
@@ -209,7 +239,8 @@ public sealed class QueueGrain(IOptions<QueueOptions> options) : Grain, IQueueGr
         }
         catch (QueueException ex) when (ex.Code == QueueErrorCode.Invalid)
         {
-            throw QueueRequests.Invalid(name, ex.Field ?? "jobs", $"Job {index}: {ex.Message}");
+            // Named as the HTTP bulk names its fields ("[3].payload"), so a bulk's refusal says which job.
+            throw QueueRequests.Invalid(name, $"[{index}].{ex.Field ?? "job"}", $"Job {index}: {ex.Message}");
         }
     }
 

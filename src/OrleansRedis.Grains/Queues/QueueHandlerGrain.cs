@@ -19,8 +19,12 @@ namespace OrleansRedis.Grains.Queues;
 public sealed partial class QueueHandlerGrain(
     IServiceProvider services,
     IOptions<QueueOptions> options,
+    TimeProvider time,
     ILogger<QueueHandlerGrain> logger) : Grain, IQueueHandlerGrain
 {
+    // A failed heartbeat is tried again this soon, so one Redis hiccup does not cost the lease.
+    private static readonly TimeSpan HeartbeatRetry = TimeSpan.FromSeconds(1);
+
     private readonly Dictionary<string, Running> _running = new(StringComparer.Ordinal);
     private IGrainTimer? _heartbeat;
     private TimeSpan _period;
@@ -36,7 +40,7 @@ public sealed partial class QueueHandlerGrain(
             return Task.CompletedTask;
         }
 
-        running = new Running(job);
+        running = new Running(job, time.GetUtcNow() + (Lease(job.Queue) / 3));
         _running[job.Id] = running;
         EnsureHeartbeat(job.Queue);
         running.Execution = ExecuteAsync(running);
@@ -188,12 +192,16 @@ public sealed partial class QueueHandlerGrain(
             return;
         }
 
-        var lease = options.Value.Find(queue)?.Definition.LeaseTime ?? TimeSpan.FromSeconds(30);
-        _period = lease / 3;
+        // Each job is renewed a third of the lease after its own start (and its last renewal); the timer looks every
+        // second (or more often for short leases), so a renewal is at most that late and a failed one retried that soon.
+        _period = Lease(queue) / 3;
+        var tick = _period < HeartbeatRetry ? _period : HeartbeatRetry;
         _heartbeat = this.RegisterGrainTimer(
             static (grain, _) => grain.HeartbeatAllAsync(), this,
-            new GrainTimerCreationOptions(_period, _period) { Interleave = true, KeepAlive = false });
+            new GrainTimerCreationOptions(tick, tick) { Interleave = true, KeepAlive = false });
     }
+
+    private TimeSpan Lease(string queue) => options.Value.Find(queue)?.Definition.LeaseTime ?? TimeSpan.FromSeconds(30);
 
     private async Task HeartbeatAllAsync()
     {
@@ -206,14 +214,17 @@ public sealed partial class QueueHandlerGrain(
         DelayDeactivation(period * 3);
         foreach (var running in _running.Values.ToList())
         {
-            if (running.Lost || running.Cancel.IsCancellationRequested || DateTime.UtcNow - running.StartedAt < period)
+            var now = time.GetUtcNow();
+            if (running.Lost || running.Cancel.IsCancellationRequested || now < running.NextHeartbeat)
             {
                 continue;
             }
 
             try
             {
+                running.NextHeartbeat = now + HeartbeatRetry;
                 await Partition().HeartbeatAsync(running.Job.Id, running.Token);
+                running.NextHeartbeat = now + period;
             }
             catch (QueueException ex) when (ex.Code == QueueErrorCode.LeaseLost)
             {
@@ -227,8 +238,10 @@ public sealed partial class QueueHandlerGrain(
         }
     }
 
-    private sealed class Running(LeasedJob job)
+    private sealed class Running(LeasedJob job, DateTimeOffset firstHeartbeat)
     {
+        public DateTimeOffset NextHeartbeat { get; set; } = firstHeartbeat;
+
         public LeasedJob Job { get; } = job;
 
         public string Token { get; set; } = job.LeaseToken;
@@ -238,8 +251,6 @@ public sealed partial class QueueHandlerGrain(
         public bool Releasing { get; set; }
 
         public Task? Execution { get; set; }
-
-        public DateTime StartedAt { get; } = DateTime.UtcNow;
 
         public CancellationTokenSource Cancel { get; } = new();
 

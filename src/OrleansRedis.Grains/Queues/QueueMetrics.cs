@@ -6,7 +6,8 @@ namespace OrleansRedis.Grains.Queues;
 /// <summary>
 /// The <c>OrleansRedis.Queues</c> meter: jobs enqueued, started, completed, failed, retried and dead; wait time (ready to
 /// started) and run time (started to finished) in seconds; depth per queue (unfinished jobs, as last seen by the
-/// partitions active in this silo). Every instrument is tagged <c>queue</c>.
+/// partitions active in this silo); leases cut by the queue's rate limit; job events that could not be published. Every
+/// instrument is tagged <c>queue</c>.
 /// </summary>
 public sealed class QueueMetrics
 {
@@ -19,6 +20,8 @@ public sealed class QueueMetrics
     private readonly Counter<long> _failed;
     private readonly Counter<long> _retried;
     private readonly Counter<long> _dead;
+    private readonly Counter<long> _rateLimited;
+    private readonly Counter<long> _eventsFailed;
     private readonly Histogram<double> _waitTime;
     private readonly Histogram<double> _runTime;
     private readonly ConcurrentDictionary<(string Queue, int Partition), long> _depth = new();
@@ -32,12 +35,18 @@ public sealed class QueueMetrics
         _failed = meter.CreateCounter<long>("orleansredis.queues.failed", "{attempt}", "Attempts failed; tag reason=error|lease_expired.");
         _retried = meter.CreateCounter<long>("orleansredis.queues.retried", "{attempt}", "Failed attempts scheduled for another attempt.");
         _dead = meter.CreateCounter<long>("orleansredis.queues.dead", "{job}", "Jobs moved to the dead-letter list.");
+        _rateLimited = meter.CreateCounter<long>("orleansredis.queues.rate_limited", "{lease}", "Leases cut short by the queue's rate limit (its jobs wait for the retry-after).");
+        _eventsFailed = meter.CreateCounter<long>("orleansredis.queues.events_failed", "{event}", "Job events (job:{id}, user:{id} topics) that could not be published; the job's state change stands.");
         _waitTime = meter.CreateHistogram<double>("orleansredis.queues.wait_time", "s", "Time from ready (enqueued or due) to started.");
         _runTime = meter.CreateHistogram<double>("orleansredis.queues.run_time", "s", "Time from started to completed or failed; tag outcome.");
         meter.CreateObservableGauge("orleansredis.queues.depth", ObserveDepth, "{job}", "Unfinished jobs (waiting, delayed, active) of the partitions active here.");
     }
 
     public void Enqueued(string queue, int count) => _enqueued.Add(count, Tag(queue));
+
+    public void RateLimited(string queue) => _rateLimited.Add(1, Tag(queue));
+
+    public void EventFailed(string queue, string type) => _eventsFailed.Add(1, Tag(queue), new KeyValuePair<string, object?>("type", type));
 
     public void Started(string queue, long waitMs)
     {

@@ -2,17 +2,22 @@ using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using OrleansRedis.Abstractions.Configuration;
 using OrleansRedis.Abstractions.Queues;
+using OrleansRedis.Grains.RateLimiting;
 
 namespace OrleansRedis.Grains.Queues;
 
 /// <summary>Validates <see cref="QueueOptions"/> with messages that name the setting.</summary>
-public sealed class QueueOptionsValidator(IOptions<SiloMessagingOptions> messaging) : SettingsValidator<QueueOptions>
+public sealed class QueueOptionsValidator(IOptions<SiloMessagingOptions> messaging, IOptions<RateLimitingOptions> rateLimits) : SettingsValidator<QueueOptions>
 {
     /// <inheritdoc />
-    protected override IEnumerable<string> Check(QueueOptions options) => Errors(options, messaging.Value.ResponseTimeout);
+    protected override IEnumerable<string> Check(QueueOptions options) =>
+        Errors(options, messaging.Value.ResponseTimeout, rateLimits.Value.Policies.ContainsKey);
 
-    /// <summary>Lists every problem in <paramref name="options"/>; <paramref name="responseTimeout"/> bounds the long poll.</summary>
-    public static IEnumerable<string> Errors(QueueOptions options, TimeSpan responseTimeout)
+    /// <summary>
+    /// Lists every problem in <paramref name="options"/>; <paramref name="responseTimeout"/> bounds the long poll, and
+    /// <paramref name="policyExists"/> (when given) says whether a rate-limit policy is configured.
+    /// </summary>
+    public static IEnumerable<string> Errors(QueueOptions options, TimeSpan responseTimeout, Func<string, bool>? policyExists = null)
     {
         const string Section = QueueOptions.SectionName;
         if (options.MaxPayloadBytes is < 1 or > 16 * 1024 * 1024)
@@ -39,14 +44,14 @@ public sealed class QueueOptionsValidator(IOptions<SiloMessagingOptions> messagi
 
         foreach (var (name, definition) in options.Definitions)
         {
-            foreach (var error in DefinitionErrors($"{Section}:Definitions:{name}", name, definition))
+            foreach (var error in DefinitionErrors($"{Section}:Definitions:{name}", name, definition, policyExists))
             {
                 yield return error;
             }
         }
     }
 
-    private static IEnumerable<string> DefinitionErrors(string path, string name, QueueDefinition d)
+    private static IEnumerable<string> DefinitionErrors(string path, string name, QueueDefinition d, Func<string, bool>? policyExists)
     {
         if (!QueueLimits.IsValidQueueName(name))
         {
@@ -101,6 +106,10 @@ public sealed class QueueOptionsValidator(IOptions<SiloMessagingOptions> messagi
         if (d.RateLimitPolicy is { } policy && string.IsNullOrWhiteSpace(policy))
         {
             yield return $"{path}:RateLimitPolicy must name an OrleansRedis:RateLimits policy, or be left out (it was '{policy}').";
+        }
+        else if (d.RateLimitPolicy is { } named && policyExists is not null && !policyExists(named))
+        {
+            yield return $"{path}:RateLimitPolicy must name a policy of OrleansRedis:RateLimits:Policies, or be left out (there is no policy '{named}').";
         }
 
         if (Outside(d.Retention, TimeSpan.FromSeconds(1), TimeSpan.FromDays(30)))

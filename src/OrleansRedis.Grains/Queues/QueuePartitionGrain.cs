@@ -6,6 +6,7 @@ using Orleans.Concurrency;
 using Orleans.Runtime;
 using OrleansRedis.Abstractions.Queues;
 using OrleansRedis.Grains.RateLimiting;
+using OrleansRedis.Grains.Realtime;
 using OrleansRedis.Redis;
 using OrleansRedis.Redis.Queues;
 
@@ -28,6 +29,8 @@ public sealed partial class QueuePartitionGrain(
     ILocalSiloDetails silo,
     IClusterMembershipService membership,
     TimeProvider time,
+    IServiceProvider services,
+    ITopicPublisher publisher,
     ILogger<QueuePartitionGrain> logger) : Grain, IQueuePartitionGrain
 {
     // A timer never sleeps longer than this, so a due time written by another writer (a duplicate activation) is seen.
@@ -53,11 +56,15 @@ public sealed partial class QueuePartitionGrain(
     private TaskCompletionSource _work = NewSignal();
     private RequestCoalescer<IReadOnlyList<QueueJobDraft>, (bool Accepted, EnqueueResult?[] Results)>? _enqueues;
     private RequestCoalescer<(string JobId, string Token, string? Result), (bool Ok, long RunMs)>? _completions;
+    private RequestCoalescer<(string Worker, long LeaseMs, int Max), IReadOnlyList<LeasedJob>>? _nextLeases;
     private IGrainTimer? _timer;
     private long _timerAtMs = long.MaxValue;
     private long _clockOffsetMs;
     private long? _dueMs;
     private long? _leaseMs;
+    private long? _rateMs;
+    private QueueRateGate? _rate;
+    private JobEvents? _events;
     private bool _pumping;
     private bool _pumpAgain;
     private bool _stopping;
@@ -78,8 +85,16 @@ public sealed partial class QueuePartitionGrain(
             _keys = store.Partition(_queue, _partition);
             _limits = Limits(found.Definition, options.Value);
             _hasHandler = handlers.Any(h => string.Equals(h.Queue, found.Name, StringComparison.OrdinalIgnoreCase));
+            if (found.Definition.RateLimitPolicy is { } policy
+                && ActivatorUtilities.GetServiceOrCreateInstance<RateLimitPolicies>(services).TryGet(policy, out var resolved))
+            {
+                _rate = new QueueRateGate(ActivatorUtilities.GetServiceOrCreateInstance<Redis.RateLimiting.RateLimitStore>(services), resolved, found.Name);
+            }
+
+            _events = new JobEvents(publisher, metrics, found.Name, found.Definition.PublishEvents);
             _enqueues = new(EnqueueBatchAsync, 64);
             _completions = new(CompleteBatchAsync, 512);
+            _nextLeases = new(NextLeaseBatchAsync, 512);
         }
         else
         {
@@ -146,6 +161,13 @@ public sealed partial class QueuePartitionGrain(
             // Take the signal before leasing: work that arrives during the lease script completes it.
             var signal = _work.Task;
             var jobs = await LeaseCoreAsync(max, leaseMs, silo: false, worker);
+            if (jobs.Count > 0 && cancellationToken.IsCancellationRequested)
+            {
+                // The caller is gone (its call was cancelled while the script ran): hand the jobs back unrun.
+                await ReleaseLeasedAsync(jobs);
+                return [];
+            }
+
             if (jobs.Count > 0)
             {
                 return jobs;
@@ -191,6 +213,11 @@ public sealed partial class QueuePartitionGrain(
         var outcome = await store.HeartbeatAsync(_keys!, _limits!, jobId, leaseToken, leaseMs, progress)
             ?? throw QueueRequests.LeaseLost(_queue, jobId);
         NoteLease(outcome.EarliestLeaseMs);
+        if (progress is not null)
+        {
+            _events!.Publish(JobEvents.Progress, jobId, outcome.Subject, progress);
+        }
+
         return DateTimeOffset.FromUnixTimeMilliseconds(outcome.UntilMs);
     }
 
@@ -207,6 +234,36 @@ public sealed partial class QueuePartitionGrain(
         if (!ok)
         {
             throw QueueRequests.LeaseLost(_queue, jobId);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<LeasedJob>> CompleteAndLeaseAsync(string jobId, string leaseToken, string? result, string worker, int max, TimeSpan lease)
+    {
+        var definition = Definition;
+        QueueRequests.CheckWorker(_queue, worker);
+        if (max != 0)
+        {
+            QueueRequests.CheckMax(_queue, max);
+        }
+
+        var leaseMs = QueueRequests.LeaseMs(_queue, lease, definition);
+        await CompleteAsync(jobId, leaseToken, result);
+        if (max == 0 || _stopping)
+        {
+            return [];
+        }
+
+        try
+        {
+            // Concurrent completions' leases go out together: one lease script per turn, as completions share one.
+            return await _nextLeases!.Enqueue((worker, leaseMs, max)).Task;
+        }
+        catch (Exception ex)
+        {
+            // The completion landed: the caller must learn that, and leases through LeaseAsync instead.
+            LogNextLeaseFailed(ex, _queue, _partition);
+            return [];
         }
     }
 
@@ -230,9 +287,12 @@ public sealed partial class QueuePartitionGrain(
         {
             case "retry":
                 metrics.Failed(_queue, "error", outcome.RunMs, dead: false);
-                return new JobFailResult(JobState.Failed, DateTimeOffset.FromUnixTimeMilliseconds(outcome.RetryAtMs!.Value));
+                var next = DateTimeOffset.FromUnixTimeMilliseconds(outcome.RetryAtMs!.Value);
+                _events!.Publish(JobEvents.Failed, jobId, outcome.Subject, error: QueueRequests.Error(error), nextAttemptAtUtc: next);
+                return new JobFailResult(JobState.Failed, next);
             case "dead":
                 metrics.Failed(_queue, "error", outcome.RunMs, dead: true);
+                _events!.Publish(JobEvents.Dead, jobId, outcome.Subject, error: QueueRequests.Error(error));
                 return new JobFailResult(JobState.Dead, null);
             default:
                 throw QueueRequests.LeaseLost(_queue, jobId);
@@ -259,6 +319,21 @@ public sealed partial class QueuePartitionGrain(
         }
 
         NoteLease(earliest);
+    }
+
+    private async Task ReleaseLeasedAsync(IReadOnlyList<LeasedJob> jobs)
+    {
+        foreach (var job in jobs)
+        {
+            try
+            {
+                await ReleaseAsync(job.Id, job.LeaseToken);
+            }
+            catch (Exception ex)
+            {
+                LogReleaseFailed(ex, _queue, _partition, job.Id);
+            }
+        }
     }
 
     /// <inheritdoc />
@@ -562,13 +637,43 @@ public sealed partial class QueuePartitionGrain(
             if (outcome.Ok[i])
             {
                 metrics.Completed(_queue, outcome.RunMs[i]);
+                if (outcome.Subjects.Length > i && outcome.Subjects[i].Attempt > 0)
+                {
+                    _events!.Publish(JobEvents.Completed, batch[i].JobId, outcome.Subjects[i], batch[i].Result);
+                }
             }
         }
 
         NoteDue(outcome.DueMs);
+        if (outcome.Depth is { } depth)
+        {
+            metrics.Depth(_queue, _partition, depth);
+        }
+
         if (outcome.Woke || Freed(outcome.Ok.Count(ok => ok)))
         {
             Signal();
+        }
+
+        return answers;
+    }
+
+    // Leases for the workers whose completions freed their slots, one script per worker and lease length (usually one
+    // worker); the jobs are handed out in request order, so an early request is never left short for a later one.
+    private async Task<IReadOnlyList<IReadOnlyList<LeasedJob>>> NextLeaseBatchAsync(IReadOnlyList<(string Worker, long LeaseMs, int Max)> batch)
+    {
+        var answers = new IReadOnlyList<LeasedJob>[batch.Count];
+        foreach (var group in Enumerable.Range(0, batch.Count).GroupBy(i => (batch[i].Worker, batch[i].LeaseMs)))
+        {
+            var wanted = group.ToList();
+            var jobs = _stopping ? [] : await LeaseCoreAsync(Math.Min(wanted.Sum(i => batch[i].Max), QueueRequests.MaxLeaseBatch), group.Key.LeaseMs, silo: false, group.Key.Worker);
+            var next = 0;
+            foreach (var i in wanted)
+            {
+                var take = Math.Min(batch[i].Max, jobs.Count - next);
+                answers[i] = take > 0 ? jobs.Skip(next).Take(take).ToArray() : [];
+                next += take;
+            }
         }
 
         return answers;
@@ -581,6 +686,18 @@ public sealed partial class QueuePartitionGrain(
     private async Task<IReadOnlyList<LeasedJob>> LeaseCoreAsync(int max, long leaseMs, bool silo, string worker)
     {
         var signals = _signals;
+        if (_rate is not null)
+        {
+            var (allowed, retryAfter) = await _rate.PeekAsync(max);
+            if (allowed == 0)
+            {
+                RateLimited(signals, retryAfter);
+                return [];
+            }
+
+            max = allowed;
+        }
+
         var outcome = await store.LeaseAsync(_keys!, _limits!, _queue, max, leaseMs, silo, worker, _epoch);
         NoteClock(outcome.NowMs);
         if (outcome.Fenced)
@@ -606,7 +723,32 @@ public sealed partial class QueuePartitionGrain(
         }
         NoteDue(outcome.DueMs);
         NoteLease(outcome.LeaseMs);
+        if (_rate is not null && outcome.Jobs.Count > 0)
+        {
+            var (admitted, retryAfter) = await _rate.TakeAsync(outcome.Jobs.Count);
+            if (admitted < outcome.Jobs.Count)
+            {
+                // Another lease (elsewhere in the cluster) took the units between the peek and now: the rest go back.
+                await ReleaseLeasedAsync([.. outcome.Jobs.Skip(admitted)]);
+                RateLimited(signals, retryAfter);
+                return [.. outcome.Jobs.Take(admitted)];
+            }
+        }
+
         return outcome.Jobs;
+    }
+
+    // The queue's rate limit is spent: nothing is ready for dispatch or long polls until a unit frees up (the timer).
+    private void RateLimited(long signals, TimeSpan retryAfter)
+    {
+        metrics.RateLimited(_queue);
+        if (signals == _signals)
+        {
+            _mayHaveWork = false;
+        }
+
+        _rateMs = time.GetUtcNow().ToUnixTimeMilliseconds() + _clockOffsetMs + (long)Math.Ceiling(retryAfter.TotalMilliseconds);
+        Arm();
     }
 
     private void Apply(QueueMaintainOutcome outcome)
@@ -618,16 +760,20 @@ public sealed partial class QueuePartitionGrain(
         }
 
         metrics.Depth(_queue, _partition, outcome.Depth);
-        foreach (var id in outcome.Redelivered)
+        for (var i = 0; i < outcome.Redelivered.Length; i++)
         {
+            var id = outcome.Redelivered[i];
             metrics.Failed(_queue, "lease_expired", 0, dead: false);
             _inflight.Remove(id);
+            _events!.Publish(JobEvents.Failed, id, Subject(outcome.RedeliveredSubjects, i), error: LeaseExpired);
         }
 
-        foreach (var id in outcome.Killed)
+        for (var i = 0; i < outcome.Killed.Length; i++)
         {
+            var id = outcome.Killed[i];
             metrics.Failed(_queue, "lease_expired", 0, dead: true);
             _inflight.Remove(id);
+            _events!.Publish(JobEvents.Dead, id, Subject(outcome.KilledSubjects, i), error: LeaseExpired);
         }
 
         _dueMs = outcome.DueMs;
@@ -638,6 +784,10 @@ public sealed partial class QueuePartitionGrain(
             Signal();
         }
     }
+
+    private const string LeaseExpired = "The lease expired before the job was completed.";
+
+    private static JobSubject Subject(JobSubject[] subjects, int i) => i < subjects.Length ? subjects[i] : default;
 
     // Another activation of this partition bumped the epoch (a duplicate after a membership split, or one that missed its
     // own deactivation): this one stops leasing and dispatching and goes away; the caller may try again (it reaches the
@@ -721,7 +871,7 @@ public sealed partial class QueuePartitionGrain(
             return;
         }
 
-        var target = Math.Min(_dueMs ?? long.MaxValue, _leaseMs ?? long.MaxValue);
+        var target = Math.Min(Math.Min(_dueMs ?? long.MaxValue, _leaseMs ?? long.MaxValue), _rateMs ?? long.MaxValue);
         var redisNow = time.GetUtcNow().ToUnixTimeMilliseconds() + _clockOffsetMs;
         var sleepMs = target == long.MaxValue ? (long)LongestSleep.TotalMilliseconds : Math.Clamp(target - redisNow + 5, 1, (long)LongestSleep.TotalMilliseconds);
         var at = redisNow + sleepMs;
@@ -750,6 +900,13 @@ public sealed partial class QueuePartitionGrain(
         if (_stopping || _activation is not { IsCompletedSuccessfully: true })
         {
             return;
+        }
+
+        if (_rateMs is { } rateMs && rateMs <= time.GetUtcNow().ToUnixTimeMilliseconds() + _clockOffsetMs)
+        {
+            // A unit of the queue's rate limit freed up: dispatch and long polls lease again.
+            _rateMs = null;
+            Signal();
         }
 
         try
@@ -859,6 +1016,12 @@ public sealed partial class QueuePartitionGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Queue {Queue} partition {Partition}: maintenance failed; retrying in a second.")]
     private partial void LogMaintainFailed(Exception exception, string queue, int partition);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Queue {Queue} partition {Partition}: leasing after a completion failed; the worker leases again.")]
+    private partial void LogNextLeaseFailed(Exception exception, string queue, int partition);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Queue {Queue} partition {Partition}: job {JobId} could not be released; its lease runs out.")]
+    private partial void LogReleaseFailed(Exception exception, string queue, int partition, string jobId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Queue {Queue} partition {Partition}: dispatch to handlers failed; retrying in a second.")]
     private partial void LogPumpFailed(Exception exception, string queue, int partition);

@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json;
 using OrleansRedis.Abstractions.Queues;
 using OrleansRedis.Redis.Queues;
 
@@ -45,6 +44,11 @@ internal static class QueueRequests
             throw Invalid(queue, "idempotencyKey", $"An idempotency key must be 1-{QueueLimits.MaxIdempotencyKeyLength} characters without control characters.");
         }
 
+        if (job.UserId is not null && !QueueLimits.IsValidUserId(job.UserId))
+        {
+            throw Invalid(queue, "userId", $"A user id must be 1-{QueueLimits.MaxUserIdLength} characters of ASCII letters, digits and . _ - : @.");
+        }
+
         if (!Enum.IsDefined(job.Priority))
         {
             throw Invalid(queue, "priority", "The priority must be high, normal or low.");
@@ -79,7 +83,7 @@ internal static class QueueRequests
         return new QueueJobDraft(
             QueueIds.NewJobId(partition), job.Payload, job.Key, (int)job.Priority, (long)(job.Delay ?? TimeSpan.Zero).TotalMilliseconds,
             job.RunAtUtc?.ToUnixTimeMilliseconds() ?? 0, job.IdempotencyKey, job.MaxAttempts ?? definition.MaxAttempts,
-            (long)(job.Backoff ?? definition.BackoffBase).TotalMilliseconds);
+            (long)(job.Backoff ?? definition.BackoffBase).TotalMilliseconds, job.UserId);
     }
 
     /// <summary>Checks that <paramref name="json"/> is one JSON value of at most <paramref name="maxBytes"/> UTF-8 bytes.</summary>
@@ -101,7 +105,7 @@ internal static class QueueRequests
             throw Invalid(queue, field, $"The {field} must be at most {maxBytes} bytes of UTF-8 JSON (it was {bytes}).");
         }
 
-        if (!IsJson(json))
+        if (!JobJson.IsJson(json))
         {
             throw Invalid(queue, field, $"The {field} must be one valid JSON value.");
         }
@@ -119,30 +123,11 @@ internal static class QueueRequests
             return (null, null);
         }
 
-        var json = IsJson(result) ? result : JsonSerializer.Serialize(result);
+        var json = JobJson.Result(result)!;
         var bytes = Encoding.UTF8.GetByteCount(json);
         return bytes <= maxBytes
             ? (json, null)
             : (null, $"The handler's result was {bytes} bytes of JSON; a job keeps at most {maxBytes} (Queues:MaxPayloadBytes).");
-    }
-
-    private static bool IsJson(string json)
-    {
-        try
-        {
-            var reader = new Utf8JsonReader(Encoding.UTF8.GetBytes(json), new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow });
-            if (!reader.Read())
-            {
-                return false;
-            }
-
-            reader.Skip();
-            return !reader.Read();
-        }
-        catch (JsonException)
-        {
-            return false;
-        }
     }
 
     public static void CheckWorker(string queue, string? worker)

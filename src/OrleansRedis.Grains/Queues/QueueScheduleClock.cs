@@ -88,14 +88,29 @@ internal sealed class QueueScheduleClock
             return latest > afterMs ? latest : null;
         }
 
-        long? found = null;
-        var next = Next(afterMs);
-        for (var i = 0; next is { } n && n <= nowMs && i < 1_000_000; i++)
+        // Walk back from now in windows that double (a minute, two, four...), so a long outage costs a few bounded
+        // searches rather than a walk over every occurrence missed.
+        var floor = DateTimeOffset.FromUnixTimeMilliseconds(afterMs);
+        var to = DateTimeOffset.FromUnixTimeMilliseconds(nowMs);
+        var span = TimeSpan.FromMinutes(1);
+        while (to > floor)
         {
-            found = n;
-            next = Next(n);
+            var from = to - span < floor ? floor : to - span;
+            DateTimeOffset? last = null;
+            foreach (var occurrence in _cron.GetOccurrences(from, to, _zone, fromInclusive: from != floor, toInclusive: true))
+            {
+                last = occurrence;
+            }
+
+            if (last is { } found)
+            {
+                return found.ToUnixTimeMilliseconds();
+            }
+
+            to = from;
+            span = span < TimeSpan.FromDays(3650) ? span * 2 : span;
         }
 
-        return found;
+        return null;
     }
 }

@@ -30,6 +30,7 @@ public sealed partial class QueueScheduleGrain(
     private IGrainTimer? _timer;
     private bool _ticking;
     private bool _retrySoon;
+    private long _clockOffsetMs;
 
     /// <inheritdoc />
     public async Task<RecurringSchedule> PutAsync(RecurringSchedule schedule)
@@ -54,9 +55,10 @@ public sealed partial class QueueScheduleGrain(
 
         await LoadAsync();
         var stored = new Stored(schedule.Cron, schedule.TimeZone, (long?)schedule.Interval?.TotalMilliseconds, schedule.Payload, schedule.Key, schedule.Priority);
-        var nowMs = time.GetUtcNow().ToUnixTimeMilliseconds();
-        await store.WriteScheduleAsync(name, schedule.Name, JsonSerializer.Serialize(stored, Json), nowMs);
-        var entry = new Entry(schedule.Name, stored, clock, nowMs);
+        // A replaced schedule keeps its last tick as the baseline, so a tick of the new clock that is due is not skipped.
+        var baselineMs = _schedules.TryGetValue(schedule.Name, out var replaced) ? replaced.LastTickMs : await RedisNowAsync();
+        await store.WriteScheduleAsync(name, schedule.Name, JsonSerializer.Serialize(stored, Json), baselineMs);
+        var entry = new Entry(schedule.Name, stored, clock, baselineMs);
         _schedules[schedule.Name] = entry;
         Arm();
         return entry.ToSchedule();
@@ -117,7 +119,7 @@ public sealed partial class QueueScheduleGrain(
     private async Task LoadCoreAsync()
     {
         var (queue, _) = Find();
-        var nowMs = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var nowMs = await RedisNowAsync();
         foreach (var (name, json, last) in await store.ReadSchedulesAsync(queue))
         {
             try
@@ -147,7 +149,7 @@ public sealed partial class QueueScheduleGrain(
         {
             var (queue, _) = Find();
             var router = GrainFactory.GetGrain<IQueueGrain>(queue);
-            var nowMs = time.GetUtcNow().ToUnixTimeMilliseconds();
+            var nowMs = await RedisNowAsync();
             _retrySoon = false;
             foreach (var entry in _schedules.Values.ToList())
             {
@@ -178,9 +180,25 @@ public sealed partial class QueueScheduleGrain(
         }
     }
 
+    // Dueness is Redis's clock (as every job time is), read at each tick; between ticks the silo's clock plus the offset
+    // last seen times the timer. A Redis that cannot be reached leaves the last offset (the tick's enqueue fails anyway).
+    private async Task<long> RedisNowAsync()
+    {
+        try
+        {
+            var redisMs = await store.RedisNowMsAsync();
+            _clockOffsetMs = redisMs - time.GetUtcNow().ToUnixTimeMilliseconds();
+            return redisMs;
+        }
+        catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException)
+        {
+            return time.GetUtcNow().ToUnixTimeMilliseconds() + _clockOffsetMs;
+        }
+    }
+
     private void Arm()
     {
-        var nowMs = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var nowMs = time.GetUtcNow().ToUnixTimeMilliseconds() + _clockOffsetMs;
         var next = _schedules.Values.Select(e => e.Clock.Next(Math.Max(e.LastTickMs, nowMs - 1)) ?? long.MaxValue).DefaultIfEmpty(long.MaxValue).Min();
         if (_retrySoon)
         {

@@ -23,8 +23,10 @@ public sealed record QueuePartitionLimits(
 /// <param name="IdempotencyKey">Its idempotency key.</param>
 /// <param name="MaxAttempts">Its attempts.</param>
 /// <param name="BackoffMs">Its first retry delay.</param>
+/// <param name="UserId">The user its events are published to, if any.</param>
 public sealed record QueueJobDraft(
-    string Id, string Payload, string? Key, int Priority, long DelayMs, long RunAtMs, string? IdempotencyKey, int MaxAttempts, long BackoffMs);
+    string Id, string Payload, string? Key, int Priority, long DelayMs, long RunAtMs, string? IdempotencyKey, int MaxAttempts, long BackoffMs,
+    string? UserId = null);
 
 /// <summary>What an enqueue script did.</summary>
 /// <param name="Accepted">Per group: whether it was written (false: refused whole by the depth cap).</param>
@@ -57,7 +59,19 @@ public sealed record QueueLeaseOutcome(IReadOnlyList<LeasedJob> Jobs, long[] Wai
 /// <param name="RunMs">Per completion: how long the attempt ran.</param>
 /// <param name="Woke">Whether a parked job became ready.</param>
 /// <param name="DueMs">The earliest delayed job's due time.</param>
-public sealed record QueueCompleteOutcome(bool[] Ok, long[] RunMs, bool Woke, long? DueMs);
+public sealed record QueueCompleteOutcome(bool[] Ok, long[] RunMs, bool Woke, long? DueMs)
+{
+    /// <summary>Gets, per completion, the job's user ('' none) and attempt (for its events).</summary>
+    public JobSubject[] Subjects { get; init; } = [];
+
+    /// <summary>Gets the partition's depth afterwards.</summary>
+    public long? Depth { get; init; }
+}
+
+/// <summary>Whom a job's events go to and which attempt they tell of.</summary>
+/// <param name="UserId">The job's user, or <see langword="null"/>.</param>
+/// <param name="Attempt">The attempt concerned.</param>
+public readonly record struct JobSubject(string? UserId, int Attempt);
 
 /// <summary>What a fail script did.</summary>
 /// <param name="Status"><c>retry</c>, <c>dead</c> or <c>lost</c>.</param>
@@ -65,7 +79,11 @@ public sealed record QueueCompleteOutcome(bool[] Ok, long[] RunMs, bool Woke, lo
 /// <param name="RunMs">How long the attempt ran.</param>
 /// <param name="Woke">Whether a parked job became ready (after a death).</param>
 /// <param name="DueMs">The earliest delayed job's due time.</param>
-public sealed record QueueFailOutcome(string Status, long? RetryAtMs, long RunMs, bool Woke, long? DueMs);
+public sealed record QueueFailOutcome(string Status, long? RetryAtMs, long RunMs, bool Woke, long? DueMs)
+{
+    /// <summary>Gets the job's user and the attempt that failed.</summary>
+    public JobSubject Subject { get; init; }
+}
 
 /// <summary>What the maintenance script did.</summary>
 /// <param name="Redelivered">Jobs whose lease ended and which went back to their stream.</param>
@@ -77,6 +95,12 @@ public sealed record QueueFailOutcome(string Status, long? RetryAtMs, long RunMs
 /// <param name="NowMs">Redis's clock.</param>
 public sealed record QueueMaintainOutcome(string[] Redelivered, string[] Killed, bool Woke, long? DueMs, long? LeaseMs, long Depth, long NowMs)
 {
+    /// <summary>Gets, per redelivered job, its user and the attempt that expired.</summary>
+    public JobSubject[] RedeliveredSubjects { get; init; } = [];
+
+    /// <summary>Gets, per killed job, its user and the attempt that expired.</summary>
+    public JobSubject[] KilledSubjects { get; init; } = [];
+
     /// <summary>Gets whether the caller's epoch is stale (another activation took the partition over): nothing was done.</summary>
     public bool Fenced { get; init; }
 }

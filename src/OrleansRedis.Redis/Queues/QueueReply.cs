@@ -43,6 +43,31 @@ internal static class QueueReply
     public static readonly ReplyField Dead = new("dead");
     public static readonly ReplyField Oldest = new("oldest");
     public static readonly ReplyField Counters = new("counters");
+    public static readonly ReplyField User = new("user");
+    public static readonly ReplyField Next = new("next");
+    public static readonly ReplyField RUser = new("ruser");
+    public static readonly ReplyField RAttempt = new("rattempt");
+    public static readonly ReplyField KUser = new("kuser");
+    public static readonly ReplyField KAttempt = new("kattempt");
+
+    /// <summary>Reads parallel columns of users ('' none) and attempts (absent columns: none).</summary>
+    public static JobSubject[] Subjects(ScriptReply reply, ReplyField users, ReplyField attempts)
+    {
+        if (!reply.Has(users))
+        {
+            return [];
+        }
+
+        var u = Strings(reply, users);
+        var a = Longs(reply, attempts);
+        var subjects = new JobSubject[u.Length];
+        for (var i = 0; i < u.Length; i++)
+        {
+            subjects[i] = new JobSubject(NullIfEmpty(u[i]), i < a.Length ? (int)a[i] : 0);
+        }
+
+        return subjects;
+    }
 
     public static long? OptionalTime(ScriptReply reply, ReplyField field) => reply.Has(field) ? reply.Int64(field) : null;
 

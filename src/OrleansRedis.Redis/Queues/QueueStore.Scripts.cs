@@ -20,7 +20,7 @@ public sealed partial class QueueStore
         local function stream(prio) return S[(tonumber(prio) or 1) + 1] end
         local function push(id, jk, prio)
           local e = redis.call('XADD', stream(prio), '*', 'j', id)
-          redis.call('HSET', jk, 'state', 'waiting', 'entry', e)
+          redis.call('HSET', jk, 'state', 'waiting', 'entry', e, 'readyAt', now)
           woke = woke + 1
         end
         local function ready(id, jk)
@@ -41,7 +41,8 @@ public sealed partial class QueueStore
             local nxt = redis.call('LPOP', q)
             if not nxt then redis.call('HDEL', KEYHEAD, key) return end
             local njk = jobkey(nxt)
-            if redis.call('EXISTS', njk) == 1 then
+            -- Only a job still parked (waiting, no entry) takes the key: a finished id left in the list stays finished.
+            if redis.call('HGET', njk, 'state') == 'waiting' then
               redis.call('HSET', KEYHEAD, key, nxt)
               ready(nxt, njk)
               return
@@ -109,14 +110,16 @@ public sealed partial class QueueStore
             for i = 1, #old, 2 do redis.call('DEL', jobkey(old[i])) end
           end
         end
+        local redelivered_user, redelivered_attempt = '', 0
         local function redeliver(id, reason)
           local jk = jobkey(id)
           redis.call('ZREM', LEASES, id)
-          local h = redis.call('HMGET', jk, 'state', 'entry', 'prio', 'attempts', 'max', 'key', 'token', 'lease')
+          local h = redis.call('HMGET', jk, 'state', 'entry', 'prio', 'attempts', 'max', 'key', 'token', 'lease', 'user')
           if h[1] ~= 'active' then
             unhold(id, jk)
             return 0
           end
+          redelivered_user, redelivered_attempt = h[9] or '', tonumber(h[4]) or 0
           unentry(h[2], h[3])
           redis.call('HINCRBY', STATS, 'failed', 1)
           if (tonumber(h[4]) or 0) >= (tonumber(h[5]) or 1) then
@@ -142,8 +145,8 @@ public sealed partial class QueueStore
         """;
 
     // ARGV[5] per-partition depth cap, ARGV[6] idempotency window ms, ARGV[7] number of groups G, ARGV[8..7+G] each
-    // group's job count, then 9 values per job: id, payload, key ('' none), priority 0-2, delay ms, run-at ms (0: use the
-    // delay), idempotency key ('' none), max attempts, backoff ms. Each group is all or nothing against the depth cap.
+    // group's job count, then 10 values per job: id, payload, key ('' none), priority 0-2, delay ms, run-at ms (0: use the
+    // delay), idempotency key ('' none), max attempts, backoff ms, user id ('' none: its events go to job:{id} only). Each group is all or nothing against the depth cap.
     // Replies 'id', 'dup' (1/0), 'state' (columns, one per job; '' for a job of a refused group), 'group' ('ok'|'full'
     // per group), 'woke' (jobs made ready), 'due' (earliest delayed, or false), 'depth', 'now'.
     private const string EnqueueScript = Prelude + """
@@ -158,7 +161,7 @@ public sealed partial class QueueStore
           local count = tonumber(ARGV[7 + g])
           local fresh = 0
           for j = 0, count - 1 do
-            local idem = ARGV[pos + j * 9 + 6]
+            local idem = ARGV[pos + j * 10 + 6]
             if idem == '' or redis.call('EXISTS', P .. 'dedup:' .. idem) == 0 then fresh = fresh + 1 end
           end
           if fresh > 0 and depth + fresh > maxDepth then
@@ -172,7 +175,7 @@ public sealed partial class QueueStore
           else
             groups[g] = 'ok'
             for j = 0, count - 1 do
-              local b = pos + j * 9
+              local b = pos + j * 10
               local id, key, idem = ARGV[b], ARGV[b + 2], ARGV[b + 6]
               n = n + 1
               local first = false
@@ -197,7 +200,7 @@ public sealed partial class QueueStore
                   woke = woke + 1
                 end
                 redis.call('HSET', jobkey(id), 'payload', ARGV[b + 1], 'key', key, 'prio', ARGV[b + 3], 'attempts', 0,
-                  'max', ARGV[b + 7], 'backoff', ARGV[b + 8], 'runAt', runAt, 'enqueuedAt', now, 'state', state, 'entry', entry, 'idem', idem)
+                  'max', ARGV[b + 7], 'backoff', ARGV[b + 8], 'runAt', runAt, 'enqueuedAt', now, 'state', state, 'entry', entry, 'idem', idem, 'user', ARGV[b + 9], 'readyAt', now)
                 states[n] = state
                 if idem ~= '' then redis.call('SET', P .. 'dedup:' .. idem, id, 'PX', ARGV[6]) end
                 ids[n] = id
@@ -207,7 +210,7 @@ public sealed partial class QueueStore
               end
             end
           end
-          pos = pos + count * 9
+          pos = pos + count * 10
         end
         if added > 0 then
           redis.call('HSET', STATS, 'depth', depth)
@@ -250,7 +253,7 @@ public sealed partial class QueueStore
               for _, e in ipairs(r[1][2]) do
                 local entry, id = e[1], e[2][2]
                 local jk = jobkey(id)
-                local h = redis.call('HMGET', jk, 'state', 'payload', 'key', 'prio', 'max', 'enqueuedAt', 'runAt', 'entry', 'attempts')
+                local h = redis.call('HMGET', jk, 'state', 'payload', 'key', 'prio', 'max', 'enqueuedAt', 'runAt', 'entry', 'attempts', 'readyAt')
                 if h[1] ~= 'waiting' or h[8] ~= entry then
                   redis.call('XACK', S[si], 'g', entry)
                   redis.call('XDEL', S[si], entry)
@@ -268,7 +271,8 @@ public sealed partial class QueueStore
                   maxes[n] = tonumber(h[5])
                   enq[n] = tonumber(h[6])
                   tokens[n] = token
-                  waits[n] = now - math.max(tonumber(h[6]) or now, tonumber(h[7]) or 0)
+                  -- Wait time counts from when the job became ready (not time parked behind its key or a previous attempt).
+                  waits[n] = now - (tonumber(h[10]) or math.max(tonumber(h[6]) or now, tonumber(h[7]) or 0))
                 end
               end
             end
@@ -282,21 +286,25 @@ public sealed partial class QueueStore
 
     // ARGV[5] number of completions N, then 3 values each: id, token, result ('' none). A completion with the token of a
     // job already completed with it answers 'ok' again (a retried call); any other mismatch is 'lost'.
-    // Replies columns 'status' ('ok'|'lost'), 'run' (ms since the attempt started), and 'woke', 'due', 'now'.
+    // Replies columns 'status' ('ok'|'lost'), 'run' (ms since the attempt started), 'user' (the job's user, '' none),
+    // 'attempt' (0 for a repeated completion: nothing changed), and 'woke', 'due', 'now'.
     private const string CompleteScript = Prelude + """
         local n = tonumber(ARGV[5])
-        local status, runs = {}, {}
+        local status, runs, users, atts = {}, {}, {}, {}
         local done = 0
         for i = 0, n - 1 do
           local id, token, result = ARGV[6 + i * 3], ARGV[7 + i * 3], ARGV[8 + i * 3]
           local jk = jobkey(id)
-          local h = redis.call('HMGET', jk, 'state', 'token', 'entry', 'prio', 'key', 'startedAt')
+          local h = redis.call('HMGET', jk, 'state', 'token', 'entry', 'prio', 'key', 'startedAt', 'user', 'attempts')
           runs[i + 1] = 0
+          users[i + 1] = h[7] or ''
+          atts[i + 1] = tonumber(h[8]) or 0
           if h[2] ~= token then
             status[i + 1] = 'lost'
             if redis.call('HGET', jk, 'rtoken') == token then unhold(id, jk) end
           elseif h[1] == 'completed' then
             status[i + 1] = 'ok'
+            atts[i + 1] = 0
           elseif h[1] ~= 'active' then
             status[i + 1] = 'lost'
           else
@@ -318,16 +326,18 @@ public sealed partial class QueueStore
           redis.call('HINCRBY', STATS, 'completed', done)
           redis.call('HINCRBY', STATS, 'depth', -done)
         end
-        return {'status', status, 'run', runs, 'woke', woke, 'due', earliest(DELAYED), 'now', now}
+        return {'status', status, 'run', runs, 'user', users, 'attempt', atts, 'woke', woke, 'due', earliest(DELAYED),
+          'depth', tonumber(redis.call('HGET', STATS, 'depth') or '0'), 'now', now}
         """;
 
     // ARGV[5] id, ARGV[6] token, ARGV[7] error, ARGV[8] retry-after ms (-1: backoff), ARGV[9] backoff cap ms, ARGV[10]
     // jitter in [0, 1). Backoff: d = min(cap, backoff * 2^(attempt-1)), wait d/2 + jitter * d/2 (equal jitter).
-    // Replies 'status' ('retry'|'dead'|'lost'), 'at' (the retry's due time), 'run', 'woke', 'due', 'now'.
+    // Replies 'status' ('retry'|'dead'|'lost'), 'at' (the retry's due time), 'run', 'user' ('' none), 'attempt', 'woke',
+    // 'due', 'now'.
     private const string FailScript = Prelude + """
         local id = ARGV[5]
         local jk = jobkey(id)
-        local h = redis.call('HMGET', jk, 'state', 'token', 'entry', 'prio', 'key', 'attempts', 'max', 'backoff', 'startedAt')
+        local h = redis.call('HMGET', jk, 'state', 'token', 'entry', 'prio', 'key', 'attempts', 'max', 'backoff', 'startedAt', 'user')
         if h[1] ~= 'active' or h[2] ~= ARGV[6] then
           if redis.call('HGET', jk, 'rtoken') == ARGV[6] then unhold(id, jk) end
           return {'status', 'lost', 'woke', woke, 'due', earliest(DELAYED), 'now', now}
@@ -339,7 +349,7 @@ public sealed partial class QueueStore
         local attempts = tonumber(h[6]) or 1
         if attempts >= (tonumber(h[7]) or 1) then
           kill(id, jk, h[5], ARGV[7])
-          return {'status', 'dead', 'run', run, 'woke', woke, 'due', earliest(DELAYED), 'now', now}
+          return {'status', 'dead', 'run', run, 'user', h[10] or '', 'attempt', attempts, 'woke', woke, 'due', earliest(DELAYED), 'now', now}
         end
         local delay = tonumber(ARGV[8])
         if delay < 0 then
@@ -351,7 +361,7 @@ public sealed partial class QueueStore
         redis.call('HDEL', jk, 'token', 'lease')
         redis.call('ZADD', DELAYED, at, id)
         redis.call('HINCRBY', STATS, 'retried', 1)
-        return {'status', 'retry', 'at', at, 'run', run, 'woke', woke, 'due', earliest(DELAYED), 'now', now}
+        return {'status', 'retry', 'at', at, 'run', run, 'user', h[10] or '', 'attempt', attempts, 'woke', woke, 'due', earliest(DELAYED), 'now', now}
         """;
 
     // ARGV[5] id, ARGV[6] token. Hands a leased job back unrun (its worker or handler is stopping): back to its stream
@@ -375,39 +385,56 @@ public sealed partial class QueueStore
         """;
 
     // ARGV[5] id, ARGV[6] token, ARGV[7] lease ms, ARGV[8] progress, ARGV[9] '1' when progress is given.
-    // Replies 'status' ('ok'|'lost'), 'until' (new lease expiry), 'lease' (earliest lease expiry), 'now'.
+    // Replies 'status' ('ok'|'lost'), 'until' (new lease expiry), 'lease' (earliest lease expiry), 'user' ('' none),
+    // 'attempt', 'now'.
     private const string HeartbeatScript = Prelude + """
         local jk = jobkey(ARGV[5])
-        local h = redis.call('HMGET', jk, 'state', 'token')
+        local h = redis.call('HMGET', jk, 'state', 'token', 'user', 'attempts')
         if h[1] ~= 'active' or h[2] ~= ARGV[6] then return {'status', 'lost', 'now', now} end
         local l = now + tonumber(ARGV[7])
         redis.call('HSET', jk, 'lease', l)
         if ARGV[9] == '1' then redis.call('HSET', jk, 'progress', ARGV[8]) end
         redis.call('ZADD', LEASES, l, ARGV[5])
-        return {'status', 'ok', 'until', l, 'lease', earliest(LEASES), 'now', now}
+        return {'status', 'ok', 'until', l, 'lease', earliest(LEASES), 'user', h[3] or '', 'attempt', tonumber(h[4]) or 0, 'now', now}
         """;
 
     // ARGV[5] limit per step, ARGV[6] sweep epoch (0: none), ARGV[7] the caller's epoch (else only 'fenced'), ARGV[8] a
-    // dead silo's worker name ('' none: with one, its silo-kind leases are redelivered too). Promotes due delayed jobs, redelivers jobs whose lease ran
+    // dead silo's worker name ('' none: with one, its silo-kind leases are redelivered too), ARGV[9] the sweep's offset in
+    // the lease table (it reads one page of ARGV[5] leases; 'next' is the offset of the next page, 0 when done). Promotes due delayed jobs, redelivers jobs whose lease ran
     // out (the attempt counts: dead when it was the last), and with a sweep epoch also every silo-kind lease whose
     // token's epoch is older (its handler died with the previous activation); drops dead jobs past DeadRetention.
-    // Replies 'redelivered' (ids back in their stream), 'killed' (ids that died), 'woke', 'due', 'lease', 'depth', 'now'.
+    // Replies 'redelivered' (ids back in their stream), 'killed' (ids that died), with 'ruser', 'rattempt', 'kuser',
+    // 'kattempt' (each one's user, '' none, and expired attempt), 'woke', 'due', 'lease', 'depth', 'now'.
     private const string MaintainScript = Prelude + """
         if fenced(ARGV[7]) then return {'fenced', 1, 'now', now} end
         local limit = tonumber(ARGV[5])
         local sweep = tonumber(ARGV[6])
         promote(limit)
-        local back, killed = {}, {}
+        local back, killed, ruser, rattempt, kuser, kattempt = {}, {}, {}, {}, {}, {}
         local function settle(id, reason)
           local r = redeliver(id, reason)
-          if r == 1 then back[#back + 1] = id elseif r == 2 then killed[#killed + 1] = id end
+          if r == 1 then
+            back[#back + 1] = id
+            ruser[#back] = redelivered_user
+            rattempt[#back] = redelivered_attempt
+          elseif r == 2 then
+            killed[#killed + 1] = id
+            kuser[#killed] = redelivered_user
+            kattempt[#killed] = redelivered_attempt
+          end
         end
         for _, id in ipairs(redis.call('ZRANGEBYSCORE', LEASES, '-inf', now, 'LIMIT', 0, limit)) do
           settle(id, 'The lease expired before the job was completed.')
         end
         local gone = ARGV[8]
+        local offset = tonumber(ARGV[9]) or 0
+        local nextOffset = 0
         if sweep > 0 or gone ~= '' then
-          for _, id in ipairs(redis.call('ZRANGE', LEASES, 0, -1)) do
+          -- One page of the lease table per script (the caller passes 'next' back until it is 0): a sweep of a large
+          -- table never blocks Redis for long. Settled ids leave the ZSET, so the next page starts that much earlier.
+          local page = redis.call('ZRANGE', LEASES, offset, offset + limit - 1)
+          local before = #back + #killed
+          for _, id in ipairs(page) do
             local h = redis.call('HMGET', jobkey(id), 'kind', 'token', 'worker')
             local epoch = h[2] and tonumber(string.match(h[2], '^(%d+)%.'))
             if h[1] == 'silo' and epoch and sweep > 0 and epoch < sweep then
@@ -416,13 +443,14 @@ public sealed partial class QueueStore
               settle(id, 'The silo running the job\'s handler died.')
             end
           end
+          if #page == limit then nextOffset = offset + #page - (#back + #killed - before) end
         end
         local old = redis.call('ZRANGEBYSCORE', DEAD, '-inf', now - tonumber(ARGV[3]), 'LIMIT', 0, limit)
         for _, id in ipairs(old) do
           redis.call('ZREM', DEAD, id)
           redis.call('DEL', jobkey(id))
         end
-        return {'redelivered', back, 'killed', killed, 'woke', woke, 'due', earliest(DELAYED), 'lease', earliest(LEASES),
+        return {'next', nextOffset, 'redelivered', back, 'killed', killed, 'ruser', ruser, 'rattempt', rattempt, 'kuser', kuser, 'kattempt', kattempt, 'woke', woke, 'due', earliest(DELAYED), 'lease', earliest(LEASES),
           'depth', tonumber(redis.call('HGET', STATS, 'depth') or '0'), 'now', now}
         """;
 

@@ -32,6 +32,13 @@ public sealed partial class QueueStore(RedisConnections connections, RedisKeys k
         return (stored.TryParse(out int n) ? n : partitions, key);
     }
 
+    /// <summary>Reads Redis's clock (TIME) in Unix milliseconds.</summary>
+    public async Task<long> RedisNowMsAsync()
+    {
+        var reply = (RedisResult[])(await Database.ExecuteAsync("TIME").ConfigureAwait(false))!;
+        return ((long)reply[0] * 1000) + ((long)reply[1] / 1000);
+    }
+
     /// <summary>Bumps the partition's epoch and makes sure its consumer groups exist.</summary>
     public async Task<(long Epoch, int GroupsCreated, bool Paused, long NowMs)> ActivateAsync(QueuePartitionKeys partition, QueuePartitionLimits limits)
     {
@@ -43,7 +50,7 @@ public sealed partial class QueueStore(RedisConnections connections, RedisKeys k
     public async Task<QueueEnqueueOutcome> EnqueueAsync(QueuePartitionKeys partition, QueuePartitionLimits limits, IReadOnlyList<IReadOnlyList<QueueJobDraft>> groups)
     {
         var total = groups.Sum(g => g.Count);
-        var args = new List<RedisValue>(8 + groups.Count + (total * 9)) { limits.MaxDepth, limits.IdempotencyWindowMs, groups.Count };
+        var args = new List<RedisValue>(8 + groups.Count + (total * 10)) { limits.MaxDepth, limits.IdempotencyWindowMs, groups.Count };
         foreach (var group in groups)
         {
             args.Add(group.Count);
@@ -62,6 +69,7 @@ public sealed partial class QueueStore(RedisConnections connections, RedisKeys k
                 args.Add(job.IdempotencyKey ?? string.Empty);
                 args.Add(job.MaxAttempts);
                 args.Add(job.BackoffMs);
+                args.Add(job.UserId ?? string.Empty);
             }
         }
 
@@ -133,7 +141,11 @@ public sealed partial class QueueStore(RedisConnections connections, RedisKeys k
         var reply = await RunAsync(CompleteScript, "queue complete", partition, limits, args).ConfigureAwait(false);
         return new QueueCompleteOutcome(
             Array.ConvertAll(QueueReply.Strings(reply, QueueReply.Status), s => s == "ok"), QueueReply.Longs(reply, QueueReply.Run),
-            reply.Int64(QueueReply.Woke) > 0, QueueReply.OptionalTime(reply, QueueReply.Due));
+            reply.Int64(QueueReply.Woke) > 0, QueueReply.OptionalTime(reply, QueueReply.Due))
+        {
+            Subjects = QueueReply.Subjects(reply, QueueReply.User, QueueReply.Attempt),
+            Depth = reply.Has(QueueReply.Depth) ? reply.Int64(QueueReply.Depth) : null,
+        };
     }
 
     /// <summary>Fails an attempt: a retry after <paramref name="retryAfterMs"/> (or the backoff), or dead.</summary>
@@ -144,7 +156,10 @@ public sealed partial class QueueStore(RedisConnections connections, RedisKeys k
             jobId, token, error, retryAfterMs ?? -1, limits.BackoffMaxMs, Random.Shared.NextDouble().ToString("R", CultureInfo.InvariantCulture)).ConfigureAwait(false);
         return new QueueFailOutcome(
             reply.String(QueueReply.Status), QueueReply.OptionalTime(reply, QueueReply.At), reply.Int64(QueueReply.Run, 0),
-            reply.Int64(QueueReply.Woke, 0) > 0, QueueReply.OptionalTime(reply, QueueReply.Due));
+            reply.Int64(QueueReply.Woke, 0) > 0, QueueReply.OptionalTime(reply, QueueReply.Due))
+        {
+            Subject = new JobSubject(QueueReply.NullIfEmpty(reply.OptionalString(QueueReply.User) ?? string.Empty), (int)reply.Int64(QueueReply.Attempt, 0)),
+        };
     }
 
     /// <summary>Hands a leased job back to its stream without counting the attempt; <see langword="false"/> when the token no longer holds it.</summary>
@@ -157,13 +172,14 @@ public sealed partial class QueueStore(RedisConnections connections, RedisKeys k
     }
 
     /// <summary>Extends a lease; <see langword="null"/> when the token no longer holds the job.</summary>
-    public async Task<(long UntilMs, long? EarliestLeaseMs)?> HeartbeatAsync(
+    public async Task<(long UntilMs, long? EarliestLeaseMs, JobSubject Subject)?> HeartbeatAsync(
         QueuePartitionKeys partition, QueuePartitionLimits limits, string jobId, string token, long leaseMs, string? progress)
     {
         var reply = await RunAsync(
             HeartbeatScript, "queue heartbeat", partition, limits, jobId, token, leaseMs, progress ?? string.Empty, progress is null ? "0" : "1").ConfigureAwait(false);
         return reply.String(QueueReply.Status) == "ok"
-            ? (reply.Int64(QueueReply.Until), QueueReply.OptionalTime(reply, QueueReply.Lease))
+            ? (reply.Int64(QueueReply.Until), QueueReply.OptionalTime(reply, QueueReply.Lease),
+                new JobSubject(QueueReply.NullIfEmpty(reply.OptionalString(QueueReply.User) ?? string.Empty), (int)reply.Int64(QueueReply.Attempt, 0)))
             : null;
     }
 
@@ -174,15 +190,38 @@ public sealed partial class QueueStore(RedisConnections connections, RedisKeys k
     /// </summary>
     public async Task<QueueMaintainOutcome> MaintainAsync(QueuePartitionKeys partition, QueuePartitionLimits limits, long sweepEpoch, long epoch, string? deadWorker = null)
     {
-        var reply = await RunAsync(MaintainScript, "queue maintain", partition, limits, StepLimit, sweepEpoch, epoch, deadWorker ?? string.Empty).ConfigureAwait(false);
-        if (reply.Has(QueueReply.Fenced))
+        // A sweep reads the lease table a page per script; the pages' outcomes are merged.
+        var offset = 0L;
+        QueueMaintainOutcome? merged = null;
+        while (true)
         {
-            return new QueueMaintainOutcome([], [], false, null, null, 0, reply.Int64(QueueReply.Now)) { Fenced = true };
-        }
+            var reply = await RunAsync(MaintainScript, "queue maintain", partition, limits, StepLimit, sweepEpoch, epoch, deadWorker ?? string.Empty, offset).ConfigureAwait(false);
+            if (reply.Has(QueueReply.Fenced))
+            {
+                return new QueueMaintainOutcome([], [], false, null, null, 0, reply.Int64(QueueReply.Now)) { Fenced = true };
+            }
 
-        return new QueueMaintainOutcome(
-            QueueReply.Strings(reply, QueueReply.Redelivered), QueueReply.Strings(reply, QueueReply.Killed), reply.Int64(QueueReply.Woke) > 0,
-            QueueReply.OptionalTime(reply, QueueReply.Due), QueueReply.OptionalTime(reply, QueueReply.Lease), reply.Int64(QueueReply.Depth), reply.Int64(QueueReply.Now));
+            var page = new QueueMaintainOutcome(
+                QueueReply.Strings(reply, QueueReply.Redelivered), QueueReply.Strings(reply, QueueReply.Killed), reply.Int64(QueueReply.Woke) > 0,
+                QueueReply.OptionalTime(reply, QueueReply.Due), QueueReply.OptionalTime(reply, QueueReply.Lease), reply.Int64(QueueReply.Depth), reply.Int64(QueueReply.Now))
+            {
+                RedeliveredSubjects = QueueReply.Subjects(reply, QueueReply.RUser, QueueReply.RAttempt),
+                KilledSubjects = QueueReply.Subjects(reply, QueueReply.KUser, QueueReply.KAttempt),
+            };
+            merged = merged is null ? page : page with
+            {
+                Redelivered = [.. merged.Redelivered, .. page.Redelivered],
+                Killed = [.. merged.Killed, .. page.Killed],
+                Woke = merged.Woke || page.Woke,
+                RedeliveredSubjects = [.. merged.RedeliveredSubjects, .. page.RedeliveredSubjects],
+                KilledSubjects = [.. merged.KilledSubjects, .. page.KilledSubjects],
+            };
+            offset = reply.Int64(QueueReply.Next, 0);
+            if (offset <= 0)
+            {
+                return merged;
+            }
+        }
     }
 
     /// <summary>Cancels a job; answers <c>cancelled</c>, <c>finished</c> (nothing done) or <c>missing</c>, and whether a parked job became ready.</summary>

@@ -32,6 +32,9 @@ public class QueueClusterFixture() : TestClusterFixture("queue")
     /// <summary>Four partitions, 32 handler slots each, for a throughput figure.</summary>
     public const string Bench = "bench";
 
+    /// <summary>As <see cref="Bench"/>, with every job publishing its events (PublishEvents All).</summary>
+    public const string BenchEvents = "benchev";
+
     /// <summary>One partition run by the recording handler.</summary>
     public const string HandledSingle = "handled1";
 
@@ -40,6 +43,18 @@ public class QueueClusterFixture() : TestClusterFixture("queue")
 
     /// <summary>Two partitions capped at 4 unfinished jobs (2 each), no handler.</summary>
     public const string CappedPair = "cappair";
+
+    /// <summary>One partition, no handler, for completions that lease the next job.</summary>
+    public const string Chained = "chain";
+
+    /// <summary>One partition, no handler, at most 1 job active (MaxConcurrency), for completions that lease the next job.</summary>
+    public const string ChainedCapped = "chaincap";
+
+    /// <summary>Two partitions, no handler, at most 5 jobs started per 10 minutes (rate-limit policy <c>qrate</c>).</summary>
+    public const string Rated = "rated";
+
+    /// <summary>Two partitions run by the recording handler, at most 4 jobs started per 10 minutes (policy <c>qrateh</c>).</summary>
+    public const string RatedHandled = "ratedh";
 
     /// <summary>Schedules run into this queue (recording handler).</summary>
     public const string Scheduled = "sched";
@@ -62,6 +77,9 @@ public class QueueClusterFixture() : TestClusterFixture("queue")
         [$"OrleansRedis:Queues:Definitions:{Ordered}:HandlerConcurrency"] = "16",
         [$"OrleansRedis:Queues:Definitions:{Bench}:Partitions"] = "4",
         [$"OrleansRedis:Queues:Definitions:{Bench}:HandlerConcurrency"] = "32",
+        [$"OrleansRedis:Queues:Definitions:{BenchEvents}:Partitions"] = "4",
+        [$"OrleansRedis:Queues:Definitions:{BenchEvents}:HandlerConcurrency"] = "32",
+        [$"OrleansRedis:Queues:Definitions:{BenchEvents}:PublishEvents"] = "All",
         [$"OrleansRedis:Queues:Definitions:{Scheduled}:Partitions"] = "2",
         [$"OrleansRedis:Queues:Definitions:{HandledSingle}:Partitions"] = "1",
         [$"OrleansRedis:Queues:Definitions:{HandledSingle}:MaxAttempts"] = "2",
@@ -69,6 +87,19 @@ public class QueueClusterFixture() : TestClusterFixture("queue")
         [$"OrleansRedis:Queues:Definitions:{CappedActive}:MaxConcurrency"] = "2",
         [$"OrleansRedis:Queues:Definitions:{CappedPair}:Partitions"] = "2",
         [$"OrleansRedis:Queues:Definitions:{CappedPair}:MaxDepth"] = "4",
+        [$"OrleansRedis:Queues:Definitions:{Chained}:Partitions"] = "1",
+        [$"OrleansRedis:Queues:Definitions:{ChainedCapped}:Partitions"] = "1",
+        [$"OrleansRedis:Queues:Definitions:{ChainedCapped}:MaxConcurrency"] = "1",
+        [$"OrleansRedis:Queues:Definitions:{Rated}:Partitions"] = "2",
+        [$"OrleansRedis:Queues:Definitions:{Rated}:RateLimitPolicy"] = "qrate",
+        [$"OrleansRedis:Queues:Definitions:{RatedHandled}:Partitions"] = "2",
+        [$"OrleansRedis:Queues:Definitions:{RatedHandled}:RateLimitPolicy"] = "qrateh",
+        ["OrleansRedis:RateLimits:Policies:qrate:Algorithm"] = "SlidingLog",
+        ["OrleansRedis:RateLimits:Policies:qrate:Limit"] = "5",
+        ["OrleansRedis:RateLimits:Policies:qrate:Window"] = "00:10:00",
+        ["OrleansRedis:RateLimits:Policies:qrateh:Algorithm"] = "TokenBucket",
+        ["OrleansRedis:RateLimits:Policies:qrateh:Limit"] = "4",
+        ["OrleansRedis:RateLimits:Policies:qrateh:Window"] = "00:10:00",
     };
 
     /// <summary>Gets the router of <paramref name="queue"/>.</summary>
@@ -91,9 +122,11 @@ public class QueueClusterFixture() : TestClusterFixture("queue")
             .AddOrleansRedisQueueHandler<RecordingHandler>(Handled)
             .AddOrleansRedisQueueHandler<RecordingHandler>(Ordered)
             .AddOrleansRedisQueueHandler<RecordingHandler>(Bench)
+            .AddOrleansRedisQueueHandler<RecordingHandler>(BenchEvents)
             .AddOrleansRedisQueueHandler<RecordingHandler>(Scheduled)
             .AddOrleansRedisQueueHandler<RecordingHandler>(HandledSingle)
-            .AddOrleansRedisQueueHandler<RecordingHandler>(CappedActive);
+            .AddOrleansRedisQueueHandler<RecordingHandler>(CappedActive)
+            .AddOrleansRedisQueueHandler<RecordingHandler>(RatedHandled);
     }
 }
 

@@ -387,10 +387,12 @@ public abstract class QueueContractTests(QueueClusterFixture fixture)
         Assert.Equal(0, (await queue.GetStatsAsync()).Depth);
     }
 
-    [Fact]
-    public async Task Throughput_InSiloHandlers_NoOpJobs_Figure()
+    [Theory]
+    [InlineData(QueueClusterFixture.Bench)]
+    [InlineData(QueueClusterFixture.BenchEvents)]
+    public async Task Throughput_InSiloHandlers_NoOpJobs_Figure(string name)
     {
-        var queue = fixture.Queue(QueueClusterFixture.Bench);
+        var queue = fixture.Queue(name);
         const int Count = 1000;
         var clock = Stopwatch.StartNew();
         var ids = new HashSet<string>();
@@ -406,9 +408,9 @@ public abstract class QueueContractTests(QueueClusterFixture fixture)
         await Eventually.TrueAsync(async () => (await queue.GetStatsAsync()).Completed >= Count, Long, $"{Count} jobs completed");
         var total = clock.Elapsed;
         TestContext.Current.TestOutputHelper?.WriteLine(
-            $"{Count} no-op jobs: bulk enqueue {Count / enqueued.TotalSeconds:F0}/s, enqueue+process {Count / total.TotalSeconds:F0}/s ({total.TotalMilliseconds:F0} ms)");
+            $"{name}: {Count} no-op jobs: bulk enqueue {Count / enqueued.TotalSeconds:F0}/s, enqueue+process {Count / total.TotalSeconds:F0}/s ({total.TotalMilliseconds:F0} ms)");
         Assert.Equal(Count, ids.Count);
-        Assert.Equal(Count, QueueClusterFixture.Recorder.Of(QueueClusterFixture.Bench).Select(r => r.JobId).Where(ids.Contains).Distinct().Count());
+        Assert.Equal(Count, QueueClusterFixture.Recorder.Of(name).Select(r => r.JobId).Where(ids.Contains).Distinct().Count());
     }
 
     private static Task<LeasedJob> LeaseOneAsync(IQueueGrain queue, string id, TimeSpan? lease = null) => QueueLeases.LeaseOneAsync(queue, id, lease: lease);

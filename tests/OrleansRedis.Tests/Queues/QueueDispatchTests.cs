@@ -1,3 +1,4 @@
+using System.Globalization;
 using Orleans.Core.Internal;
 using Microsoft.Extensions.Options;
 using OrleansRedis.Abstractions.Queues;
@@ -68,6 +69,75 @@ public sealed class QueueDispatchTests(QueueClusterFixture fixture)
     }
 
     [Fact]
+    public async Task RateLimitPolicy_ExternalLeasesAcrossPartitions_StartAtMostTheLimitPerWindow()
+    {
+        // Policy qrate: 5 per 10 minutes, shared by both partitions (on whichever silos they live).
+        var queue = fixture.Queue(QueueClusterFixture.Rated);
+        var ids = (await queue.EnqueueManyAsync([.. Enumerable.Range(0, 12).Select(i => new JobSpec(i.ToString(CultureInfo.InvariantCulture)))])).Select(r => r.JobId).ToList();
+        var leased = new List<LeasedJob>();
+        for (var i = 0; i < 4; i++)
+        {
+            leased.AddRange(await queue.LeaseAsync("rated", 10, TimeSpan.FromMinutes(1), TimeSpan.Zero));
+        }
+
+        Assert.Equal(5, leased.Count);
+        Assert.All(leased, job => Assert.Contains(job.Id, ids));
+        var stats = await queue.GetStatsAsync();
+        Assert.Equal(5, stats.Active);
+        Assert.Equal(7, stats.Waiting);
+
+        // A long poll on the spent limit waits out its time rather than answering a job.
+        Assert.Empty(await queue.LeaseAsync("rated", 10, TimeSpan.FromMinutes(1), TimeSpan.FromMilliseconds(300)));
+    }
+
+    [Fact]
+    public async Task RateLimitPolicy_InSiloDispatch_StartsAtMostTheLimit_TheRestStayWaiting()
+    {
+        // Policy qrateh: 4 per 10 minutes.
+        var queue = fixture.Queue(QueueClusterFixture.RatedHandled);
+        await queue.EnqueueManyAsync([.. Enumerable.Range(0, 10).Select(i => new JobSpec(i.ToString(CultureInfo.InvariantCulture)))]);
+        await Eventually.TrueAsync(async () => (await queue.GetStatsAsync()).Completed >= 4, Long, "4 jobs completed");
+        Assert.Empty(await queue.LeaseAsync("ratedh", 10, TimeSpan.FromMinutes(1), TimeSpan.Zero));
+        var stats = await queue.GetStatsAsync();
+        Assert.Equal(4, stats.Completed);
+        Assert.Equal(6, stats.Waiting);
+        Assert.Equal(4, QueueClusterFixture.Recorder.Of(QueueClusterFixture.RatedHandled).Select(r => r.JobId).Distinct().Count());
+    }
+
+    [Theory]
+    [InlineData("0 3 * * *", "2020-01-01T00:00:00Z", "2026-06-15T12:00:00Z", "2026-06-15T03:00:00Z")]
+    [InlineData("* * * * *", "2000-01-01T00:00:00Z", "2026-06-15T12:00:30Z", "2026-06-15T12:00:00Z")]
+    [InlineData("0 0 1 1 *", "2020-06-01T00:00:00Z", "2026-06-15T12:00:00Z", "2026-01-01T00:00:00Z")]
+    [InlineData("0 3 * * *", "2026-06-15T03:00:00Z", "2026-06-15T12:00:00Z", null)]
+    public void ScheduleLatestDue_AfterALongOutage_IsTheLatestMissedTick(string cron, string after, string now, string? expected)
+    {
+        var clock = QueueScheduleClock.Create("q", new RecurringSchedule("s", cron, null, null, "{}"));
+
+        var due = clock.LatestDue(DateTimeOffset.Parse(after, CultureInfo.InvariantCulture).ToUnixTimeMilliseconds(), DateTimeOffset.Parse(now, CultureInfo.InvariantCulture).ToUnixTimeMilliseconds());
+
+        Assert.Equal(expected is null ? null : DateTimeOffset.Parse(expected, CultureInfo.InvariantCulture).ToUnixTimeMilliseconds(), due);
+    }
+
+    [Fact]
+    public async Task LeaseCancelledAfterTheJobWasLeased_JobReleasedNotStranded_NextLeaseIsAttemptOne()
+    {
+        var queue = fixture.Queue(QueueClusterFixture.Single);
+        var id = (await queue.EnqueueAsync(new JobSpec("1"))).JobId;
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+
+        // The lease call itself never carries the token, so it leases the job; the cancellation seen after it releases it.
+        var answered = await queue.LeaseAsync("stopping", 100, TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(5), TimeProvider.System, cancelled.Token);
+        var job = await queue.GetJobAsync(id);
+        var again = await QueueLeases.LeaseOneAsync(queue, id);
+        await queue.CompleteAsync(id, again.LeaseToken);
+
+        Assert.Empty(answered);
+        Assert.Equal((JobState.Waiting, 0), (job!.State, job.Attempts));
+        Assert.Equal(1, again.Attempt);
+    }
+
+    [Fact]
     public async Task HandlerResult_NotJson_KeptAsAJsonString_TooLarge_FailsWithAClearError()
     {
         var queue = fixture.Queue(QueueClusterFixture.HandledSingle);
@@ -132,7 +202,7 @@ public sealed class QueueDispatchTests(QueueClusterFixture fixture)
 
         var error = await Assert.ThrowsAsync<QueueException>(() => queue.EnqueueManyAsync(bulk));
 
-        Assert.Equal((QueueErrorCode.Invalid, "payload"), (error.Code, error.Field));
+        Assert.Equal((QueueErrorCode.Invalid, "[2].payload"), (error.Code, error.Field));
         Assert.StartsWith("Job 2:", error.Message, StringComparison.Ordinal);
         var after = await queue.GetStatsAsync();
         Assert.Equal((before.Enqueued, before.Cancelled, before.Depth), (after.Enqueued, after.Cancelled, after.Depth));

@@ -35,6 +35,11 @@ public sealed class QueueHttpBadInputTests(SiloProcessFixture fixture)
     [InlineData("""{"payload":1,"maxAttempts":0}""", "maxAttempts")]
     [InlineData("""{"payload":1,"maxAttempts":1001}""", "maxAttempts")]
     [InlineData("""{"payload":1,"backoffMs":-5}""", "backoffMs")]
+    [InlineData("""{"payload":1,"backoffMs":300001}""", "backoffMs")]
+    [InlineData("""{"payload":1,"delay":60000}""", "delay")]
+    [InlineData("""{"payload":1,"userId":"a b"}""", "userId")]
+    [InlineData("""{"payload":1,"userId":7}""", "userId")]
+    [InlineData("""[{"payload":1},{"payload":2,"delay":1}]""", "[1].delay")]
     [InlineData("""[{"payload":1},{"payload":2,"priority":"urgent"}]""", "[1].priority")]
     [InlineData("""[{"payload":1},7]""", "[1]")]
     [InlineData("""[]""", "body")]
@@ -167,6 +172,8 @@ public sealed class QueueHttpBadInputTests(SiloProcessFixture fixture)
             ("fail", new { leaseToken = token, error = " " }, "error"),
             ("fail", new { leaseToken = token, error = "e", retryAfterMs = -1 }, "retryAfterMs"),
             ("fail", new { leaseToken = longToken, error = "e" }, "leaseToken"),
+            ("release", new { }, "leaseToken"),
+            ("release", new { leaseToken = "bad token" }, "leaseToken"),
         };
 
         foreach (var (action, body, field) in requests)

@@ -21,6 +21,24 @@ public sealed class QueueHttpTests(SiloProcessFixture fixture)
     private HttpClient Silo1 => fixture.Silos[1].Http;
 
     [Fact]
+    public async Task Release_HandsTheJobBackUnrun_StaleTokenIs409_NextLeaseIsAttemptOne()
+    {
+        var id = await QueueHttp.EnqueueAsync(Silo0, Queue, """{"payload":"back","userId":"u-http"}""");
+        var first = Assert.Single(await QueueHttp.LeaseAsync(Silo1, Queue, 1, waitMs: 5000));
+        using var released = await Silo0.PostAsJsonAsync($"/queues/{Queue}/jobs/{id}/release", new { leaseToken = first.LeaseToken });
+        var waiting = await QueueHttp.JobAsync(Silo1, Queue, id);
+        using var stale = await Silo1.PostAsJsonAsync($"/queues/{Queue}/jobs/{id}/release", new { leaseToken = first.LeaseToken });
+        var second = Assert.Single(await QueueHttp.LeaseAsync(Silo0, Queue, 1, waitMs: 5000));
+        Assert.Equal(HttpStatusCode.NoContent, await QueueHttp.CompleteAsync(Silo0, Queue, id, second.LeaseToken));
+
+        Assert.Equal(id, first.Id);
+        Assert.Equal(HttpStatusCode.NoContent, released.StatusCode);
+        Assert.Equal(("waiting", 0), (waiting.GetProperty("state").GetString(), waiting.GetProperty("attempts").GetInt32()));
+        await ProblemAssert.IsAsync(stale, HttpStatusCode.Conflict);
+        Assert.Equal((id, 1), (second.Id, second.Attempt));
+    }
+
+    [Fact]
     public async Task EnqueueLeaseHeartbeatComplete_ThroughBothSilos_FollowTheContract()
     {
         using var enqueued = await QueueHttp.SendAsync(Silo0, HttpMethod.Post, $"/queues/{Queue}/jobs",

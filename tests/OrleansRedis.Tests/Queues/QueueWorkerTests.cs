@@ -140,6 +140,45 @@ public sealed class QueueWorkerTests(QueueWorkerClusterFixture fixture) : IClass
     }
 
     [Fact]
+    public async Task Worker_CompletionsLeaseTheNextJob_ThreeKeysOfTen_EachRunOnceInKeyOrder()
+    {
+        const string queue = "wchain";
+        var tag = Guid.NewGuid().ToString("N");
+        var starts = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var worker = QueueWorker.Create(fixture.Grains, queue, (job, _) =>
+        {
+            starts.Enqueue(job.Payload);
+            return Task.FromResult<string?>(null);
+        }, new QueueWorkerOptions { Concurrency = 2 });
+        var jobs = Enumerable.Range(0, 30).Select(i => new JobSpec($"\"{i % 3}-{i / 3}\"", Key: $"{tag}-{i % 3}")).ToList();
+        var ids = (await Queue(queue).EnqueueManyAsync(jobs)).Select(r => r.JobId).ToList();
+
+        await worker.StartAsync(CancellationToken.None);
+        try
+        {
+            await Eventually.TrueAsync(() => Task.FromResult(worker.Completed == 30), Long, "all thirty complete");
+        }
+        finally
+        {
+            await worker.StopAsync(CancellationToken.None);
+        }
+
+        Assert.Equal(30, starts.Count);
+        for (var key = 0; key < 3; key++)
+        {
+            Assert.Equal(Enumerable.Range(0, 10).Select(n => $"\"{key}-{n}\""), starts.Where(p => p.StartsWith($"\"{key}-", StringComparison.Ordinal)));
+        }
+
+        foreach (var id in ids)
+        {
+            var job = (await Queue(queue).GetJobAsync(id))!;
+            Assert.Equal((JobState.Completed, 1), (job.State, job.Attempts));
+        }
+
+        Assert.Equal((0L, 0L), (worker.LeasesLost, worker.Returned));
+    }
+
+    [Fact]
     public async Task Worker_StoppedWhileJobsRun_StopsLeasingAndFinishesThemWithinTheDrain()
     {
         const string queue = "wdrain";
