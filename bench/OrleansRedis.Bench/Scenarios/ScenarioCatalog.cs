@@ -22,6 +22,12 @@ public static class ScenarioCatalog
         new RealtimeScenario(),
     ];
 
+    /// <summary>
+    /// Whether <paramref name="scenario"/> runs with <c>--redis-cluster</c>. The queue and real-time scenarios start
+    /// peers on Redis servers of their own or kill and restart the one server, so they run on a single Redis only.
+    /// </summary>
+    public static bool RunsOnRedisCluster(IBenchmarkScenario scenario) => scenario is not QueueScenario and not RealtimeScenario;
+
     /// <summary>Settings every benchmark silo starts with (such as the policies a scenario needs). One line per capability.</summary>
     public static IReadOnlyDictionary<string, string> SiloSettings { get; } = new[]
     {

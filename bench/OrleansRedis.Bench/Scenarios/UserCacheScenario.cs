@@ -121,7 +121,7 @@ public sealed class UserCacheScenario : IBenchmarkScenario
             builder.Logging.ClearProviders();
             builder.Services.AddOrleansRedisClient(options =>
             {
-                options.RedisState = environment.Redis.ConnectionString;
+                options.RedisState = environment.RedisConnectionString;
                 options.ClusterId = environment.ClusterId;
                 options.ServiceId = environment.ServiceId;
             });
@@ -155,7 +155,7 @@ public sealed class UserCacheScenario : IBenchmarkScenario
             var services = new ServiceCollection();
             services.AddStackExchangeRedisCache(options =>
             {
-                options.Configuration = environment.Redis.ConnectionString;
+                options.Configuration = environment.RedisConnectionString;
                 options.InstanceName = $"hybrid-{run}:";
             });
             services.AddHybridCache(options => options.DefaultEntryOptions = new HybridCacheEntryOptions { Expiration = Ttl, LocalCacheExpiration = Ttl });
@@ -180,7 +180,7 @@ public sealed class UserCacheScenario : IBenchmarkScenario
                 .WithSerializer(new FusionCacheSystemTextJsonSerializer())
                 .WithDistributedCache(new RedisCache(Options.Create(new RedisCacheOptions
                 {
-                    Configuration = environment.Redis.ConnectionString,
+                    Configuration = environment.RedisConnectionString,
                     InstanceName = $"fusion-{run}:",
                 })));
             var provider = services.BuildServiceProvider();
