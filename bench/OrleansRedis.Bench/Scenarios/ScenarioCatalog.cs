@@ -18,6 +18,8 @@ public static class ScenarioCatalog
         new RateLimitScenario("ratelimit-1000-keys", keys: 1000, policy: "bench", limit: 100),
         new RateLimitScenario("ratelimit-hot-key", keys: 1, policy: "bench", limit: 100),
         new RateLimitScenario("ratelimit-hot-key-all-admitted", keys: 1, policy: "bench-wide", limit: 100_000),
+        new CoHostScenario("cohost-ratelimit-1000-keys", sessions: false),
+        new CoHostScenario("cohost-session-read", sessions: true),
         new QueueScenario(QueueSystems.StartAllAsync),
         new RealtimeScenario(),
     ];
