@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs every benchmark scenario side by side in one run and writes docs/benchmarks.md.
-# Usage: ./bench.sh [--scenarios a,b] [--seconds N] [--workers N] [--repeats N] [--subscribers N]
+# Usage: ./bench.sh [--scenarios a,b] [--seconds N] [--workers N] [--repeats N] [--subscribers N] [--redis-cluster]
+# --redis-cluster runs the scenarios that need no single server of their own (all but queues and real-time) on a Redis
+# Cluster of 3 masters + 3 replicas, and writes their sections, named "... (Redis Cluster)", beside the others.
 set -euo pipefail
 cd "$(dirname "$0")"
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }

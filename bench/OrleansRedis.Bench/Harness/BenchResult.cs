@@ -14,6 +14,22 @@ public sealed record BenchResult(
 {
     /// <summary>Gets the CPU time per operation summed over every process involved, when it was measured.</summary>
     public CpuPerOperation? Cpu { get; init; }
+
+    /// <summary>Gets the machine's 1-minute load average when the variant finished, when it was read.</summary>
+    public double? LoadAverage { get; init; } = ReadLoadAverage();
+
+    /// <summary>Reads the 1-minute load average from <c>/proc/loadavg</c>; null where there is none.</summary>
+    public static double? ReadLoadAverage()
+    {
+        try
+        {
+            return double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
 }
 
 /// <summary>CPU time per operation, in total and per role (client, silos, redis, peer workers).</summary>

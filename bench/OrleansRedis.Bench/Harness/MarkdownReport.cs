@@ -29,7 +29,9 @@ public static class MarkdownReport
             text.AppendLine();
             text.AppendLine($"## {scenario.Key}");
             text.AppendLine();
-            text.AppendLine($"Measured {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC.");
+            var loads = scenario.Select(r => r.LoadAverage).OfType<double>().ToList();
+            var load = loads.Count == 0 ? "" : string.Create(CultureInfo.InvariantCulture, $"; load average (1 min) {loads.Min():0.0}-{loads.Max():0.0} as the variants ended");
+            text.AppendLine($"Measured {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC{load}.");
             text.AppendLine();
             text.AppendLine($"| variant | ops/s | p50 µs | p99 µs | p99.9 µs | ops/s vs {baseline.Variant} | CPU µs/op | CPU µs/op by process | notes |");
             text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---|---|");

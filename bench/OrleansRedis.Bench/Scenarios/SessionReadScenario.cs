@@ -42,7 +42,7 @@ public sealed class SessionReadScenario : IBenchmarkScenario
         {
             InstanceName = "aspnet-session:",
             // Its own connection: RedisCache disposes the multiplexer it was given, and later scenarios need Direct.
-            ConnectionMultiplexerFactory = async () => await ConnectionMultiplexer.ConnectAsync(environment.Redis.ConnectionString),
+            ConnectionMultiplexerFactory = async () => await ConnectionMultiplexer.ConnectAsync(environment.RedisConnectionString),
         });
         var results = new List<BenchResult>();
 
@@ -142,14 +142,22 @@ public sealed class SessionReadScenario : IBenchmarkScenario
             await operation(0, i);
         }
 
-        // INFO itself is one command.
-        return (await TotalCommandsAsync(environment) - before - 1) / (double)Operations;
+        // INFO itself is one command per master.
+        var masters = environment.Direct.GetServers().Count(s => !s.IsReplica);
+        return (await TotalCommandsAsync(environment) - before - masters) / (double)Operations;
     }
 
     private static async Task<long> TotalCommandsAsync(BenchEnvironment environment)
     {
-        var info = await environment.Direct.GetServers()[0].InfoAsync("stats");
-        return long.Parse(info.SelectMany(g => g).Single(p => p.Key == "total_commands_processed").Value, CultureInfo.InvariantCulture);
+        // Every master's count (one server unless on a cluster); replicas only replay what masters ran.
+        long total = 0;
+        foreach (var server in environment.Direct.GetServers().Where(s => !s.IsReplica))
+        {
+            var info = await server.InfoAsync("stats");
+            total += long.Parse(info.SelectMany(g => g).Single(p => p.Key == "total_commands_processed").Value, CultureInfo.InvariantCulture);
+        }
+
+        return total;
     }
 
     // Sums the silos' orleansredis_sessions_reads_total counters by source from their /metrics pages.

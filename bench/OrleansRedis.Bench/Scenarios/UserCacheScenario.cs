@@ -91,6 +91,7 @@ public sealed class UserCacheScenario : IBenchmarkScenario
         var before = await peer.DatabaseQueriesAsync();
         var histogram = new LongConcurrentHistogram(1, TimeStamp.Seconds(60), 3);
         long missing = 0;
+        var cpuBefore = CpuMeter.Read();
         var clock = Stopwatch.StartNew();
         await Parallel.ForEachAsync(keys, new ParallelOptions { MaxDegreeOfParallelism = ColdKeysAtOnce }, async (key, _) =>
             await Task.WhenAll(Enumerable.Range(0, ReadsPerColdKey).Select(async i =>
@@ -104,12 +105,16 @@ public sealed class UserCacheScenario : IBenchmarkScenario
                 histogram.RecordValue(Stopwatch.GetTimestamp() - start);
             })));
         var elapsed = clock.Elapsed.TotalSeconds;
+        var cpu = cpuBefore.Until(CpuMeter.Read());
         var queries = await peer.DatabaseQueriesAsync() - before;
         var operations = (long)keys.Count * ReadsPerColdKey;
         var notes = string.Create(CultureInfo.InvariantCulture,
             $"db queries={queries} for {keys.Count} keys ({queries / (double)keys.Count:0.00} per key; target 1); {ReadsPerColdKey} reads per key from {AppInstances} app instances{(missing > 0 ? $"; missing={missing}" : "")}");
         return new BenchResult("user-cold-stampede", peer.Name, operations, operations / elapsed,
-            Micros(histogram, 50), Micros(histogram, 99), Micros(histogram, 99.9), notes);
+            Micros(histogram, 50), Micros(histogram, 99), Micros(histogram, 99.9), notes)
+        {
+            Cpu = CpuPerOperation.From(cpu, operations),
+        };
     }
 
     private static async Task<IReadOnlyList<IGrainFactory>> ClientFactoriesAsync(BenchEnvironment environment, List<IAsyncDisposable> resources)
@@ -121,7 +126,7 @@ public sealed class UserCacheScenario : IBenchmarkScenario
             builder.Logging.ClearProviders();
             builder.Services.AddOrleansRedisClient(options =>
             {
-                options.RedisState = environment.Redis.ConnectionString;
+                options.RedisState = environment.RedisConnectionString;
                 options.ClusterId = environment.ClusterId;
                 options.ServiceId = environment.ServiceId;
             });
@@ -155,7 +160,7 @@ public sealed class UserCacheScenario : IBenchmarkScenario
             var services = new ServiceCollection();
             services.AddStackExchangeRedisCache(options =>
             {
-                options.Configuration = environment.Redis.ConnectionString;
+                options.Configuration = environment.RedisConnectionString;
                 options.InstanceName = $"hybrid-{run}:";
             });
             services.AddHybridCache(options => options.DefaultEntryOptions = new HybridCacheEntryOptions { Expiration = Ttl, LocalCacheExpiration = Ttl });
@@ -180,7 +185,7 @@ public sealed class UserCacheScenario : IBenchmarkScenario
                 .WithSerializer(new FusionCacheSystemTextJsonSerializer())
                 .WithDistributedCache(new RedisCache(Options.Create(new RedisCacheOptions
                 {
-                    Configuration = environment.Redis.ConnectionString,
+                    Configuration = environment.RedisConnectionString,
                     InstanceName = $"fusion-{run}:",
                 })));
             var provider = services.BuildServiceProvider();

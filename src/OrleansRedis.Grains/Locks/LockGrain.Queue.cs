@@ -139,7 +139,7 @@ public sealed partial class LockGrain
         if (released)
         {
             metrics.Released();
-            if (ours)
+            if (ours && options.Value.NotifyReleases)
             {
                 NotifyHolder(_lastGrant!.Owner, "lock.released", "released");
             }

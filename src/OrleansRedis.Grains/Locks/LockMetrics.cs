@@ -8,6 +8,10 @@ public sealed class LockMetrics
     /// <summary>The meter's name; <c>/metrics</c> exports it.</summary>
     public const string MeterName = "OrleansRedis.Locks";
 
+    // Boxed once: a bool tag value boxes on every measurement otherwise.
+    private static readonly KeyValuePair<string, object?> WaitedTrue = new("waited", true);
+    private static readonly KeyValuePair<string, object?> WaitedFalse = new("waited", false);
+
     private readonly Counter<long> _acquisitions;
     private readonly Counter<long> _contentionWaits;
     private readonly Histogram<double> _waitTime;
@@ -34,7 +38,7 @@ public sealed class LockMetrics
     }
 
     /// <summary>Counts a granted lease.</summary>
-    public void Acquired(bool waited) => _acquisitions.Add(1, new KeyValuePair<string, object?>("waited", waited));
+    public void Acquired(bool waited) => _acquisitions.Add(1, waited ? WaitedTrue : WaitedFalse);
 
     /// <summary>Counts a caller that had to queue.</summary>
     public void ContentionWait() => _contentionWaits.Add(1);

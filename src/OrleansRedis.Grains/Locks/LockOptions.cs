@@ -43,6 +43,15 @@ public sealed class LockOptions
     /// <value>The default is 0: no WAIT. At most 5.</value>
     public int ReplicaAcks { get; set; }
 
+    /// <summary>
+    /// Gets or sets whether each release is also published as a <c>lock.released</c> event on the owner's topic
+    /// <c>user:{owner}</c>. The holder that released knows it did, so this is for other watchers (an operator's page);
+    /// it costs a topic publish (a grain call and an <c>XADD</c>) per release, more than the release itself. Lost
+    /// leases (<c>lock.lost</c>) are always published.
+    /// </summary>
+    /// <value>The default is <see langword="false"/>.</value>
+    public bool NotifyReleases { get; set; }
+
     /// <summary>Gets or sets how long a write waits for <see cref="ReplicaAcks"/> replicas.</summary>
     /// <value>The default is 500 ms. Between 1 ms and 5 s.</value>
     public TimeSpan ReplicaAckTimeout { get; set; } = TimeSpan.FromMilliseconds(500);

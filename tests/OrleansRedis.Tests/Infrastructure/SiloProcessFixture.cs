@@ -40,7 +40,11 @@ public sealed class SiloProcessFixture : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         Redis = await RedisServer.StartAsync();
-        var settings = new Dictionary<string, string>(QueueDefinitions) { ["OrleansRedis__Admin__ApiKey"] = AdminKey };
+        var settings = new Dictionary<string, string>(QueueDefinitions)
+        {
+            ["OrleansRedis__Admin__ApiKey"] = AdminKey,
+            ["OrleansRedis__Locks__NotifyReleases"] = "true", // the notification tests read lock.released
+        };
         for (var i = 0; i < 2; i++)
         {
             _silos.Add(SiloProcess.Start(Redis.ConnectionString, ClusterId, ServiceId, settings));

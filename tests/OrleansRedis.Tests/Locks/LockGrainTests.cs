@@ -1,4 +1,5 @@
 using OrleansRedis.Abstractions.Locks;
+using OrleansRedis.Abstractions.Realtime;
 using OrleansRedis.Testing;
 using OrleansRedis.Tests.Infrastructure;
 using StackExchange.Redis;
@@ -227,6 +228,27 @@ public abstract class LockGrainTests(TestClusterFixture fixture)
             Lock(name).AcquireAsync(owner, TimeSpan.FromMilliseconds(leaseMs), TimeSpan.FromMilliseconds(waitMs)));
 
         Assert.False((await Lock(name).GetStateAsync()).Held);
+    }
+
+    [Fact]
+    public async Task Release_ByDefault_PublishesNoReleasedEventButLostStillReachesOwnerTopic()
+    {
+        // Locks:NotifyReleases is off by default: a release publishes nothing, while a refused extension (the lost-lease
+        // signal) still does. The lost event is the sync point: once it is there, a release event published before it
+        // would be there too, so a default that still published releases fails here with both types.
+        var owner = $"o{Guid.NewGuid():N}";
+        var name = NewName();
+        var lease = (await Lock(name).AcquireAsync(owner, Long, TimeSpan.Zero)).Lease!;
+        Assert.True(await Lock(name).ReleaseAsync(lease.Token));
+        Assert.False((await Lock(name).ExtendAsync(lease.Token, Long)).Extended);
+
+        var types = await Eventually.SucceedsAsync(async () =>
+        {
+            var page = await fixture.Grains.GetGrain<ITopicGrain>($"user:{owner}").ReadAsync("0-0", 10);
+            return page.Events.Count > 0 ? page.Events.Select(e => e.Type).ToList() : throw new InvalidOperationException("no event yet");
+        }, Long, "the lost-lease event reaches the owner's topic");
+
+        Assert.Equal(["lock.lost"], types);
     }
 
     private async Task WaitThenReleaseAsync(string name, string owner, List<string> granted)
