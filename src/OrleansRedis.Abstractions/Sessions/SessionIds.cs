@@ -20,7 +20,13 @@ public static class SessionIds
     /// <summary>The length of the handle a session listing shows instead of any id.</summary>
     public const int HandleLength = 12;
 
+    /// <summary>The longest key <see cref="HashExternalKey"/> accepts.</summary>
+    public const int MaxExternalKeyLength = 256;
+
     private const int IdBytes = 32;
+
+    // An id of ours is 43 base64url characters and has no ':', so no external key's input can equal one.
+    private const string ExternalKeyPrefix = "external:";
 
     /// <summary>Generates a new session id: 256 bits from <see cref="RandomNumberGenerator"/>, base64url.</summary>
     public static string New()
@@ -66,6 +72,24 @@ public static class SessionIds
 
         Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
         SHA256.HashData(Encoding.ASCII.GetBytes(sessionId), digest);
+        return Convert.ToHexStringLower(digest);
+    }
+
+    /// <summary>
+    /// Returns the id hash of a session whose id another component issues, such as the 36-character key of ASP.NET
+    /// Core's session middleware: the SHA-256 of a prefix and the key, as lowercase hex. The prefix keeps these hashes
+    /// apart from those of <see cref="Hash"/>, so an external key can never reach a session issued here.
+    /// </summary>
+    /// <exception cref="ArgumentException">The key is empty, longer than <see cref="MaxExternalKeyLength"/> or has control characters.</exception>
+    public static string HashExternalKey(string key)
+    {
+        if (key is not { Length: > 0 and <= MaxExternalKeyLength } || key.Any(char.IsControl))
+        {
+            throw new ArgumentException($"An external session key is 1-{MaxExternalKeyLength} characters without control characters.", nameof(key));
+        }
+
+        Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(Encoding.UTF8.GetBytes(ExternalKeyPrefix + key), digest);
         return Convert.ToHexStringLower(digest);
     }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using OrleansRedis.Abstractions.RateLimiting;
 using OrleansRedis.Grains.RateLimiting;
 using OrleansRedis.AspNetCore.Errors;
+using OrleansRedis.AspNetCore.RateLimiting;
 using OrleansRedis.AspNetCore.Security;
 
 namespace OrleansRedis.AspNetCore.Endpoints;
@@ -106,14 +107,7 @@ public static class RateLimitingEndpoints
 
     private static IResult Answer(HttpContext context, RateLimitDecision decision, int denied)
     {
-        var headers = context.Response.Headers;
-        headers["RateLimit-Limit"] = decision.Limit.ToString(CultureInfo.InvariantCulture);
-        headers["RateLimit-Remaining"] = decision.Remaining.ToString(CultureInfo.InvariantCulture);
-        headers["RateLimit-Reset"] = Seconds(decision.ResetAfter);
-        if (!decision.Allowed)
-        {
-            headers.RetryAfter = Seconds(decision.RetryAfter);
-        }
+        RateLimitHeaders.Write(context.Response.Headers, decision);
 
         if (decision.Degraded && !decision.Allowed)
         {
@@ -128,8 +122,4 @@ public static class RateLimitingEndpoints
             (long)Math.Ceiling(decision.RetryAfter.TotalMilliseconds), (long)Math.Ceiling(decision.ResetAfter.TotalMilliseconds), decision.Degraded);
         return decision.Allowed ? Results.Ok(body) : Results.Json(body, statusCode: denied);
     }
-
-    // Whole seconds, rounded up: a client that waits this long is never early.
-    private static string Seconds(TimeSpan duration) =>
-        ((long)Math.Ceiling(duration.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
 }

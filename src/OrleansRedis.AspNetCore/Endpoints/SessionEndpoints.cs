@@ -26,9 +26,9 @@ public static class SessionEndpoints
     /// <param name="Data">The new data (PUT) or the fields to merge, <see langword="null"/> removing one (PATCH).</param>
     public sealed record SessionDataRequest(JsonElement? Data);
 
-    /// <summary>A session as <c>GET /sessions/{sessionId}</c> returns it.</summary>
+    /// <summary>A session as <c>GET /sessions/{sessionId}</c> returns it; <c>userId</c> is null for an anonymous (.NET) session.</summary>
     public sealed record SessionResponse(
-        string UserId, JsonElement Data, DateTimeOffset CreatedAtUtc, DateTimeOffset IdleExpiresAtUtc, DateTimeOffset AbsoluteExpiresAtUtc);
+        string? UserId, JsonElement Data, DateTimeOffset CreatedAtUtc, DateTimeOffset IdleExpiresAtUtc, DateTimeOffset AbsoluteExpiresAtUtc);
 
     /// <summary>The live sessions of a user: metadata only, never an id.</summary>
     public sealed record UserSessionsResponse(string UserId, IReadOnlyList<SessionInfo> Sessions);

@@ -3,6 +3,9 @@ namespace OrleansRedis.AspNetCore.Options;
 /// <summary>Access to the admin endpoints. Bound from <c>OrleansRedis:Admin</c>.</summary>
 public sealed class AdminSettings
 {
+    /// <summary>The configuration section these settings are bound from.</summary>
+    public const string SectionName = "OrleansRedis:Admin";
+
     /// <summary>The shortest key accepted: shorter keys are guessable.</summary>
     public const int MinimumKeyLength = 16;
 

@@ -31,6 +31,13 @@ public sealed class LockClientOptions
     /// <value>The default is 10 seconds. At most 25 seconds.</value>
     public TimeSpan MaxWaitPerCall { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Gets or sets the lease of the locks <see cref="OrleansRedisDistributedLockProvider"/> hands out
+    /// (<c>IDistributedLock</c> has no lease parameter); handles renew it until disposed.
+    /// </summary>
+    /// <value>The default is 30 seconds.</value>
+    public TimeSpan DistributedLockLease { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Gets or sets the pause before retrying after a transient failure (silo or Redis unreachable).</summary>
     /// <value>The default is 200 milliseconds.</value>
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(200);

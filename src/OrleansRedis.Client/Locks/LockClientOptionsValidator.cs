@@ -37,6 +37,11 @@ public sealed class LockClientOptionsValidator : SettingsValidator<LockClientOpt
             yield return $"{Section}:MaxWaitPerCall must be greater than 0 and at most {MaxWaitPerCallLimit} (it was {options.MaxWaitPerCall}).";
         }
 
+        if (options.DistributedLockLease < TimeSpan.FromMilliseconds(3))
+        {
+            yield return $"{Section}:DistributedLockLease must be at least 3 ms (it was {options.DistributedLockLease}).";
+        }
+
         if (options.RetryDelay <= TimeSpan.Zero || options.RetryDelay > TimeSpan.FromSeconds(10))
         {
             yield return $"{Section}:RetryDelay must be greater than 0 and at most 00:00:10 (it was {options.RetryDelay}).";

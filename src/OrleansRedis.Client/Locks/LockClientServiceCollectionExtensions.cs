@@ -20,4 +20,17 @@ public static class LockClientServiceCollectionExtensions
         services.TryAddSingleton<LockClient>();
         return services;
     }
+
+    /// <summary>
+    /// Adds <see cref="OrleansRedisDistributedLockProvider"/> as DistributedLock.Core's
+    /// <see cref="Medallion.Threading.IDistributedLockProvider"/>, replacing any registered one (e.g. DistributedLock.Redis's),
+    /// with <see cref="LockClient"/> configured as <see cref="AddOrleansRedisLockClient"/> does.
+    /// </summary>
+    public static IServiceCollection AddOrleansRedisDistributedLockProvider(
+        this IServiceCollection services, IConfiguration? configuration = null, Action<LockClientOptions>? configure = null)
+    {
+        services.AddOrleansRedisLockClient(configuration, configure);
+        services.Replace(ServiceDescriptor.Singleton<Medallion.Threading.IDistributedLockProvider, OrleansRedisDistributedLockProvider>());
+        return services;
+    }
 }

@@ -14,6 +14,7 @@ using OrleansRedis.Grains.Realtime;
 using OrleansRedis.Grains.Sessions;
 using OrleansRedis.Grains.Users;
 using OrleansRedis.Redis;
+using OrleansRedis.Redis.Caching;
 using OrleansRedis.Redis.Hosting;
 using OrleansRedis.Redis.Operations;
 using StackExchange.Redis;
@@ -37,6 +38,9 @@ public static class OrleansRedisCoreServiceCollectionExtensions
         services.AddOrleansRedisConnections(configuration);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IIncomingGrainCallFilter, BackendFailureFilter>());
+
+        // The cluster cache's grains (ICacheEntryGrain, ICacheTagGrain) need nothing else: any capability brings them.
+        services.TryAddSingleton<HybridCacheStore>();
 
         // Capabilities notify users through it; AddOrleansRedisRealtime replaces it with the publishing one.
         services.TryAddSingleton<ITopicPublisher, NullTopicPublisher>();

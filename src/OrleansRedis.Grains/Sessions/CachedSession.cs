@@ -13,7 +13,7 @@ internal sealed record CachedSession(SessionRecord Record, long SentAt)
 {
     /// <summary>Gets the session as callers see it.</summary>
     public SessionSnapshot Snapshot { get; } = new(
-        Record.UserId,
+        Record.UserId.Length == 0 ? null : Record.UserId,
         Record.Data,
         DateTimeOffset.FromUnixTimeMilliseconds(Record.CreatedMs),
         DateTimeOffset.FromUnixTimeMilliseconds(Math.Min(Record.IdleExpiresMs, Record.DeadlineMs)),

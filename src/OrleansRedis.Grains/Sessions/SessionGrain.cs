@@ -29,6 +29,9 @@ public sealed partial class SessionGrain(
     private const int WriteAttempts = 5;
     private const int RotateAttempts = 3;
 
+    // How Redis stores the user of an anonymous session (ASP.NET Core's HttpContext.Session): a valid user id is never empty.
+    private const string AnonymousUser = "";
+
     private readonly SessionStoreOptions _options = options.Value;
     private CachedSession? _cached;
 
@@ -39,7 +42,7 @@ public sealed partial class SessionGrain(
     {
         EnsureKey();
         ArgumentNullException.ThrowIfNull(draft);
-        if (!SessionLimits.IsValidUserId(draft.UserId))
+        if (draft.UserId is not null && !SessionLimits.IsValidUserId(draft.UserId))
         {
             throw new SessionException(SessionError.InvalidUserId, $"The user id must be 1-{SessionLimits.MaxUserIdLength} characters without control characters.");
         }
@@ -49,7 +52,7 @@ public sealed partial class SessionGrain(
         var data = SessionData.Normalize(draft.Data, _options.MaxDataBytes);
 
         var sentAt = time.GetTimestamp();
-        var created = await store.CreateAsync(IdHash, draft.UserId, data, Milliseconds(idle), Milliseconds(absolute));
+        var created = await store.CreateAsync(IdHash, draft.UserId ?? AnonymousUser, data, Milliseconds(idle), Milliseconds(absolute));
         if (created.Status != SessionStatus.Found)
         {
             throw new SessionException(SessionError.AlreadyExists, "A session already exists under this id hash; use a new id.");
@@ -137,7 +140,11 @@ public sealed partial class SessionGrain(
         }
 
         metrics.Destroyed();
-        await index.RemoveAsync(userId, [IdHash]);
+        if (userId != AnonymousUser)
+        {
+            await index.RemoveAsync(userId, [IdHash]);
+        }
+
         return true;
     }
 
@@ -191,9 +198,13 @@ public sealed partial class SessionGrain(
 
             metrics.Rotated();
 
-            // Tells the user's open pages at once; the rotation stands whether or not the notification gets out.
-            _ = notifications.PublishAsync(
-                RealtimeLimits.UserTopic(old.UserId), "session.rotated", new { session = SessionIds.Handle(IdHash), replacedBy = SessionIds.Handle(hash) });
+            if (old.UserId != AnonymousUser)
+            {
+                // Tells the user's open pages at once; the rotation stands whether or not the notification gets out.
+                _ = notifications.PublishAsync(
+                    RealtimeLimits.UserTopic(old.UserId), "session.rotated", new { session = SessionIds.Handle(IdHash), replacedBy = SessionIds.Handle(hash) });
+            }
+
             var record = created.Record!;
             return new SessionCreated(
                 id,
@@ -217,6 +228,12 @@ public sealed partial class SessionGrain(
     /// <summary>Adds a just-written session to its user's index; ends it when a revocation refuses it.</summary>
     private async Task<bool> IndexAsync(SessionRecord record, string idHash, string? replacesIdHash = null)
     {
+        if (record.UserId == AnonymousUser)
+        {
+            // No user's index lists it: nothing to add, and no "revoke all" can refuse it.
+            return true;
+        }
+
         bool indexed;
         try
         {

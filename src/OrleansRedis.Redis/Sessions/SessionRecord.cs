@@ -1,7 +1,7 @@
 namespace OrleansRedis.Redis.Sessions;
 
 /// <summary>A session as one script saw it in Redis. Times are Unix milliseconds of Redis's clock.</summary>
-/// <param name="UserId">The user the session belongs to.</param>
+/// <param name="UserId">The user the session belongs to; empty for an anonymous session.</param>
 /// <param name="Data">The session data, a JSON object.</param>
 /// <param name="CreatedMs">When the session (its first id, for a rotated one) was created.</param>
 /// <param name="DeadlineMs">The absolute deadline.</param>

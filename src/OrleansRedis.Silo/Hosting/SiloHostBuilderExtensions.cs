@@ -2,9 +2,7 @@ using System.Net;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 using OrleansRedis.Grains.Hosting;
-using OrleansRedis.Redis.Health;
 using OrleansRedis.AspNetCore.Endpoints;
-using OrleansRedis.AspNetCore.Health;
 using OrleansRedis.Silo.Options;
 
 namespace OrleansRedis.Silo.Hosting;
@@ -56,9 +54,7 @@ public static class SiloHostBuilderExtensions
         // The live page moves to a peer silo when its own dies, so topics and rooms answer other origins too.
         builder.Services.AddCors();
         builder.Services.AddOpenApi(options => options.AddDocumentTransformer<ApiDocumentTransformer>());
-        builder.Services.AddHealthChecks()
-            .AddCheck<RedisHealthCheck>("redis", tags: [HealthEndpoints.ReadyTag])
-            .AddCheck<SiloActiveHealthCheck>("silo", tags: [HealthEndpoints.ReadyTag]);
+        builder.Services.AddHealthChecks().AddOrleansRedis();
         return builder;
     }
 

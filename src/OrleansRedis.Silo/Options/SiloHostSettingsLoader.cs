@@ -102,9 +102,9 @@ public static partial class SiloHostSettingsLoader
             yield return $"OrleansRedis:Http:MaxRequestBodyBytes must be between 1024 and 104857600 (it was {settings.Http.MaxRequestBodyBytes}).";
         }
 
-        if (settings.Admin.ApiKey is { Length: > 0 and < AdminSettings.MinimumKeyLength })
+        foreach (var error in AdminSettingsValidator.Errors(settings.Admin))
         {
-            yield return $"OrleansRedis:Admin:ApiKey must be at least {AdminSettings.MinimumKeyLength} characters long.";
+            yield return error;
         }
     }
 

@@ -5,6 +5,7 @@ using OrleansRedis.Redis.Locks;
 using OrleansRedis.Redis.Queues;
 using OrleansRedis.Redis.RateLimiting;
 using OrleansRedis.Redis.Realtime;
+using OrleansRedis.Redis.Caching;
 using OrleansRedis.Redis.Sessions;
 using OrleansRedis.Redis.Users;
 using OrleansRedis.Tests.Infrastructure;
@@ -61,6 +62,9 @@ public sealed class ScriptKeySlotTests(OnRedisClusterFixture fixture)
         (typeof(QueueStore), "DeadPurgeScript", (keys, id) => PartitionKeys(keys, id)),
         (typeof(QueueStore), "StatsScript", (keys, id) => PartitionKeys(keys, id)),
         (typeof(QueueStore), "AdvanceTickScript", (keys, id) => [keys.QueueSchedules(QueueName(id)), keys.QueueScheduleTicks(QueueName(id))]),
+        (typeof(HybridCacheStore), "SetScript", (keys, id) => [keys.CacheEntry(id)]),
+        (typeof(HybridCacheStore), "TagScript", (keys, id) => [keys.CacheTag(id)]),
+        (typeof(HybridCacheStore), "TakeTagScript", (keys, id) => [keys.CacheTag(id)]),
         (typeof(TopicStore), "PublishScript", (keys, id) => [keys.Topic(id)]),
         (typeof(TopicStore), "ReadScript", (keys, id) => [keys.Topic(id)]),
         (typeof(PresenceStore), "Sweep", (keys, id) => [keys.RoomMembers(id), keys.RoomData(id)]),

@@ -2,7 +2,7 @@ using OrleansRedis.AspNetCore.Security;
 
 namespace OrleansRedis.Tests.Foundation;
 
-public sealed class AdminKeyEndpointFilterTests
+public sealed class AdminKeyAuthenticationTests
 {
     [Theory]
     [InlineData("the-configured-admin-key", true)]
@@ -10,5 +10,5 @@ public sealed class AdminKeyEndpointFilterTests
     [InlineData("the-configured-admin-key-longer", false)]
     [InlineData("", false)]
     public void Matches_ComparesWholeKey(string presented, bool expected) =>
-        Assert.Equal(expected, AdminKeyEndpointFilter.Matches(presented, "the-configured-admin-key"));
+        Assert.Equal(expected, AdminKeyAuthenticationHandler.Matches(presented, "the-configured-admin-key"));
 }
