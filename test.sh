@@ -83,5 +83,13 @@ for project in "${PROJECTS[@]}"; do
   fi
 done
 
+# The packages: metadata, readme, licence, SourceLink, symbols; nothing packed that is not a library or the CLI.
+echo "Checking the packages ..."
+if CONFIGURATION="$CONFIGURATION" tests/pack-check.sh; then
+  passed=$((passed + 1))
+else
+  failed=$((failed + 1))
+fi
+
 summary
 [ "$failed" -eq 0 ]

@@ -66,6 +66,7 @@ public static class OrleansRedisClientServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OrleansRedisClientOptions>, OrleansRedisClientOptionsValidator>());
         services.AddOrleansClient(client => client
             .UseRedisClustering(_ => { })
+            .AddActivityPropagation()                 // the caller's trace continues in the grain (W3C trace context)
             .AddOutgoingGrainCallFilter<CallDeadlineFilter>());
         services.AddOptions<ClusterOptions>().Configure<IOptions<OrleansRedisClientOptions>>((cluster, options) =>
         {

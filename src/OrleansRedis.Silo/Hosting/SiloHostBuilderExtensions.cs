@@ -29,6 +29,7 @@ public static class SiloHostBuilderExtensions
             });
             silo.ConfigureEndpoints(advertised, settings.Cluster.SiloPort, settings.Cluster.GatewayPort, listenOnAnyHostAddress: true);
             silo.UseOrleansRedis();
+            silo.AddActivityPropagation();
             silo.AddDashboard();
         });
         // The loader has already bound and validated the admin settings: register that value, not a second binding.

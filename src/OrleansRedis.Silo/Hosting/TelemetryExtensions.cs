@@ -1,25 +1,47 @@
+using OpenTelemetry;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 
 namespace OrleansRedis.Silo.Hosting;
 
-/// <summary>OpenTelemetry metrics: Orleans' meter, ASP.NET Core's, the runtime's and the project's own.</summary>
+/// <summary>
+/// OpenTelemetry: metrics (Orleans' meter, ASP.NET Core's, the runtime's and the project's own) served to Prometheus,
+/// traces (ASP.NET Core, Orleans' grain calls, the project's sources), and OTLP export of traces, metrics and logs
+/// when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set, as Aspire's service defaults do.
+/// </summary>
 public static class TelemetryExtensions
 {
     /// <summary>
-    /// The project's meters all start with this name (e.g. <c>OrleansRedis.RateLimiting</c>); one wildcard collects
-    /// every capability's meter without this file knowing about it.
+    /// The project's meters and activity sources all start with this name (e.g. <c>OrleansRedis.RateLimiting</c>); one
+    /// wildcard collects every capability's without this file knowing about it.
     /// </summary>
     public const string ProjectMeters = "OrleansRedis.*";
 
-    /// <summary>Collects metrics and serves them in Prometheus text format (see <see cref="MapMetrics"/>).</summary>
+    /// <summary>The environment variable (or configuration key) that turns OTLP export on.</summary>
+    public const string OtlpEndpointKey = "OTEL_EXPORTER_OTLP_ENDPOINT";
+
+    /// <summary>Collects metrics and serves them in Prometheus text format (see <see cref="MapMetrics"/>), and traces.</summary>
     public static WebApplicationBuilder AddOrleansRedisTelemetry(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
-            .AddMeter("Microsoft.Orleans")
-            .AddMeter(ProjectMeters)
-            .AddAspNetCoreInstrumentation()
-            .AddRuntimeInstrumentation()
-            .AddPrometheusExporter());
+        var telemetry = builder.Services.AddOpenTelemetry()
+            .WithMetrics(metrics => metrics
+                .AddMeter("Microsoft.Orleans")
+                .AddMeter(ProjectMeters)
+                .AddAspNetCoreInstrumentation()
+                .AddRuntimeInstrumentation()
+                .AddPrometheusExporter())
+            .WithTracing(tracing => tracing
+                .AddSource("Microsoft.Orleans.Runtime")
+                .AddSource("Microsoft.Orleans.Application")
+                .AddSource(ProjectMeters)
+                .AddAspNetCoreInstrumentation());
+        if (!string.IsNullOrWhiteSpace(builder.Configuration[OtlpEndpointKey]))
+        {
+            // Traces, metrics and logs to the collector (the Aspire dashboard, an OpenTelemetry collector).
+            builder.Logging.AddOpenTelemetry(logging => (logging.IncludeFormattedMessage, logging.IncludeScopes) = (true, true));
+            telemetry.UseOtlpExporter();
+        }
+
         return builder;
     }
 

@@ -140,15 +140,13 @@ public sealed class OrleansServiceKeyTests
     [InlineData("localhost:6379", "Redis", null)]
     public void RedisOptions_OrleansClusteringOnRedis_StateServiceKeyFromIt_UnlessStateIsConfigured(string? state, string provider, string? expected)
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        using var built = Connections(new()
         {
             ["OrleansRedis:Redis:State"] = state,
             ["Orleans:Clustering:ProviderType"] = provider,
             ["Orleans:Clustering:ServiceKey"] = "redis",
-        }).Build();
-        var services = new ServiceCollection().AddOrleansRedisConnections(configuration);
+        });
 
-        using var built = services.BuildServiceProvider();
         var options = built.GetRequiredService<IOptions<RedisOptions>>().Value;
 
         Assert.Equal(expected, options.StateServiceKey);
@@ -157,15 +155,19 @@ public sealed class OrleansServiceKeyTests
     [Fact]
     public void RedisOptions_OrleansClusteringNotOnRedis_StateStillRequired()
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        using var built = Connections(new()
         {
             ["Orleans:Clustering:ProviderType"] = "AzureStorage",
             ["Orleans:Clustering:ServiceKey"] = "redis",
-        }).Build();
-        using var built = new ServiceCollection().AddOrleansRedisConnections(configuration).BuildServiceProvider();
+        });
 
         var exception = Assert.Throws<OptionsValidationException>(() => built.GetRequiredService<IOptions<RedisOptions>>().Value);
 
         Assert.Contains("OrleansRedis:Redis:State is required", exception.Message);
     }
+
+    private static ServiceProvider Connections(Dictionary<string, string?> settings) =>
+        new ServiceCollection()
+            .AddOrleansRedisConnections(new ConfigurationBuilder().AddInMemoryCollection(settings).Build())
+            .BuildServiceProvider();
 }
