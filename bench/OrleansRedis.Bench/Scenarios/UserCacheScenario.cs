@@ -9,6 +9,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrleansRedis.Abstractions.Users;
 using OrleansRedis.Bench.Harness;
+using OrleansRedis.Client.Caching;
 using OrleansRedis.Client.Hosting;
 using OrleansRedis.Client.Users;
 using ZiggyCreatures.Caching.Fusion;
@@ -49,6 +50,7 @@ public sealed class UserCacheScenario : IBenchmarkScenario
                 GrainPeer(environment, clients),
                 NearCachePeer(environment, clients),
                 HybridCachePeer(environment, database, run, resources),
+                await OrleansRedisHybridCachePeerAsync(environment, clients, database, run, resources),
                 FusionCachePeer(environment, database, run, resources),
             };
             var results = new List<BenchResult>();
@@ -172,6 +174,35 @@ public sealed class UserCacheScenario : IBenchmarkScenario
         }
 
         return new UserCachePeer("HybridCache + Redis L2", instances, () => Task.FromResult(database.Reads));
+    }
+
+    // HybridCache's abstraction over the grains: the same factory as HybridCachePeer's, run once per key cluster-wide.
+    private static async Task<UserCachePeer> OrleansRedisHybridCachePeerAsync(
+        BenchEnvironment environment, IReadOnlyList<IGrainFactory> factories, UserBenchDatabase database, string run, List<IAsyncDisposable> resources)
+    {
+        var instances = new List<Func<string, Task<UserRecord?>>>();
+        foreach (var factory in factories)
+        {
+            var provider = new ServiceCollection().BuildServiceProvider();
+            var cache = new OrleansRedisHybridCache(factory, provider, Options.Create(new OrleansRedisHybridCacheOptions
+            {
+                Name = $"bench-{run}",
+                Redis = environment.Redis.ConnectionString,
+                DefaultExpiration = Ttl,
+                DefaultLocalCacheExpiration = Ttl,
+            }), TimeProvider.System);
+            resources.Add(cache);
+            resources.Add(provider);
+            while (!cache.IsListening)
+            {
+                await Task.Delay(50);
+            }
+
+            instances.Add(id => cache.GetOrCreateAsync(
+                $"user:{id}", (database, id), static (state, token) => new ValueTask<UserRecord?>(state.database.LoadAsync(state.id, token))).AsTask());
+        }
+
+        return new UserCachePeer("OrleansRedisHybridCache", instances, () => Task.FromResult(database.Reads));
     }
 
     private static UserCachePeer FusionCachePeer(BenchEnvironment environment, UserBenchDatabase database, string run, List<IAsyncDisposable> resources)

@@ -70,4 +70,29 @@ public sealed class SessionIdsTests
         Assert.False(SessionIds.IsWellFormed(id));
         Assert.Throws<ArgumentException>(() => SessionIds.Hash(id));
     }
+
+    [Fact]
+    public void HashExternalKey_GuidKey_StableHexHashThatNoIssuedIdShares()
+    {
+        var key = Guid.NewGuid().ToString();
+        var hash = SessionIds.HashExternalKey(key);
+
+        Assert.True(SessionIds.IsHash(hash));
+        Assert.Equal(hash, SessionIds.HashExternalKey(key));
+        Assert.NotEqual(hash, SessionIds.HashExternalKey(key.ToUpperInvariant()));
+
+        // An id of ours hashed as an external key is not its session's hash: the two kinds never meet.
+        var id = SessionIds.New();
+        Assert.NotEqual(SessionIds.Hash(id), SessionIds.HashExternalKey(id));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("a\nb")]
+    public void HashExternalKey_EmptyOrControlCharacters_ArgumentException(string key) =>
+        Assert.Throws<ArgumentException>(() => SessionIds.HashExternalKey(key));
+
+    [Fact]
+    public void HashExternalKey_LongerThanTheLimit_ArgumentException() =>
+        Assert.Throws<ArgumentException>(() => SessionIds.HashExternalKey(new string('k', SessionIds.MaxExternalKeyLength + 1)));
 }
