@@ -79,6 +79,12 @@ public sealed class CliCommandTests : IAsyncLifetime
         var retryMissing = await CliAsync("queues", "retry", "emails", $"0-{new string('x', 22)}", "--admin-key", _cluster.AdminKey);
         var badPayload = await CliAsync("queues", "enqueue", "emails", "--payload", "{not json");
         var unknownQueue = await CliAsync("queues", "stats", "nosuchqueue");
+        var later = await CliAsync("queues", "enqueue", "emails", "--payload", "1", "--run-at", "2030-01-01T00:00:00Z", "--backoff-ms", "2000", "--user-id", "cli-user");
+        var laterCancelled = await CliAsync("queues", "cancel", "emails", Regex.Match(later.Output, @"^jobId\s+(\S+)", RegexOptions.Multiline).Groups[1].Value);
+        var schedulePut = await CliAsync("queues", "schedules", "put", "emails", "cli-nightly", "--cron", "0 3 * * *", "--payload", "{}", "--admin-key", _cluster.AdminKey);
+        var scheduleList = await CliAsync("queues", "schedules", "list", "emails");
+        var scheduleDelete = await CliAsync("queues", "schedules", "delete", "emails", "cli-nightly", "--admin-key", _cluster.AdminKey);
+        var purgedOld = await CliAsync("queues", "purge", "emails", "--older-than", "2000-01-01T00:00:00Z", "--admin-key", _cluster.AdminKey);
         var topic = $"cli-{Guid.NewGuid():N}";
         var first = await CliAsync("topic", "publish", topic, """{"text":"hello"}""", "--type", "chat");
         var second = await CliAsync("topic", "publish", topic, "\"bye\"");
@@ -118,6 +124,13 @@ public sealed class CliCommandTests : IAsyncLifetime
         Assert.Contains("--payload", badPayload.Output);
         Assert.Equal(4, unknownQueue.ExitCode);
         Assert.Contains("nosuchqueue", unknownQueue.Output);
+        Assert.Equal(0, later.ExitCode);
+        Assert.Matches(@"state\s+delayed", later.Output);
+        Assert.Equal(0, laterCancelled.ExitCode);
+        Assert.Equal((0, 0, 0), (schedulePut.ExitCode, scheduleList.ExitCode, scheduleDelete.ExitCode));
+        Assert.Contains("cli-nightly", scheduleList.Output);
+        Assert.Equal(0, purgedOld.ExitCode);
+        Assert.Matches(@"purged\s+0", purgedOld.Output);
 
         var firstId = Regex.Match(first.Output, @"^id\s+(\d+-\d+)", RegexOptions.Multiline).Groups[1].Value;
         var secondId = Regex.Match(second.Output, @"^id\s+(\d+-\d+)", RegexOptions.Multiline).Groups[1].Value;
