@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Orleans.Core.Internal;
 using OrleansRedis.Abstractions.Queues;
 using OrleansRedis.Testing;
@@ -6,13 +7,64 @@ using OrleansRedis.Tests.Infrastructure;
 namespace OrleansRedis.Tests.Queues;
 
 /// <summary>
-/// Recurring schedules tick by the wall clock: once per tick across activations (the idempotency key of a tick dedupes
-/// a second enqueue), cron expressions in a time zone and intervals, bad input refused.
+/// What the wall clock decides: recurring schedules tick once per tick across activations (the idempotency key of a
+/// tick dedupes a second enqueue), cron expressions in a time zone and intervals, bad input refused; a long poll is woken
+/// by an enqueue or a resume well before its wait or the partition's fallback timer would end it.
 /// </summary>
 [Collection(WallClockCollection.Name)]
 public sealed class QueueScheduleTests(QueueClusterFixture fixture) : IClassFixture<QueueClusterFixture>
 {
     private static readonly TimeSpan Long = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan LeaseLong = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task Pause_StopsDelivery_ResumeWakesAWaitingWorker()
+    {
+        var queue = fixture.Queue(QueueClusterFixture.Single);
+        await queue.PauseAsync();
+        try
+        {
+            var id = (await queue.EnqueueAsync(new JobSpec("1", Key: $"pause-{Guid.NewGuid():N}"))).JobId;
+            Assert.Empty(await queue.LeaseAsync("w", 10, LeaseLong, TimeSpan.Zero));
+            Assert.True((await queue.GetStatsAsync()).Paused);
+
+            var waiting = queue.LeaseAsync("w", 10, LeaseLong, TimeSpan.FromSeconds(15));
+            await Task.Delay(300); // the lease starts waiting (if it has not yet, it leases after the resume: same outcome)
+            var resumed = Stopwatch.StartNew();
+            await queue.ResumeAsync();
+            var jobs = await waiting;
+
+            // Woken by the resume, not by the 15 s wait running out (nor the partition's 10 s fallback timer).
+            Assert.Contains(jobs, j => j.Id == id);
+            Assert.True(resumed.Elapsed < TimeSpan.FromSeconds(5), $"took {resumed.Elapsed}");
+            foreach (var job in jobs)
+            {
+                await queue.CompleteAsync(job.Id, job.LeaseToken);
+            }
+        }
+        finally
+        {
+            await queue.ResumeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task LongPoll_WokenByEnqueue_NotByTheWaitRunningOut()
+    {
+        var queue = fixture.Queue(QueueClusterFixture.External);
+        var waiting = queue.LeaseAsync("poller", 1, LeaseLong, TimeSpan.FromSeconds(18));
+        await Task.Delay(300); // the lease starts waiting (if it has not yet, it finds the job at once: same outcome)
+        var enqueued = Stopwatch.StartNew();
+        var id = (await queue.EnqueueAsync(new JobSpec("\"wake\"", Key: $"poll-{Guid.NewGuid():N}"))).JobId;
+
+        var jobs = await waiting;
+
+        // Polling at the partition's 10 s fallback or the end of the 18 s wait would both take far longer than 5 s.
+        var job = Assert.Single(jobs);
+        Assert.Equal(id, job.Id);
+        Assert.True(enqueued.Elapsed < TimeSpan.FromSeconds(5), $"woke after {enqueued.Elapsed}");
+        await queue.CompleteAsync(id, job.LeaseToken);
+    }
 
     [Fact]
     public async Task IntervalSchedule_AcrossAReactivation_EnqueuesEachTickExactlyOnce()
