@@ -164,7 +164,7 @@ public static partial class QueueEndpoints
 
         if (runAtUtc is not { } at || at > DateTimeOffset.UtcNow.AddMilliseconds(MaxDelayMs))
         {
-            return "runAtUtc is an ISO 8601 time with an offset within 365 days, e.g. 2030-01-01T00:00:00Z.";
+            return "runAtUtc is an ISO 8601 time with an offset, e.g. 2026-12-24T09:00:00Z, at most 365 days ahead.";
         }
 
         return delayMs is null ? null : "Give delayMs or runAtUtc, not both.";

@@ -17,7 +17,7 @@ public static class QueueCommands
         var idempotencyKey = new Option<string?>("--idempotency-key") { Description = "A second enqueue with this key answers the first job's id." };
         var maxAttempts = new Option<int?>("--max-attempts") { Description = "Attempts before the job is dead (the queue's default when omitted)." };
         var limit = new Option<int>("--limit") { Description = "How many dead jobs to list.", DefaultValueFactory = _ => 20 };
-        var runAt = new Option<string?>("--run-at") { Description = "Run no earlier than this ISO 8601 time, e.g. 2030-01-01T09:00:00Z (not with --delay-ms)." };
+        var runAt = new Option<string?>("--run-at") { Description = "Run no earlier than this ISO 8601 time, e.g. 2026-12-24T09:00:00Z, at most 365 days ahead (not with --delay-ms)." };
         var backoff = new Option<long?>("--backoff-ms") { Description = "First retry delay in milliseconds, doubled per attempt up to the queue's BackoffMax." };
         var userId = new Option<string?>("--user-id") { Description = "The user the job is for: its events are published on the topic user:{id} too." };
         var olderThan = new Option<string?>("--older-than") { Description = "Delete only jobs dead before this ISO 8601 time, e.g. 2030-01-01T00:00:00Z." };

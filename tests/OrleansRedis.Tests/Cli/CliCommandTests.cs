@@ -79,7 +79,7 @@ public sealed class CliCommandTests : IAsyncLifetime
         var retryMissing = await CliAsync("queues", "retry", "emails", $"0-{new string('x', 22)}", "--admin-key", _cluster.AdminKey);
         var badPayload = await CliAsync("queues", "enqueue", "emails", "--payload", "{not json");
         var unknownQueue = await CliAsync("queues", "stats", "nosuchqueue");
-        var later = await CliAsync("queues", "enqueue", "emails", "--payload", "1", "--run-at", "2030-01-01T00:00:00Z", "--backoff-ms", "2000", "--user-id", "cli-user");
+        var later = await CliAsync("queues", "enqueue", "emails", "--payload", "1", "--run-at", DateTimeOffset.UtcNow.AddDays(30).ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture), "--backoff-ms", "2000", "--user-id", "cli-user");
         var laterCancelled = await CliAsync("queues", "cancel", "emails", Regex.Match(later.Output, @"^jobId\s+(\S+)", RegexOptions.Multiline).Groups[1].Value);
         var schedulePut = await CliAsync("queues", "schedules", "put", "emails", "cli-nightly", "--cron", "0 3 * * *", "--payload", "{}", "--admin-key", _cluster.AdminKey);
         var scheduleList = await CliAsync("queues", "schedules", "list", "emails");
