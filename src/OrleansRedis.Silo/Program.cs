@@ -24,7 +24,11 @@ app.MapOrleansRedisHealth();
 app.MapMetrics();
 app.MapOpenApi();
 app.MapScalarApiReference("/docs", options => options.WithTitle(ApiDocumentTransformer.Title));
-app.MapOrleansDashboard("/dashboard").ExcludeFromDescription();
+if (settings.Dashboard.Enabled)
+{
+    app.MapOrleansDashboard("/dashboard").ExcludeFromDescription();
+}
+
 app.MapOrleansRedisEndpoints();
 
 try

@@ -30,7 +30,10 @@ public static class SiloHostBuilderExtensions
             silo.ConfigureEndpoints(advertised, settings.Cluster.SiloPort, settings.Cluster.GatewayPort, listenOnAnyHostAddress: true);
             silo.UseOrleansRedis();
             silo.AddActivityPropagation();
-            silo.AddDashboard();
+            if (settings.Dashboard.Enabled)
+            {
+                silo.AddDashboard(options => options.CounterUpdateIntervalMs = (int)settings.Dashboard.CounterUpdateInterval.TotalMilliseconds);
+            }
         });
         // The loader has already bound and validated the admin settings: register that value, not a second binding.
         builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(settings.Admin));

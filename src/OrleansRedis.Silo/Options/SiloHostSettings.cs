@@ -16,4 +16,6 @@ public sealed class SiloHostSettings
     public HttpSettings Http { get; set; } = new();
 
     public AdminSettings Admin { get; set; } = new();
+
+    public DashboardSettings Dashboard { get; set; } = new();
 }

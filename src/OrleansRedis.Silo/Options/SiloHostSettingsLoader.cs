@@ -97,6 +97,11 @@ public static partial class SiloHostSettingsLoader
             yield return $"OrleansRedis:Http:Host must be an IP address, 'localhost' or '*' (it was '{settings.Http.Host}').";
         }
 
+        if (settings.Dashboard.CounterUpdateInterval < TimeSpan.FromSeconds(1) || settings.Dashboard.CounterUpdateInterval > TimeSpan.FromHours(1))
+        {
+            yield return $"OrleansRedis:Dashboard:CounterUpdateInterval must be between 00:00:01 and 01:00:00 (it was {settings.Dashboard.CounterUpdateInterval}).";
+        }
+
         if (settings.Http.MaxRequestBodyBytes is < 1024 or > 100L * 1024 * 1024)
         {
             yield return $"OrleansRedis:Http:MaxRequestBodyBytes must be between 1024 and 104857600 (it was {settings.Http.MaxRequestBodyBytes}).";

@@ -10,15 +10,9 @@ namespace OrleansRedis.Tests.Cli;
 
 /// <summary>The <c>orleansredis</c> tool against <c>./run.sh</c>'s cluster: each command's output and exit code.</summary>
 [Collection(RunScriptCollection.Name)]
-public sealed class CliCommandTests : IAsyncLifetime
+public sealed class CliCommandTests(CliCommandTests.Cluster fixture) : IClassFixture<CliCommandTests.Cluster>
 {
-    private RunScriptCluster _cluster = null!;
-
-    /// <inheritdoc />
-    public async ValueTask InitializeAsync() => _cluster = await RunScriptCluster.StartAsync();
-
-    /// <inheritdoc />
-    public async ValueTask DisposeAsync() => await _cluster.DisposeAsync();
+    private readonly RunScriptCluster _cluster = fixture.Script;
 
     [Fact]
     public async Task RedisCommands_MemoryBigkeysMaxmemory_ReadableOutputAndExitCodes()
@@ -162,4 +156,17 @@ public sealed class CliCommandTests : IAsyncLifetime
 
     private static Task<(int ExitCode, string Output)> CliAsync(params string[] arguments) =>
         SiloProcess.RunToExitAsync(RepositoryPaths.CliDll, new Dictionary<string, string>(), arguments, TimeSpan.FromSeconds(60));
+
+    /// <summary>One <c>./run.sh</c> cluster for the class: the commands change nothing another test reads.</summary>
+    public sealed class Cluster : IAsyncLifetime
+    {
+        /// <summary>Gets the running script.</summary>
+        public RunScriptCluster Script { get; private set; } = null!;
+
+        /// <inheritdoc />
+        public async ValueTask InitializeAsync() => Script = await RunScriptCluster.StartAsync();
+
+        /// <inheritdoc />
+        public async ValueTask DisposeAsync() => await Script.DisposeAsync();
+    }
 }

@@ -26,6 +26,8 @@ public sealed class HostConfigurationTests
     [InlineData("OrleansRedis:Sessions:IdleTimeout", "00:00:00", "OrleansRedis:Sessions:IdleTimeout must be between")]
     [InlineData("OrleansRedis:Database:Provider", "Oracle", "OrleansRedis:Database:Provider must be one of Sqlite, Postgres (it was 'Oracle').")]
     [InlineData("OrleansRedis:Users:ServeStaleOnDatabaseFailure", "maybe", "OrleansRedis:Users:ServeStaleOnDatabaseFailure must be true or false (it was 'maybe').")]
+    [InlineData("OrleansRedis:Dashboard:CounterUpdateInterval", "00:00:00.500", "OrleansRedis:Dashboard:CounterUpdateInterval must be between 00:00:01 and 01:00:00")]
+    [InlineData("OrleansRedis:Dashboard:Enabled", "sometimes", "OrleansRedis:Dashboard:Enabled must be true or false (it was 'sometimes').")]
     [InlineData("OrleansRedis:Cluster:Membership:ProbeTimeout", "fast", "OrleansRedis:Cluster:Membership:ProbeTimeout must be a duration such as 00:00:10 (hh:mm:ss) (it was 'fast').")]
     public void Load_BadSetting_ErrorNamesTheSetting(string key, string value, string expected)
     {
