@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans.Core.Internal;
 using Orleans.TestingHost;
@@ -104,8 +105,10 @@ public sealed class QueueFailoverTests(QueueFailoverTests.Fixture fixture) : ICl
         await partition.PingAsync();
         var victim = await management.GetActivationAddress(partition);
 
-        // The schedule grain on the same silo: its ticks come from an activation there, then from one on the survivor.
+        // The schedule grain on the same silo (activated by a call from that silo, which placement prefers): its ticks
+        // come from an activation there, then from one on the survivor.
         var schedules = fixture.Grains.GetGrain<IQueueScheduleGrain>(Fixture.Scheduled);
+        var fromVictim = fixture.Cluster.GetSiloServiceProvider(victim).GetRequiredService<IGrainFactory>().GetGrain<IQueueScheduleGrain>(Fixture.Scheduled);
         var name = $"tick-{Guid.NewGuid():N}"[..16];
         await schedules.PutAsync(new RecurringSchedule(name, null, null, TimeSpan.FromSeconds(1), "{}", Key: name));
         await Eventually.TrueAsync(async () =>
@@ -116,7 +119,7 @@ public sealed class QueueFailoverTests(QueueFailoverTests.Fixture fixture) : ICl
             }
 
             await schedules.Cast<IGrainManagementExtension>().DeactivateOnIdle();
-            await schedules.PingAsync();
+            await fromVictim.PingAsync();
             return false;
         }, Long, "the schedule grain is active on the partition's silo");
         await Eventually.TrueAsync(() => Task.FromResult(Runs(Fixture.Scheduled).Count(r => r.Key == name) >= 2), Long, "two ticks on the first silo");
