@@ -272,6 +272,9 @@ public sealed partial class QueueWorker
         }
     }
 
+    [LoggerMessage(Level = LogLevel.Error, Message = "Queue {Queue}: the queue refuses this worker's leases ({Field}): {Reason}; the worker stops")]
+    private partial void LogLeaseRefused(Exception exception, string queue, string? field, string reason);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Queue {Queue}: leasing failed ({ExceptionType}: {Reason}); trying again")]
     private partial void LogLeaseFailed(Exception exception, string queue, string exceptionType, string reason);
 

@@ -192,6 +192,15 @@ public sealed partial class QueueWorker : BackgroundService
                 // Stopping cuts the wait but never a call that leases (its answer would be dropped with its leases).
                 jobs = await QueueGrain.LeaseAsync(_options.Worker, free, _options.LeaseTime, _options.MaxWait, _time, stoppingToken).ConfigureAwait(false);
             }
+            catch (QueueException ex) when (ex.Code == QueueErrorCode.Invalid)
+            {
+                // The queue refuses this worker's settings (a LeaseTime above its MaxLeaseTime): every later lease would be
+                // refused too, so the worker stops (its hosted service faults) rather than retrying for ever.
+                _slots.Release(free);
+                LogLeaseRefused(ex, _options.Queue, ex.Field, ex.Message);
+                throw new OptionsValidationException(
+                    _options.Queue, typeof(QueueWorkerOptions), [$"The worker of queue '{_options.Queue}': the queue refuses its leases ({ex.Field}: {ex.Message}); LeaseTime must be within the queue's MaxLeaseTime (it was {_options.LeaseTime})."]);
+            }
             catch (Exception ex)
             {
                 _slots.Release(free);

@@ -25,7 +25,7 @@ public sealed class QueueWorkerOptions
     public int? BatchSize { get; set; }
 
     /// <summary>Gets or sets the lease each job gets, renewed by heartbeats while its handler runs.</summary>
-    /// <value>The default is 30 seconds. From 1 second to the queue's <c>MaxLeaseTime</c> (1 hour by default).</value>
+    /// <value>The default is 30 seconds. From 1 second to the queue's <c>MaxLeaseTime</c> (1 hour by default); a lease the queue refuses stops the worker at its first lease (<see cref="Microsoft.Extensions.Options.OptionsValidationException"/>).</value>
     public TimeSpan LeaseTime { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>

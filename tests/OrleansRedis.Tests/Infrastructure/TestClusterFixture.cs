@@ -48,6 +48,12 @@ public abstract class TestClusterFixture : IAsyncLifetime
     /// </summary>
     public ConnectionMultiplexer RedisConnection { get; private set; } = null!;
 
+    /// <summary>
+    /// Gets extra <c>redis-server</c> arguments of the single server (a fixture that kills Redis passes
+    /// <c>--appendfsync always</c>, as the fault suite does, so that nothing acknowledged is lost with it).
+    /// </summary>
+    protected virtual string[] RedisArguments => [];
+
     /// <summary>Gets whether the silos run on a Redis Cluster (three masters, three replicas) rather than one redis-server.</summary>
     protected virtual bool OnRedisCluster => false;
 
@@ -138,7 +144,7 @@ public abstract class TestClusterFixture : IAsyncLifetime
         }
         else
         {
-            _redis = await RedisServer.StartAsync();
+            _redis = await RedisServer.StartAsync(RedisArguments);
             RedisConnection = await _redis.ConnectAsync();
         }
 

@@ -360,6 +360,32 @@ public sealed class QueueDispatchTests(QueueClusterFixture fixture)
         await queue.CompleteAsync(onDead, again.LeaseToken);
     }
 
+    [Fact]
+    public async Task RunAtUtc_ThreeSecondsAheadOnRedisClock_DelayedUntilThenOnRedisClock_ThenLeased()
+    {
+        var queue = fixture.Queue(QueueClusterFixture.Single);
+        var runAt = (await Locks.RedisClock.NowAsync(fixture.Database)).AddSeconds(3);
+        runAt = DateTimeOffset.FromUnixTimeMilliseconds(runAt.ToUnixTimeMilliseconds());
+        var id = (await queue.EnqueueAsync(new JobSpec("1", Key: $"at-{Guid.NewGuid():N}", RunAtUtc: runAt))).JobId;
+
+        // The run-at time goes to Redis as it is (not as a delay from the silo's clock): the job keeps it and is not
+        // leased while Redis's clock is before it.
+        var waiting = (await queue.GetJobAsync(id))!;
+        var early = await queue.LeaseAsync("test", 10, TimeSpan.FromSeconds(60), TimeSpan.Zero);
+        var afterEarly = await Locks.RedisClock.NowAsync(fixture.Database);
+        var job = await QueueLeases.LeaseOneAsync(queue, id);
+        var started = (await queue.GetJobAsync(id))!.StartedAtUtc;
+        await queue.CompleteAsync(id, job.LeaseToken);
+
+        Assert.Equal((JobState.Delayed, runAt), (waiting.State, waiting.RunAtUtc));
+        if (afterEarly < runAt)
+        {
+            Assert.DoesNotContain(early, j => j.Id == id);
+        }
+
+        Assert.True(started >= runAt, $"started at {started:O}, before its run-at time {runAt:O} on Redis's clock");
+    }
+
     // A routing key (job key or idempotency key) of the pair queue's partition p.
     private static string KeyOf(int p, string seed) =>
         Enumerable.Range(0, 1000).Select(i => $"{seed}-{i}").First(k => QueueIds.PartitionOf(k, 2) == p);

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using OrleansRedis.Testing;
 using OrleansRedis.Tests.Foundation;
 using OrleansRedis.Tests.Infrastructure;
 
@@ -276,6 +277,58 @@ public sealed class QueueHttpTests(SiloProcessFixture fixture)
         Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
         await ProblemAssert.IsAsync(deletedAgain, HttpStatusCode.NotFound);
         Assert.DoesNotContain(afterDelete.GetProperty("schedules").EnumerateArray(), s => s.GetProperty("name").GetString() == name);
+    }
+
+    [Fact]
+    public async Task RedisDown_EnqueueLeaseStatsAndJobLookup_Answer503NamingRedisWithinFifteenSeconds_NothingRefusedWritten_ThenRecover()
+    {
+        var idempotency = $"down-{Guid.NewGuid():N}";
+        var before = await QueueHttp.EnqueueAsync(Silo0, Queue, """{"payload":"before"}""");
+        var answers = new List<(string What, HttpResponseMessage Answer, TimeSpan Took)>();
+        await fixture.Redis.ShutdownAsync();
+        try
+        {
+            async Task CallAsync(string what, Func<CancellationToken, Task<HttpResponseMessage>> call)
+            {
+                using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(40));
+                var timer = System.Diagnostics.Stopwatch.StartNew();
+                answers.Add((what, await call(cancel.Token), timer.Elapsed));
+            }
+
+            await CallAsync("enqueue", c => Silo1.PostAsJsonAsync($"/queues/{Queue}/jobs", new { payload = "refused", idempotencyKey = idempotency }, c));
+            await CallAsync("lease", c => Silo0.PostAsJsonAsync($"/queues/{Queue}/leases", new { worker = "down", max = 5, waitMs = 0 }, c));
+            await CallAsync("stats", c => Silo1.GetAsync($"/queues/{Queue}", c));
+            await CallAsync("job", c => Silo0.GetAsync($"/queues/{Queue}/jobs/{before}", c));
+        }
+        finally
+        {
+            await fixture.Redis.RestartAsync();
+        }
+
+        // Each answers the reason, well before the 30 s grain call timeout a hanging call would end with.
+        foreach (var (what, answer, took) in answers)
+        {
+            using (answer)
+            {
+                var problem = await ProblemAssert.IsAsync(answer, HttpStatusCode.ServiceUnavailable);
+                Assert.Equal("redis", problem.GetProperty("backend").GetString());
+                Assert.True(took < TimeSpan.FromSeconds(15), $"{what} answered after {took}");
+            }
+        }
+
+        // Working again without restarting a silo; the refused enqueue wrote nothing (its idempotency key is fresh).
+        using var again = await Eventually.SucceedsAsync(async () =>
+        {
+            var response = await Silo1.PostAsJsonAsync($"/queues/{Queue}/jobs", new { payload = "after", idempotencyKey = idempotency });
+            return response.StatusCode == HttpStatusCode.Accepted ? response : throw new HttpRequestException($"answered {(int)response.StatusCode}");
+        }, TimeSpan.FromSeconds(30), "enqueueing works again once Redis is back");
+        var created = await again.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.False(created.GetProperty("deduplicated").GetBoolean());
+        var after = created.GetProperty("jobId").GetString()!;
+        foreach (var lease in await QueueHttp.LeaseAllAsync(Silo0, Queue, [before, after]))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, await QueueHttp.CompleteAsync(Silo1, Queue, lease.Id, lease.LeaseToken));
+        }
     }
 
     [Fact]

@@ -329,6 +329,39 @@ public sealed class QueueWorkerTests(QueueWorkerClusterFixture fixture) : IClass
         }
     }
 
+    [Fact]
+    public async Task Worker_LeaseTimeAboveTheQueuesMaxLeaseTime_FaultsAtItsFirstLease_NoRetryLoop()
+    {
+        const string queue = "wlong";
+        var runs = 0;
+        // 2 h: within the worker's own bound (1 day), above the queue's MaxLeaseTime (1 h by default), which only the silo knows.
+        var worker = QueueWorker.Create(fixture.Grains, queue, (_, _) =>
+        {
+            Interlocked.Increment(ref runs);
+            return Task.FromResult<string?>(null);
+        }, new QueueWorkerOptions { Concurrency = 2, LeaseTime = TimeSpan.FromHours(2), RetryDelay = TimeSpan.FromMilliseconds(50) });
+        var id = (await Queue(queue).EnqueueAsync(new JobSpec("1"))).JobId;
+
+        await worker.StartAsync(CancellationToken.None);
+        Exception? fault;
+        try
+        {
+            // A worker that logged and retried would loop every 50 ms for ever: its task would never end.
+            fault = await Record.ExceptionAsync(() => worker.ExecuteTask!.WaitAsync(Long));
+        }
+        finally
+        {
+            await worker.StopAsync(CancellationToken.None);
+        }
+
+        var error = Assert.IsType<OptionsValidationException>(fault);
+        Assert.Contains("LeaseTime", error.Message, StringComparison.Ordinal);
+        Assert.Contains("MaxLeaseTime", error.Message, StringComparison.Ordinal);
+        Assert.Equal(0, Volatile.Read(ref runs));
+        Assert.Equal((JobState.Waiting, 0), ((await Queue(queue).GetJobAsync(id))!.State, (await Queue(queue).GetJobAsync(id))!.Attempts));
+        await Queue(queue).CancelAsync(id);
+    }
+
     private IQueueGrain Queue(string name) => fixture.Grains.GetGrain<IQueueGrain>(name);
 
     private sealed class NoOpHandler : IQueueJobHandler
