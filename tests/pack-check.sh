@@ -66,7 +66,7 @@ echo "$readme_commands" | grep -q "^dotnet build $SAMPLE " || problem "the READM
 assets="$SAMPLE/obj/project.assets.json"
 if [ -f "$assets" ]; then
   grep -q '"type": "project"' "$assets" && problem "$SAMPLE: a project reference; the sample must use the packages only"
-  used=$(grep -o '"OrleansRedis\.[A-Za-z]*/[^"]*": {' "$assets" | sort -u | sed 's/": {//')
+  used=$(grep -o '"OrleansRedis\.[A-Za-z]*/[^"]*": {' "$assets" | sort -u | sed 's/^"//; s/": {$//')
   [ -n "$used" ] || problem "$SAMPLE: uses no OrleansRedis package"
   for library in $used; do
     id=$(echo "${library%/*}" | tr 'A-Z' 'a-z'); version=${library#*/}

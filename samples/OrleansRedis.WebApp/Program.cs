@@ -134,7 +134,11 @@ app.MapGet("/quota", async (HttpContext http, IGrainFactory grains) =>
         """);
 }).RequireAuthorization().RequireRateLimiting(SampleApp.ReportsPolicy);
 
-app.MapGet("/cart", (HttpContext http, IAntiforgery antiforgery) => CartPage(http, antiforgery)).RequireAuthorization();
+app.MapGet("/cart", async (HttpContext http, IAntiforgery antiforgery) =>
+{
+    await http.Session.LoadAsync(http.RequestAborted);   // one asynchronous read; the session's own would block
+    return CartPage(http, antiforgery);
+}).RequireAuthorization();
 app.MapPost("/cart", async (HttpContext http, IAntiforgery antiforgery, [FromForm] string? item) =>
 {
     if (SampleApp.ItemError(item) is { } error)
