@@ -3,14 +3,13 @@
 // Two browser contexts (two browsers of one user) log in, A on instance A and B on instance B. A loads the
 // rate-limited page until the middleware answers 429 with Retry-After, then clicks "Sign out everywhere"; B's next page
 // load must be the login page. Exits 0 when all of that is seen, 1 otherwise (printing why).
-import { chromium } from 'playwright-core';
+import { check } from './headless.mjs';
 
 const [instanceA, instanceB, user] = process.argv.slice(2);
 const timeout = 20_000;
 const limit = 5;
 
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: ['--no-sandbox'] });
-try {
+await check(async browser => {
   const a = await (await browser.newContext()).newPage();
   const b = await (await browser.newContext()).newPage();
   a.setDefaultTimeout(timeout);
@@ -49,13 +48,7 @@ try {
     throw new Error(`B's next load shows ${b.url()} (status ${response.status()}), not the login page`);
   }
   console.log(`B SIGNED OUT: ${b.url()}`);
-  console.log('OK');
-} catch (e) {
-  console.log(`FAIL ${e.stack || e}`);
-  process.exitCode = 1;
-} finally {
-  await browser.close();
-}
+});
 
 async function logIn(page, instance) {
   await page.goto(`${instance}/login`);
