@@ -83,7 +83,8 @@ public sealed class SiloProcess : IAsyncDisposable
     /// the cluster in <paramref name="redis"/> through Orleans' own configuration (<c>Orleans:*</c>,
     /// <c>ConnectionStrings:redis</c>), as its appsettings.json and Aspire's AppHost configure it.
     /// </summary>
-    public static SiloProcess StartWebApp(string redis, string clusterId, string serviceId, string instance)
+    public static SiloProcess StartWebApp(
+        string redis, string clusterId, string serviceId, string instance, IReadOnlyDictionary<string, string>? settings = null)
     {
         var httpPort = FreePort.Next();
         var gatewayPort = FreePort.Next();
@@ -96,6 +97,11 @@ public sealed class SiloProcess : IAsyncDisposable
             ["Orleans__Endpoints__GatewayPort"] = gatewayPort.ToString(),
             ["Sample__Instance"] = instance,
         };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            environment[key] = value;
+        }
+
         return new SiloProcess(StartDotnet(RepositoryPaths.WebAppDll, environment, ["--urls", $"http://127.0.0.1:{httpPort}"]), httpPort, gatewayPort);
     }
 

@@ -19,8 +19,7 @@ await check(async browser => {
     console.log(`LOGGED IN as ${await page.textContent('#user')} on ${await page.textContent('#instance')}`);
   }
 
-  // The limit is 5 per 10 s per user across the cluster: the 6th load within the window is refused, whatever the
-  // machine's speed (a window that rolled over while loading only admits more loads before the refusal).
+  // The limit is 5 per window per user across the cluster (the test sets a 1-minute window): the 6th load is refused.
   let refused = null;
   const remaining = [];
   for (let i = 0; i < 4 * limit && refused === null; i++) {
@@ -31,8 +30,8 @@ await check(async browser => {
   }
   if (refused === null) throw new Error(`no 429 after ${4 * limit} loads (remaining ${remaining.join(' ')})`);
   const retryAfter = Number(refused.headers()['retry-after']);
-  if (!(retryAfter >= 1 && retryAfter <= 10)) throw new Error(`Retry-After is '${refused.headers()['retry-after']}', not 1-10 s`);
-  if (remaining.length < limit) throw new Error(`refused after ${remaining.length} loads, below the limit of ${limit}`);
+  if (!(retryAfter >= 1 && retryAfter <= 60)) throw new Error(`Retry-After is '${refused.headers()['retry-after']}', not 1-60 s`);
+  if (remaining.length !== limit) throw new Error(`refused after ${remaining.length} loads, not after the limit of ${limit}`);
   console.log(`LIMITED after ${remaining.length} loads (remaining ${remaining.join(' ')}), Retry-After ${retryAfter}`);
 
   // B is signed in before the button is pressed...
