@@ -24,10 +24,19 @@ public static class RepositoryPaths
     /// <summary>Gets the built queue job runner of the fault tests (external worker or silo host with in-silo handlers).</summary>
     public static string QueueWorkerDll => Built("tests/OrleansRedis.QueueWorker", "OrleansRedis.QueueWorker.dll");
 
-    private static string Built(string project, string file)
+    /// <summary>
+    /// Gets the built sample web app. It is not in the solution: it builds from the packed packages, which
+    /// <c>tests/pack-check.sh</c> makes and then builds it from (test.sh runs it before the test projects).
+    /// </summary>
+    public static string WebAppDll => Built(
+        "samples/OrleansRedis.WebApp", "OrleansRedis.WebApp.dll", "it builds from the packed packages: run tests/pack-check.sh (test.sh does, before the tests)");
+
+    private static string Built(string project, string file, string? how = null)
     {
         var path = Path.Combine(Root, project, "bin", Configuration, "net10.0", file);
-        return File.Exists(path) ? path : throw new FileNotFoundException($"Build {project} ({Configuration}) first; {path} is missing.", path);
+        return File.Exists(path)
+            ? path
+            : throw new FileNotFoundException($"Build {project} ({Configuration}) first{(how is null ? "" : $" ({how})")}; {path} is missing.", path);
     }
 
     private static string FindRoot()

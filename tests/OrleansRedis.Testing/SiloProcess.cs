@@ -78,6 +78,33 @@ public sealed class SiloProcess : IAsyncDisposable
         return new SiloProcess(StartDotnet(host ?? RepositoryPaths.SiloDll, environment, arguments ?? []), httpPort, gatewayPort);
     }
 
+    /// <summary>
+    /// Starts an instance of the sample web app (<see cref="RepositoryPaths.WebAppDll"/>) on free ports: its silo joins
+    /// the cluster in <paramref name="redis"/> through Orleans' own configuration (<c>Orleans:*</c>,
+    /// <c>ConnectionStrings:redis</c>), as its appsettings.json and Aspire's AppHost configure it.
+    /// </summary>
+    public static SiloProcess StartWebApp(
+        string redis, string clusterId, string serviceId, string instance, IReadOnlyDictionary<string, string>? settings = null)
+    {
+        var httpPort = FreePort.Next();
+        var gatewayPort = FreePort.Next();
+        var environment = new Dictionary<string, string>
+        {
+            ["ConnectionStrings__redis"] = redis,
+            ["Orleans__ClusterId"] = clusterId,
+            ["Orleans__ServiceId"] = serviceId,
+            ["Orleans__Endpoints__SiloPort"] = FreePort.Next().ToString(),
+            ["Orleans__Endpoints__GatewayPort"] = gatewayPort.ToString(),
+            ["Sample__Instance"] = instance,
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            environment[key] = value;
+        }
+
+        return new SiloProcess(StartDotnet(RepositoryPaths.WebAppDll, environment, ["--urls", $"http://127.0.0.1:{httpPort}"]), httpPort, gatewayPort);
+    }
+
     /// <summary>Runs a built program to completion and returns its exit code and output.</summary>
     public static async Task<(int ExitCode, string Output)> RunToExitAsync(
         string dll, IReadOnlyDictionary<string, string> environment, IEnumerable<string> arguments, TimeSpan timeout)

@@ -3,7 +3,7 @@
 // Opens /live on silo A with silo B as its peer, publishes over HTTP and waits until the page shows the event; then
 // SIGKILLs silo A, publishes through B and waits until the page, reconnected through its fallback list, shows the
 // events published meanwhile. Exits 0 when all is shown, 1 otherwise (printing why).
-import { chromium } from 'playwright-core';
+import { check } from './headless.mjs';
 
 const [siloA, siloB, pidA, topic] = process.argv.slice(2);
 const timeout = 60_000;
@@ -14,8 +14,7 @@ const publish = async (silo, text) => {
   return (await response.json()).id;
 };
 
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: ['--no-sandbox'] });
-try {
+await check(async browser => {
   const page = await browser.newPage();
   page.on('console', m => console.log(`page: ${m.text()}`));
   await page.goto(`${siloA}/live?topic=${encodeURIComponent(topic)}&peers=${encodeURIComponent(siloB)}`);
@@ -32,13 +31,7 @@ try {
   console.log(`SHOWN ${meanwhile.join(' ')} via ${await page.textContent('#silo')}; list ${shown.join(' ')}`);
   if (new Set(shown).size !== shown.length) throw new Error('an event is shown twice');
   if (!(await page.textContent('#silo')).startsWith(siloB)) throw new Error('the page did not move to silo B');
-  console.log('OK');
-} catch (e) {
-  console.log(`FAIL ${e.stack || e}`);
-  process.exitCode = 1;
-} finally {
-  await browser.close();
-}
+});
 
 async function publishWithRetry(silo, text) {
   // The topic's grain may have lived on the killed silo: publishing answers 503 until the cluster notices.
