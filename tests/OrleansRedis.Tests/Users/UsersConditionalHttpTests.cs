@@ -261,5 +261,4 @@ public sealed class UsersConditionalHttpTests(UsersSiloProcessFixture fixture) :
         Assert.True(request.Headers.TryAddWithoutValidation(header.Name, header.Value));
         return await Http.SendAsync(request);
     }
-
 }
