@@ -6,7 +6,8 @@ using OrleansRedis.Tests.Foundation;
 namespace OrleansRedis.Tests.Users;
 
 /// <summary>Conditional requests on <c>/users</c> (RFC 9110 §13): ETags, If-None-Match and If-Match, against a real silo process on SQLite.</summary>
-public sealed class UsersConditionalHttpTests(UsersSiloProcessFixture fixture) : IClassFixture<UsersSiloProcessFixture>
+[Collection(UsersSiloProcessCollection.Name)]
+public sealed class UsersConditionalHttpTests(UsersSiloProcessFixture fixture)
 {
     private HttpClient Http => fixture.Silo.Http;
 
