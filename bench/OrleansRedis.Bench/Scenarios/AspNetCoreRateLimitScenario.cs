@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
 using OrleansRedis.Bench.Harness;
 using StackExchange.Redis;
 
@@ -70,15 +69,7 @@ public sealed class AspNetCoreRateLimitScenario : IBenchmarkScenario
         {
             var key = hot ? $"{run}-hot" : $"{run}-{((worker * 7919) + sequence) % Keys}";
             using var response = await http.PostAsync($"/middleware/{path}/{key}", null);
-            Interlocked.Increment(ref total);
-            if (response.StatusCode == HttpStatusCode.OK)
-            {
-                Interlocked.Increment(ref admitted);
-            }
-            else if (response.StatusCode != HttpStatusCode.TooManyRequests)
-            {
-                throw new HttpRequestException($"{path}: {(int)response.StatusCode}");
-            }
+            CoHostProcess.CountDecision(response, path, ref admitted, ref total);
         });
 
         var elapsed = clock.Elapsed;

@@ -1,3 +1,4 @@
+using System.Net;
 using OrleansRedis.Bench.Harness;
 using OrleansRedis.Testing;
 
@@ -42,6 +43,20 @@ public static class CoHostProcess
             {
                 CpuMeter.Track("silos", silo.ProcessId);
             }
+        }
+    }
+
+    /// <summary>Counts a rate-limit answer: 200 admitted, 429 denied; anything else is an error of <paramref name="path"/>.</summary>
+    public static void CountDecision(HttpResponseMessage response, string path, ref long admitted, ref long total)
+    {
+        Interlocked.Increment(ref total);
+        if (response.StatusCode == HttpStatusCode.OK)
+        {
+            Interlocked.Increment(ref admitted);
+        }
+        else if (response.StatusCode != HttpStatusCode.TooManyRequests)
+        {
+            throw new HttpRequestException($"{path}: {(int)response.StatusCode}");
         }
     }
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using OrleansRedis.Abstractions.Sessions;
 using OrleansRedis.Bench.Harness;
 
@@ -35,15 +34,7 @@ public sealed class CoHostScenario(string name, bool sessions) : IBenchmarkScena
                 settings.Workers, settings.Duration, async (worker, sequence) =>
                 {
                     using var response = await http.PostAsync($"/{path}/ratelimit/bench/{path}-{run}-{((worker * 7919) + sequence) % Keys}", null);
-                    Interlocked.Increment(ref total);
-                    if (response.StatusCode == HttpStatusCode.OK)
-                    {
-                        Interlocked.Increment(ref admitted);
-                    }
-                    else if (response.StatusCode != HttpStatusCode.TooManyRequests)
-                    {
-                        throw new HttpRequestException($"{path}: {(int)response.StatusCode}");
-                    }
+                    CoHostProcess.CountDecision(response, path, ref admitted, ref total);
                 });
             results.Add(result with
             {
