@@ -11,7 +11,8 @@ using StackExchange.Redis;
 
 // The co-hosted path: an app server that is also a silo. Each operation has two endpoints that answer the same way,
 // /grain/... through the silo's local grain and /direct/... with the same Lua script on the same shared connection,
-// so the benchmark compares the two over HTTP with one client. Settings as the silo host reads them:
+// so the benchmark compares the two over HTTP with one client; AdapterEndpoints adds the ASP.NET Core adapters beside
+// their usual alternatives. Settings as the silo host reads them:
 // OrleansRedis:Redis:State, OrleansRedis:Cluster:{ClusterId,ServiceId,SiloPort,GatewayPort}, OrleansRedis:Http:Port.
 var builder = WebApplication.CreateBuilder(args);
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
@@ -27,8 +28,10 @@ builder.UseOrleans(silo =>
     silo.ConfigureEndpoints(IPAddress.Loopback, cluster.GetValue<int>("SiloPort"), cluster.GetValue<int>("GatewayPort"));
     silo.UseOrleansRedis();
 });
+builder.Services.AddAdapters();
 
 var app = builder.Build();
+app.MapAdapters();
 
 // Kestrel listens once the silo has started, so an answer here means the silo is up.
 app.MapGet("/health/ready", () => Results.Ok());

@@ -1,8 +1,6 @@
 using System.Globalization;
-using System.Net;
 using OrleansRedis.Abstractions.Sessions;
 using OrleansRedis.Bench.Harness;
-using OrleansRedis.Testing;
 
 namespace OrleansRedis.Bench.Scenarios;
 
@@ -18,44 +16,12 @@ public sealed class CoHostScenario(string name, bool sessions) : IBenchmarkScena
 {
     private const int Keys = 1_000;
 
-    private static string HostDll => Path.Combine(RepositoryPaths.Root, "bench", "OrleansRedis.Bench.CoHost", "bin", "Release", "net10.0",
-        "OrleansRedis.Bench.CoHost.dll");
-
     /// <inheritdoc />
     public string Name => name;
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<BenchResult>> RunAsync(BenchEnvironment environment, BenchSettings settings)
-    {
-        await using var host = SiloProcess.Start(
-            environment.RedisConnectionString, $"cohost-{Guid.NewGuid():N}", $"cohost-{Guid.NewGuid():N}", ScenarioCatalog.SiloSettings, HostDll);
-        await host.WaitReadyAsync();
-
-        // The CPU counted is the app server's (silo included), Redis's and the benchmark's: the run's two other silos
-        // take no part and only idle meanwhile.
-        CpuMeter.Track("cohost", host.ProcessId);
-        foreach (var silo in environment.Silos)
-        {
-            CpuMeter.Untrack(silo.ProcessId);
-        }
-
-        using var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = Timeout.InfiniteTimeSpan })
-        {
-            BaseAddress = new Uri($"http://127.0.0.1:{host.HttpPort}"),
-        };
-        try
-        {
-            return sessions ? await SessionsAsync(environment, settings, http) : await RateLimitsAsync(settings, http);
-        }
-        finally
-        {
-            CpuMeter.Untrack(host.ProcessId);
-            foreach (var silo in environment.Silos)
-            {
-                CpuMeter.Track("silos", silo.ProcessId);
-            }
-        }
-    }
+    public Task<IReadOnlyList<BenchResult>> RunAsync(BenchEnvironment environment, BenchSettings settings) =>
+        CoHostProcess.RunAsync(environment, http => sessions ? SessionsAsync(environment, settings, http) : RateLimitsAsync(settings, http));
 
     private async Task<IReadOnlyList<BenchResult>> RateLimitsAsync(BenchSettings settings, HttpClient http)
     {
@@ -68,15 +34,7 @@ public sealed class CoHostScenario(string name, bool sessions) : IBenchmarkScena
                 settings.Workers, settings.Duration, async (worker, sequence) =>
                 {
                     using var response = await http.PostAsync($"/{path}/ratelimit/bench/{path}-{run}-{((worker * 7919) + sequence) % Keys}", null);
-                    Interlocked.Increment(ref total);
-                    if (response.StatusCode == HttpStatusCode.OK)
-                    {
-                        Interlocked.Increment(ref admitted);
-                    }
-                    else if (response.StatusCode != HttpStatusCode.TooManyRequests)
-                    {
-                        throw new HttpRequestException($"{path}: {(int)response.StatusCode}");
-                    }
+                    CoHostProcess.CountDecision(response, path, ref admitted, ref total);
                 });
             results.Add(result with
             {

@@ -20,6 +20,8 @@ public static class ScenarioCatalog
         new RateLimitScenario("ratelimit-hot-key-all-admitted", keys: 1, policy: "bench-wide", limit: 100_000),
         new CoHostScenario("cohost-ratelimit-1000-keys", sessions: false),
         new CoHostScenario("cohost-session-read", sessions: true),
+        new AspNetCoreRateLimitScenario(),
+        new AspNetCoreTicketScenario(),
         new QueueScenario(QueueSystems.StartAllAsync),
         new RealtimeScenario(),
     ];

@@ -22,6 +22,7 @@ namespace OrleansRedis.AspNetCore.Errors;
 /// <item><term><see cref="Invalid(IDictionary{string, string[]}, string?)"/></term><description>400, <c>errors</c>: field → messages. Nothing was changed.</description></item>
 /// <item><term><see cref="NotFound"/></term><description>404.</description></item>
 /// <item><term><see cref="Conflict"/></term><description>409: the request is well formed but the state refuses it (held lock, stale version, taken id).</description></item>
+/// <item><term><see cref="PreconditionFailed"/></term><description>412: an <c>If-Match</c> the current state does not meet; <c>currentVersion</c> when known.</description></item>
 /// <item><term><see cref="TooManyRequests"/></term><description>429 with <c>Retry-After</c> and <c>retryAfterMs</c>: nothing was done (a full queue); the same request may succeed later.</description></item>
 /// <item><term><see cref="Unavailable"/></term><description>503 with <c>Retry-After</c> and <c>backend</c> (what was unreachable); safe to retry.</description></item>
 /// </list>
@@ -39,6 +40,9 @@ public static partial class Problems
 
     /// <summary>The title of a 409.</summary>
     public const string ConflictTitle = "The request conflicts with the current state.";
+
+    /// <summary>The title of a 412.</summary>
+    public const string PreconditionFailedTitle = "A precondition of the request does not hold.";
 
     /// <summary>The title of a 429 problem (a full queue; rate-limit denials answer their decision instead).</summary>
     public const string TooManyRequestsTitle = "Too many requests: try again after Retry-After.";
@@ -66,6 +70,9 @@ public static partial class Problems
 
     /// <summary>The <c>type</c> of a 409.</summary>
     public const string ConflictType = "https://tools.ietf.org/html/rfc9110#section-15.5.10";
+
+    /// <summary>The <c>type</c> of a 412.</summary>
+    public const string PreconditionFailedType = "https://tools.ietf.org/html/rfc9110#section-15.5.13";
 
     /// <summary>The <c>type</c> of a 429 problem.</summary>
     public const string TooManyRequestsType = "https://tools.ietf.org/html/rfc6585#section-4";
@@ -113,6 +120,14 @@ public static partial class Problems
     public static ProblemResult Conflict(string detail, IDictionary<string, object?>? extensions = null, long? retryAfterSeconds = null) =>
         Create(StatusCodes.Status409Conflict, ConflictTitle, ConflictType, detail, extensions, retryAfterSeconds);
 
+    /// <summary>A 412: the state does not meet the request's <c>If-Match</c>; nothing was changed.</summary>
+    /// <param name="detail">Which condition failed, e.g. the version asked for and the current one.</param>
+    /// <param name="currentVersion">The current version, when known, as the <c>currentVersion</c> extension.</param>
+    public static ProblemResult PreconditionFailed(string detail, long? currentVersion = null) =>
+        Create(
+            StatusCodes.Status412PreconditionFailed, PreconditionFailedTitle, PreconditionFailedType, detail,
+            currentVersion is { } version ? new Dictionary<string, object?>(StringComparer.Ordinal) { ["currentVersion"] = version } : null);
+
     /// <summary>A 429 with <c>Retry-After</c> and <c>retryAfterMs</c>: nothing was done, and the same request may succeed later.</summary>
     /// <param name="detail">What is at its limit, e.g. the queue's depth cap.</param>
     /// <param name="retryAfter">How long to wait; <c>Retry-After</c> is its whole seconds rounded up (at least 1).</param>
@@ -142,6 +157,7 @@ public static partial class Problems
         StatusCodes.Status400BadRequest => Invalid(RequestField, detail ?? InvalidTitle),
         StatusCodes.Status404NotFound => Create(status, NotFoundTitle, NotFoundType, detail),
         StatusCodes.Status409Conflict => Create(status, ConflictTitle, ConflictType, detail),
+        StatusCodes.Status412PreconditionFailed => Create(status, PreconditionFailedTitle, PreconditionFailedType, detail),
         StatusCodes.Status503ServiceUnavailable => Create(status, UnavailableTitle, UnavailableType, detail, retryAfterSeconds: DefaultRetryAfterSeconds),
         _ => Create(status, TitleFor(status), type: null, detail),
     };
@@ -157,6 +173,7 @@ public static partial class Problems
         StatusCodes.Status403Forbidden => ForbiddenTitle,
         StatusCodes.Status404NotFound => NotFoundTitle,
         StatusCodes.Status409Conflict => ConflictTitle,
+        StatusCodes.Status412PreconditionFailed => PreconditionFailedTitle,
         StatusCodes.Status429TooManyRequests => TooManyRequestsTitle,
         StatusCodes.Status500InternalServerError => UnexpectedTitle,
         StatusCodes.Status502BadGateway => BadGatewayTitle,

@@ -20,7 +20,7 @@ internal sealed class ApiDocumentTransformer : IOpenApiDocumentTransformer
         "queues with fenced leases, retries, dead letters, per-key order and recurring schedules. Every decision " +
         "is one atomic Lua script on Redis, timed by Redis's clock, so it holds across silos and survives silo restarts. " +
         "Errors are application/problem+json: 400 for invalid input (naming the field), 404 and 409 where an operation " +
-        "says so, 503 with Retry-After while Redis or the database is unavailable. Administration needs the " +
+        "says so, 412 when an If-Match does not hold, 503 with Retry-After while Redis or the database is unavailable. Administration needs the " +
         "X-Admin-Key header. The probe, last, checks the write path from any silo.";
 
     // Tags not listed here (a new capability) come after the listed capabilities and before the tail.

@@ -57,7 +57,7 @@ public static class SiloHostBuilderExtensions
 
         // The live page moves to a peer silo when its own dies, so topics and rooms answer other origins too.
         builder.Services.AddCors();
-        builder.Services.AddOpenApi(options => options.AddDocumentTransformer<ApiDocumentTransformer>());
+        builder.Services.AddOpenApi(options => options.AddDocumentTransformer<ApiDocumentTransformer>().AddOperationTransformer<ResponseHeaderTransformer>());
         builder.Services.AddHealthChecks().AddOrleansRedis();
         return builder;
     }

@@ -27,6 +27,7 @@ internal static class ProblemAssert
             HttpStatusCode.BadRequest => Problems.InvalidType,
             HttpStatusCode.NotFound => Problems.NotFoundType,
             HttpStatusCode.Conflict => Problems.ConflictType,
+            HttpStatusCode.PreconditionFailed => Problems.PreconditionFailedType,
             HttpStatusCode.ServiceUnavailable => Problems.UnavailableType,
             _ => null,
         };

@@ -8,7 +8,8 @@ using OrleansRedis.Tests.Foundation;
 namespace OrleansRedis.Tests.Users;
 
 /// <summary>The <c>/users</c> HTTP contract, against a real silo process on SQLite.</summary>
-public sealed class UsersHttpTests(UsersSiloProcessFixture fixture) : IClassFixture<UsersSiloProcessFixture>
+[Collection(UsersSiloProcessCollection.Name)]
+public sealed class UsersHttpTests(UsersSiloProcessFixture fixture)
 {
     private HttpClient Http => fixture.Silo.Http;
 

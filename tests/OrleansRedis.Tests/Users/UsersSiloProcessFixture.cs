@@ -44,3 +44,10 @@ public sealed class UsersSiloProcessFixture : IAsyncLifetime
         Directory.Delete(_directory, recursive: true);
     }
 }
+
+/// <summary>The <c>/users</c> HTTP tests: they share one silo process, each on user ids of its own.</summary>
+[CollectionDefinition(Name)]
+public sealed class UsersSiloProcessCollection : ICollectionFixture<UsersSiloProcessFixture>
+{
+    public const string Name = "users-silo-process";
+}
