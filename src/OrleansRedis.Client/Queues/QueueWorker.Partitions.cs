@@ -41,7 +41,7 @@ public sealed partial class QueueWorker
     /// <summary>
     /// Leases up to <paramref name="max"/> jobs: tries the partitions from a rotating start without waiting, then waits on
     /// all of them at once (the wait alone sees <paramref name="stoppingToken"/>, never a call that leases) and leases
-    /// from the one that woke first.
+    /// from the one that woke first, and from it alone.
     /// </summary>
     private async Task<IReadOnlyList<LeasedJob>> LeaseAsync(int max, CancellationToken stoppingToken)
     {
@@ -50,9 +50,11 @@ public sealed partial class QueueWorker
         int? woken = null;
         while (true)
         {
+            // After a wait, only the partition that woke is asked: its jobs go to the worker at once, not after a round of
+            // the others (an empty answer, another worker having been faster, waits again).
             var leased = new List<LeasedJob>();
             var start = woken ?? (int)((uint)Interlocked.Increment(ref _next) % (uint)shape.Partitions);
-            for (var i = 0; i < shape.Partitions && leased.Count < max; i++)
+            for (var i = 0; i < (woken is null ? shape.Partitions : 1) && leased.Count < max; i++)
             {
                 leased.AddRange(await Partition(shape.Name, (start + i) % shape.Partitions)
                     .LeaseAsync(_options.Worker, max - leased.Count, _options.LeaseTime, TimeSpan.Zero).ConfigureAwait(false));
