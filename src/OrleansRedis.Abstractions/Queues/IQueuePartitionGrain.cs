@@ -37,6 +37,21 @@ public interface IQueuePartitionGrain : IGrainWithStringKey
     [Alias("complete-lease")]
     Task<IReadOnlyList<LeasedJob>> CompleteAndLeaseAsync(string jobId, string leaseToken, string? result, string worker, int max, TimeSpan lease);
 
+    /// <summary>
+    /// Completes a batch of this partition's jobs (the slots of one worker that finished together) in one call and then
+    /// leases up to <paramref name="max"/> ready jobs for <paramref name="worker"/>, like
+    /// <see cref="CompleteAndLeaseAsync"/> for each. A completion whose token no longer holds its job, or that is refused
+    /// (a result too large), is answered in its status and does not stop the others; the lease obeys what
+    /// <see cref="LeaseAsync"/> obeys, and once the completions landed a lease that fails answers no jobs rather than an
+    /// error.
+    /// </summary>
+    /// <param name="completions">1-1000 completions.</param>
+    /// <param name="worker">The worker's name.</param>
+    /// <param name="max">The most jobs to lease (0: none).</param>
+    /// <param name="lease">The lease length of the jobs leased.</param>
+    [Alias("complete-many-lease")]
+    Task<JobCompletions> CompleteManyAndLeaseAsync(IReadOnlyList<JobCompletion> completions, string worker, int max, TimeSpan lease);
+
     /// <summary>See <see cref="IQueueGrain.FailAsync"/>.</summary>
     [Alias("fail")]
     Task<JobFailResult> FailAsync(string jobId, string leaseToken, string error, TimeSpan? retryAfter = null);

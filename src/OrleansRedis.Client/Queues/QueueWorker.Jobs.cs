@@ -63,7 +63,7 @@ public sealed partial class QueueWorker
         {
             var error = $"{failure.GetType().Name}: {failure.Message}";
             LogHandlerFailed(failure, job.Queue, job.Id, job.Attempt, job.MaxAttempts);
-            if (await ReportAsync(lease, () => QueueGrain.FailAsync(job.Id, job.LeaseToken, error, context.RetryAfter)).ConfigureAwait(false))
+            if (await ReportAsync(lease, () => PartitionOf(job).FailAsync(job.Id, job.LeaseToken, error, context.RetryAfter)).ConfigureAwait(false))
             {
                 Interlocked.Increment(ref _failed);
             }
@@ -77,8 +77,9 @@ public sealed partial class QueueWorker
     }
 
     /// <summary>
-    /// Completes the job and, while the worker is leasing, leases the slot's next job in the same call (a retry after a
-    /// failed call only completes: a lease whose answer was lost would wait out its lease unstarted).
+    /// Completes the job and, while the worker is leasing, leases the slot's next job in the same call; the call carries
+    /// the completions of every slot of this partition that finished meanwhile (a retry after a failed call only
+    /// completes: a lease whose answer was lost would wait out its lease unstarted).
     /// </summary>
     private async Task<JobLease?> CompleteAsync(JobLease lease, string? result)
     {
@@ -92,24 +93,36 @@ public sealed partial class QueueWorker
         IReadOnlyList<LeasedJob> next = [];
         if (await ReportAsync(lease, async () =>
             {
+                if (first)
+                {
+                    first = false;
+                    var answer = await CompleteInBatchAsync(job, json, leaseNext: !_stopping).ConfigureAwait(false);
+                    if (answer.Next is { } leased)
+                    {
+                        next = [leased];
+                        leasedAt = answer.LeasedAt;
+                    }
+
+                    switch (answer.Status)
+                    {
+                        case JobCompletionStatus.LeaseLost:
+                            throw new QueueException(QueueErrorCode.LeaseLost, job.Queue, $"The lease of job '{job.Id}' was lost.");
+                        case JobCompletionStatus.Refused:
+                            // The result cannot be kept (too large): fail the attempt with the reason rather than leave
+                            // the lease to run out, which would run the job again and again until it is dead.
+                            refused = answer.Reason;
+                            break;
+                    }
+
+                    return;
+                }
+
                 try
                 {
-                    if (first && !_stopping)
-                    {
-                        first = false;
-                        leasedAt = _time.GetTimestamp();
-                        next = await QueueGrain.CompleteAndLeaseAsync(job.Id, job.LeaseToken, json, _options.Worker, 1, _options.LeaseTime).ConfigureAwait(false);
-                    }
-                    else
-                    {
-                        first = false;
-                        await QueueGrain.CompleteAsync(job.Id, job.LeaseToken, json).ConfigureAwait(false);
-                    }
+                    await PartitionOf(job).CompleteAsync(job.Id, job.LeaseToken, json).ConfigureAwait(false);
                 }
                 catch (QueueException invalid) when (invalid.Code == QueueErrorCode.Invalid)
                 {
-                    // The result cannot be kept (too large): fail the attempt with the reason rather than leave
-                    // the lease to run out, which would run the job again and again until it is dead.
                     refused = invalid.Message;
                 }
             }).ConfigureAwait(false))
@@ -118,7 +131,7 @@ public sealed partial class QueueWorker
             {
                 Interlocked.Increment(ref _completed);
             }
-            else if (await ReportAsync(lease, () => QueueGrain.FailAsync(job.Id, job.LeaseToken, "The handler's result was refused: " + refused, null)).ConfigureAwait(false))
+            else if (await ReportAsync(lease, () => PartitionOf(job).FailAsync(job.Id, job.LeaseToken, "The handler's result was refused: " + refused, null)).ConfigureAwait(false))
             {
                 Interlocked.Increment(ref _failed);
             }
@@ -148,7 +161,7 @@ public sealed partial class QueueWorker
     /// </summary>
     private async Task ReturnAsync(JobLease lease)
     {
-        if (await ReportAsync(lease, () => QueueGrain.ReleaseAsync(lease.Job.Id, lease.Job.LeaseToken)).ConfigureAwait(false))
+        if (await ReportAsync(lease, () => PartitionOf(lease.Job).ReleaseAsync(lease.Job.Id, lease.Job.LeaseToken)).ConfigureAwait(false))
         {
             Interlocked.Increment(ref _returned);
         }
@@ -204,7 +217,7 @@ public sealed partial class QueueWorker
         var started = _time.GetTimestamp();
         try
         {
-            var expiresAt = await QueueGrain.HeartbeatAsync(lease.Job.Id, lease.Job.LeaseToken, _options.LeaseTime, progress).ConfigureAwait(false);
+            var expiresAt = await PartitionOf(lease.Job).HeartbeatAsync(lease.Job.Id, lease.Job.LeaseToken, _options.LeaseTime, progress).ConfigureAwait(false);
             lease.Renewed(started + Ticks(_options.LeaseTime), expiresAt);
         }
         catch (QueueException refused) when (refused.Code is QueueErrorCode.LeaseLost or QueueErrorCode.NotFound)

@@ -12,10 +12,11 @@ namespace OrleansRedis.Client.Queues;
 /// batches with a long poll (never more than its free slots), runs the handler on up to
 /// <see cref="QueueWorkerOptions.Concurrency"/> jobs at once, extends each running job's lease every
 /// <see cref="QueueWorkerOptions.HeartbeatInterval"/>, and completes the job with the handler's result or fails it with
-/// the handler's exception (retried with backoff, or after <see cref="QueueJobContext.RetryAfter"/>, then dead). A
-/// completion also leases the freed slot's next job from the same partition in the same call
-/// (<see cref="IQueueGrain.CompleteAndLeaseAsync"/>), so a busy slot costs one round trip per job; when that partition
-/// has nothing ready, the slot goes back to the long poll.
+/// the handler's exception (retried with backoff, or after <see cref="QueueJobContext.RetryAfter"/>, then dead). It
+/// calls the queue's partitions directly (a job id names its partition). A completion also leases the freed slot's next
+/// job from the same partition in the same call, and the completions of slots that finish together go to their
+/// partition in one call (<see cref="IQueuePartitionGrain.CompleteManyAndLeaseAsync"/>); when that partition has
+/// nothing ready, the slot goes back to the long poll.
 /// </summary>
 /// <remarks>
 /// <para>A job whose lease is lost (refused heartbeat, cancelled job, lease run out while Redis was away) has its
@@ -33,6 +34,7 @@ public sealed partial class QueueWorker : BackgroundService
     // Resolved on first use: the Orleans client knows its grain interfaces only once it has connected, which happens in
     // its own hosted service, after this one was constructed.
     private readonly Lazy<IQueueGrain> _grain;
+    private readonly IGrainFactory _grains;
     private readonly QueueWorkerOptions _options;
     private readonly Func<QueueJobContext, CancellationToken, Task<string?>> _handler;
     private readonly TimeProvider _time;
@@ -59,6 +61,7 @@ public sealed partial class QueueWorker : BackgroundService
         IHostApplicationLifetime? lifetime)
     {
         _grain = new Lazy<IQueueGrain>(() => grains.GetGrain<IQueueGrain>(options.Queue));
+        _grains = grains;
         _options = options;
         _handler = handler;
         _time = time;
@@ -190,7 +193,7 @@ public sealed partial class QueueWorker : BackgroundService
             try
             {
                 // Stopping cuts the wait but never a call that leases (its answer would be dropped with its leases).
-                jobs = await QueueGrain.LeaseAsync(_options.Worker, free, _options.LeaseTime, _options.MaxWait, _time, stoppingToken).ConfigureAwait(false);
+                jobs = await LeaseAsync(free, stoppingToken).ConfigureAwait(false);
             }
             catch (QueueException ex) when (ex.Code == QueueErrorCode.Invalid)
             {

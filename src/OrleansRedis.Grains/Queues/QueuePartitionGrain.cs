@@ -42,6 +42,9 @@ public sealed partial class QueuePartitionGrain(
     public const int MaxScriptJobs = 1000;
     public const long MaxScriptBytes = 1 << 20;
 
+    // The most completions one complete script carries.
+    private const int MaxScriptCompletions = 512;
+
     private readonly Dictionary<string, string> _inflight = new(StringComparer.Ordinal);
     private string _queue = string.Empty;
     private int _partition;
@@ -55,7 +58,7 @@ public sealed partial class QueuePartitionGrain(
     private long _signals;
     private TaskCompletionSource _work = NewSignal();
     private RequestCoalescer<IReadOnlyList<QueueJobDraft>, (bool Accepted, EnqueueResult?[] Results)>? _enqueues;
-    private RequestCoalescer<(string JobId, string Token, string? Result), (bool Ok, long RunMs)>? _completions;
+    private RequestCoalescer<IReadOnlyList<JobCompletion>, bool[]>? _completions;
     private RequestCoalescer<(string Worker, long LeaseMs, int Max), IReadOnlyList<LeasedJob>>? _nextLeases;
     private IGrainTimer? _timer;
     private long _timerAtMs = long.MaxValue;
@@ -229,12 +232,82 @@ public sealed partial class QueuePartitionGrain(
         QueueRequests.CheckToken(_queue, leaseToken);
         QueueRequests.CheckPayload(_queue, "result", result, options.Value.MaxPayloadBytes, required: false);
         await EnsureActivatedAsync();
-        var (ok, _) = await _completions!.Enqueue((jobId, leaseToken, result)).Task;
+        var ok = await _completions!.Enqueue([new JobCompletion(jobId, leaseToken, result)]).Task;
         Finished(jobId);
-        if (!ok)
+        if (!ok[0])
         {
             throw QueueRequests.LeaseLost(_queue, jobId);
         }
+    }
+
+    /// <inheritdoc />
+    public async Task<JobCompletions> CompleteManyAndLeaseAsync(IReadOnlyList<JobCompletion> completions, string worker, int max, TimeSpan lease)
+    {
+        var definition = Definition;
+        QueueRequests.CheckWorker(_queue, worker);
+        if (completions is not { Count: > 0 and <= QueueRequests.MaxLeaseBatch })
+        {
+            throw QueueRequests.Invalid(_queue, "completions", $"A batch carries 1-{QueueRequests.MaxLeaseBatch} completions (it had {completions?.Count ?? 0}).");
+        }
+
+        if (max != 0)
+        {
+            QueueRequests.CheckMax(_queue, max);
+        }
+
+        var leaseMs = QueueRequests.LeaseMs(_queue, lease, definition);
+        var statuses = new JobCompletionStatus[completions.Count];
+        var reasons = new string?[completions.Count];
+        var valid = new List<JobCompletion>(completions.Count);
+        var indexes = new List<int>(completions.Count);
+        for (var i = 0; i < completions.Count; i++)
+        {
+            var completion = completions[i];
+            try
+            {
+                CheckOwnJob(completion?.JobId!);
+                QueueRequests.CheckToken(_queue, completion!.LeaseToken);
+                QueueRequests.CheckPayload(_queue, "result", completion.Result, options.Value.MaxPayloadBytes, required: false);
+                valid.Add(completion);
+                indexes.Add(i);
+            }
+            catch (QueueException ex)
+            {
+                // One bad completion does not hold the others back: a job not of this partition (or a malformed token)
+                // is not held by the caller's lease; a result too large leaves the lease to the caller's failure.
+                statuses[i] = ex.Code == QueueErrorCode.Invalid && completion is not null && IsOwnJob(completion.JobId) && QueueLimits.IsValidToken(completion.LeaseToken)
+                    ? JobCompletionStatus.Refused
+                    : JobCompletionStatus.LeaseLost;
+                reasons[i] = statuses[i] == JobCompletionStatus.Refused ? ex.Message : null;
+            }
+        }
+
+        await EnsureActivatedAsync();
+        if (valid.Count > 0)
+        {
+            var ok = await _completions!.Enqueue(valid).Task;
+            for (var j = 0; j < valid.Count; j++)
+            {
+                statuses[indexes[j]] = ok[j] ? JobCompletionStatus.Completed : JobCompletionStatus.LeaseLost;
+                Finished(valid[j].JobId);
+            }
+        }
+
+        IReadOnlyList<LeasedJob> leased = [];
+        if (max > 0 && !_stopping)
+        {
+            try
+            {
+                leased = await _nextLeases!.Enqueue((worker, leaseMs, max)).Task;
+            }
+            catch (Exception ex)
+            {
+                // The completions landed: the caller must learn that, and leases through LeaseAsync instead.
+                LogNextLeaseFailed(ex, _queue, _partition);
+            }
+        }
+
+        return new JobCompletions(statuses, reasons, leased);
     }
 
     /// <inheritdoc />
@@ -627,32 +700,62 @@ public sealed partial class QueuePartitionGrain(
         return chunks;
     }
 
-    private async Task<IReadOnlyList<(bool Ok, long RunMs)>> CompleteBatchAsync(IReadOnlyList<(string JobId, string Token, string? Result)> batch)
+    // Coalesced completion requests (one job each, or a worker's batch), flattened into scripts of at most
+    // MaxScriptCompletions completions; each request is answered its own jobs' outcomes.
+    private async Task<IReadOnlyList<bool[]>> CompleteBatchAsync(IReadOnlyList<IReadOnlyList<JobCompletion>> requests)
     {
-        var outcome = await store.CompleteAsync(_keys!, _limits!, batch);
-        var answers = new (bool, long)[batch.Count];
-        for (var i = 0; i < batch.Count; i++)
+        var all = new List<(string JobId, string Token, string? Result)>();
+        foreach (var request in requests)
         {
-            answers[i] = (outcome.Ok[i], outcome.RunMs[i]);
-            if (outcome.Ok[i])
+            foreach (var c in request)
             {
-                metrics.Completed(_queue, outcome.RunMs[i]);
-                if (outcome.Subjects.Length > i && outcome.Subjects[i].Attempt > 0)
-                {
-                    _events!.Publish(JobEvents.Completed, batch[i].JobId, outcome.Subjects[i], batch[i].Result);
-                }
+                all.Add((c.JobId, c.LeaseToken, c.Result));
             }
         }
 
-        NoteDue(outcome.DueMs);
-        if (outcome.Depth is { } depth)
+        var ok = new bool[all.Count];
+        var freed = 0;
+        for (var start = 0; start < all.Count; start += MaxScriptCompletions)
         {
-            metrics.Depth(_queue, _partition, depth);
+            var chunk = all.GetRange(start, Math.Min(MaxScriptCompletions, all.Count - start));
+            var outcome = await store.CompleteAsync(_keys!, _limits!, chunk);
+            for (var i = 0; i < chunk.Count; i++)
+            {
+                ok[start + i] = outcome.Ok[i];
+                if (outcome.Ok[i])
+                {
+                    freed++;
+                    metrics.Completed(_queue, outcome.RunMs[i]);
+                    if (outcome.Subjects.Length > i && outcome.Subjects[i].Attempt > 0)
+                    {
+                        _events!.Publish(JobEvents.Completed, chunk[i].JobId, outcome.Subjects[i], chunk[i].Result);
+                    }
+                }
+            }
+
+            NoteDue(outcome.DueMs);
+            if (outcome.Depth is { } depth)
+            {
+                metrics.Depth(_queue, _partition, depth);
+            }
+
+            if (outcome.Woke)
+            {
+                Signal();
+            }
         }
 
-        if (outcome.Woke || Freed(outcome.Ok.Count(ok => ok)))
+        if (Freed(freed))
         {
             Signal();
+        }
+
+        var answers = new bool[requests.Count][];
+        var offset = 0;
+        for (var r = 0; r < requests.Count; r++)
+        {
+            answers[r] = ok.AsSpan(offset, requests[r].Count).ToArray();
+            offset += requests[r].Count;
         }
 
         return answers;

@@ -74,4 +74,47 @@ public sealed class QueueCompleteAndLeaseTests(QueueClusterFixture fixture)
         var stats = await queue.GetStatsAsync();
         Assert.Equal((0L, 0L), (stats.Active, stats.Waiting));
     }
+
+    [Fact]
+    public async Task CompleteManyAndLease_MixedBatch_AnswersEachCompletion_AndLeasesAfterThem()
+    {
+        var queue = fixture.Queue(QueueClusterFixture.Chained);
+        var partition = fixture.Grains.GetGrain<IQueuePartitionGrain>($"{QueueClusterFixture.Chained}#0");
+        var tag = Guid.NewGuid().ToString("N");
+        var ids = new List<string>();
+        var leases = new List<LeasedJob>();
+        foreach (var name in new[] { "a", "b", "c" })
+        {
+            var id = (await queue.EnqueueAsync(new JobSpec($"\"{name}\"", Key: $"{tag}-{name}"))).JobId;
+            ids.Add(id);
+            leases.Add(await LeaseOneAsync(queue, id, lease: LeaseLong));
+        }
+
+        var next = (await queue.EnqueueAsync(new JobSpec("\"d\"", Key: $"{tag}-d"))).JobId;
+        var tooLarge = "\"" + new string('x', 64 * 1024) + "\"";
+
+        // One batch: a completes, b presents a's token (lost), c's result is too large (refused, its lease holds).
+        var answer = await partition.CompleteManyAndLeaseAsync(
+            [new JobCompletion(ids[0], leases[0].LeaseToken, "\"done\""), new JobCompletion(ids[1], leases[0].LeaseToken, null),
+             new JobCompletion(ids[2], leases[2].LeaseToken, tooLarge)],
+            "batch-worker", 2, LeaseLong);
+
+        Assert.Equal([JobCompletionStatus.Completed, JobCompletionStatus.LeaseLost, JobCompletionStatus.Refused], answer.Statuses);
+        Assert.Null(answer.Reasons[0]);
+        Assert.NotNull(answer.Reasons[2]);
+        Assert.Equal(next, Assert.Single(answer.Leased).Id);
+        Assert.Equal((JobState.Completed, "\"done\""), ((await queue.GetJobAsync(ids[0]))!.State, (await queue.GetJobAsync(ids[0]))!.Result));
+        Assert.Equal(JobState.Active, (await queue.GetJobAsync(ids[1]))!.State);
+        Assert.Equal(JobState.Active, (await queue.GetJobAsync(ids[2]))!.State);
+
+        // The tokens still hold: b and c complete alone, and the leased job with its own token.
+        var again = await partition.CompleteManyAndLeaseAsync(
+            [new JobCompletion(ids[1], leases[1].LeaseToken, null), new JobCompletion(ids[2], leases[2].LeaseToken, null),
+             new JobCompletion(next, answer.Leased[0].LeaseToken, null)],
+            "batch-worker", 0, LeaseLong);
+        Assert.Equal([JobCompletionStatus.Completed, JobCompletionStatus.Completed, JobCompletionStatus.Completed], again.Statuses);
+        Assert.Empty(again.Leased);
+        var stats = await queue.GetStatsAsync();
+        Assert.Equal((0L, 0L), (stats.Active, stats.Waiting));
+    }
 }

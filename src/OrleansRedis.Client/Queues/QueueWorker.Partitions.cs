@@ -1,0 +1,219 @@
+using System.Globalization;
+using OrleansRedis.Abstractions.Queues;
+
+namespace OrleansRedis.Client.Queues;
+
+// The worker talks to its queue's partitions directly (a job id names its partition), not through the queue's router:
+// the long poll waits on every partition and leases from the one that woke; completions of slots that finish together
+// go to their partition in one call, which also leases their next jobs.
+public sealed partial class QueueWorker
+{
+    // The most completions one call carries (a partition takes up to 1000).
+    private const int MaxCompletionBatch = 256;
+
+    private readonly Dictionary<int, CompletionPump> _pumps = [];
+    private QueueShape? _shape;
+    private int _next = Random.Shared.Next(1024);
+
+    /// <summary>The queue's canonical name and partition count, as its router answers them.</summary>
+    private sealed record QueueShape(string Name, int Partitions);
+
+    private async Task<QueueShape> ShapeAsync()
+    {
+        if (_shape is { } known)
+        {
+            return known;
+        }
+
+        var stats = await QueueGrain.GetStatsAsync().ConfigureAwait(false);
+        return _shape = new QueueShape(stats.Queue, Math.Max(1, stats.Partitions));
+    }
+
+    private IQueuePartitionGrain Partition(string queue, int partition) =>
+        _grains.GetGrain<IQueuePartitionGrain>(string.Create(CultureInfo.InvariantCulture, $"{queue}#{partition}"));
+
+    // A leased job names its partition (its id) and the queue's canonical name (its Queue).
+    private IQueuePartitionGrain PartitionOf(LeasedJob job) =>
+        QueueLimits.TryGetPartition(job.Id, out var partition)
+            ? Partition(job.Queue, partition)
+            : throw new QueueException(QueueErrorCode.NotFound, job.Queue, $"The job id '{job.Id}' names no partition.");
+
+    /// <summary>
+    /// Leases up to <paramref name="max"/> jobs: tries the partitions from a rotating start without waiting, then waits on
+    /// all of them at once (the wait alone sees <paramref name="stoppingToken"/>, never a call that leases) and leases
+    /// from the one that woke first, and from it alone.
+    /// </summary>
+    private async Task<IReadOnlyList<LeasedJob>> LeaseAsync(int max, CancellationToken stoppingToken)
+    {
+        var shape = await ShapeAsync().ConfigureAwait(false);
+        var started = _time.GetTimestamp();
+        int? woken = null;
+        while (true)
+        {
+            // After a wait, only the partition that woke is asked: its jobs go to the worker at once, not after a round of
+            // the others (an empty answer, another worker having been faster, waits again).
+            var leased = new List<LeasedJob>();
+            var start = woken ?? (int)((uint)Interlocked.Increment(ref _next) % (uint)shape.Partitions);
+            for (var i = 0; i < (woken is null ? shape.Partitions : 1) && leased.Count < max; i++)
+            {
+                leased.AddRange(await Partition(shape.Name, (start + i) % shape.Partitions)
+                    .LeaseAsync(_options.Worker, max - leased.Count, _options.LeaseTime, TimeSpan.Zero).ConfigureAwait(false));
+            }
+
+            var left = _options.MaxWait - _time.GetElapsedTime(started);
+            if (leased.Count > 0 || left <= TimeSpan.Zero || stoppingToken.IsCancellationRequested)
+            {
+                return leased;
+            }
+
+            if ((woken = await WaitAnyAsync(shape, left, stoppingToken).ConfigureAwait(false)) is null)
+            {
+                return leased;
+            }
+        }
+    }
+
+    // Waits on every partition at once; answers the first that has work (null when none had any in time); the other
+    // waits are cancelled.
+    private async Task<int?> WaitAnyAsync(QueueShape shape, TimeSpan wait, CancellationToken stoppingToken)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var waits = new List<Task<bool>>(shape.Partitions);
+        for (var p = 0; p < shape.Partitions; p++)
+        {
+            waits.Add(Partition(shape.Name, p).WaitForWorkAsync(wait, stop.Token));
+        }
+
+        var pending = waits.ToList();
+        int? woken = null;
+        try
+        {
+            while (pending.Count > 0 && woken is null)
+            {
+                var first = await Task.WhenAny(pending).ConfigureAwait(false);
+                pending.Remove(first);
+                woken = await first.ConfigureAwait(false) ? waits.IndexOf(first) : null;
+            }
+        }
+        finally
+        {
+            await stop.CancelAsync().ConfigureAwait(false);
+            foreach (var left in pending)
+            {
+                _ = left.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            }
+        }
+
+        return woken;
+    }
+
+    /// <summary>
+    /// Hands one finished job to its partition's pump: it goes out with the other completions waiting for that partition
+    /// in one call, which also leases a next job for each slot that asked for one (<paramref name="leaseNext"/>).
+    /// </summary>
+    private Task<CompletionAnswer> CompleteInBatchAsync(LeasedJob job, string? result, bool leaseNext)
+    {
+        QueueLimits.TryGetPartition(job.Id, out var partition);
+        CompletionPump pump;
+        lock (_pumps)
+        {
+            if (!_pumps.TryGetValue(partition, out pump!))
+            {
+                _pumps[partition] = pump = new CompletionPump(this, PartitionOf(job));
+            }
+        }
+
+        return pump.Add(new JobCompletion(job.Id, job.LeaseToken, result), leaseNext);
+    }
+
+    /// <summary>One completion's outcome, the reason of a refusal, and the slot's next job (leased at <paramref name="LeasedAt"/>).</summary>
+    private readonly record struct CompletionAnswer(JobCompletionStatus Status, string? Reason, LeasedJob? Next, long LeasedAt);
+
+    /// <summary>
+    /// The completions of one partition: one call in flight at a time; what finishes meanwhile goes out together in the
+    /// next call. A call that fails fails each of its completions (their slots retry them alone).
+    /// </summary>
+    private sealed class CompletionPump(QueueWorker worker, IQueuePartitionGrain partition)
+    {
+        private readonly List<Item> _pending = [];
+        private bool _running;
+
+        public Task<CompletionAnswer> Add(JobCompletion completion, bool leaseNext)
+        {
+            var item = new Item(completion, leaseNext);
+            bool start;
+            lock (_pending)
+            {
+                _pending.Add(item);
+                start = !_running;
+                _running = true;
+            }
+
+            if (start)
+            {
+                _ = RunAsync();
+            }
+
+            return item.Answer.Task;
+        }
+
+        private async Task RunAsync()
+        {
+            // Slots that finish at the same moment (a leased batch of no-op jobs) join the first call.
+            await Task.Yield();
+            while (true)
+            {
+                List<Item> batch;
+                lock (_pending)
+                {
+                    if (_pending.Count == 0)
+                    {
+                        _running = false;
+                        return;
+                    }
+
+                    var take = Math.Min(_pending.Count, MaxCompletionBatch);
+                    batch = _pending.GetRange(0, take);
+                    _pending.RemoveRange(0, take);
+                }
+
+                var wanted = worker._stopping ? 0 : batch.Count(i => i.LeaseNext);
+                try
+                {
+                    var leasedAt = worker._time.GetTimestamp();
+                    var answer = await partition.CompleteManyAndLeaseAsync(
+                        [.. batch.Select(i => i.Completion)], worker._options.Worker, wanted, worker._options.LeaseTime).ConfigureAwait(false);
+                    var next = 0;
+                    for (var i = 0; i < batch.Count; i++)
+                    {
+                        // A slot whose completion was lost is free all the same: it may run a next job.
+                        var job = batch[i].LeaseNext && next < answer.Leased.Count ? answer.Leased[next++] : null;
+                        batch[i].Answer.TrySetResult(new CompletionAnswer(answer.Statuses[i], answer.Reasons[i], job, leasedAt));
+                    }
+
+                    // Never more than asked for; should a partition answer more, they go back unstarted.
+                    for (; next < answer.Leased.Count; next++)
+                    {
+                        await worker.ReturnAsync(new JobLease(answer.Leased[next], leasedAt + worker.Ticks(worker._options.LeaseTime))).ConfigureAwait(false);
+                    }
+                }
+                catch (Exception ex)
+                {
+                    foreach (var item in batch)
+                    {
+                        item.Answer.TrySetException(ex);
+                    }
+                }
+            }
+        }
+
+        private sealed class Item(JobCompletion completion, bool leaseNext)
+        {
+            public JobCompletion Completion { get; } = completion;
+
+            public bool LeaseNext { get; } = leaseNext;
+
+            public TaskCompletionSource<CompletionAnswer> Answer { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+    }
+}
