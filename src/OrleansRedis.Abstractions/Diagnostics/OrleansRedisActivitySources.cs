@@ -47,13 +47,13 @@ public static class OrleansRedisActivitySources
     public static IReadOnlyList<string> Names { get; } =
         [RateLimitingName, LocksName, SessionsName, UsersName, QueuesName, RealtimeName, OperationsName, CachingName];
 
-    /// <summary>Gets the rate-limiting source: <c>ratelimit.check</c>, <c>ratelimit.reset</c>.</summary>
+    /// <summary>Gets the rate-limiting source: <c>ratelimit.check</c>.</summary>
     public static ActivitySource RateLimiting { get; } = new(RateLimitingName, Version);
 
     /// <summary>Gets the locks source: <c>lock.acquire</c>, <c>lock.release</c>, <c>lock.extend</c>.</summary>
     public static ActivitySource Locks { get; } = new(LocksName, Version);
 
-    /// <summary>Gets the sessions source: <c>session.create</c>, <c>session.get</c>, <c>session.update</c>...</summary>
+    /// <summary>Gets the sessions source: <c>session.create</c>, <c>session.get</c>, <c>session.replace</c>, <c>session.merge</c>...</summary>
     public static ActivitySource Sessions { get; } = new(SessionsName, Version);
 
     /// <summary>Gets the users source: <c>user.get</c>, <c>user.create</c>, <c>user.update</c>, <c>user.delete</c>.</summary>
@@ -68,7 +68,7 @@ public static class OrleansRedisActivitySources
     /// <summary>Gets the operations source: <c>operations.memory_report</c>, <c>operations.big_keys</c>, <c>operations.set_maxmemory</c>.</summary>
     public static ActivitySource Operations { get; } = new(OperationsName, Version);
 
-    /// <summary>Gets the caching source: <c>cache.get_or_create</c> and its child <c>cache.factory</c>.</summary>
+    /// <summary>Gets the caching source: <c>cache.factory</c> (the HybridCache factory run) and the cache scripts.</summary>
     public static ActivitySource Caching { get; } = new(CachingName, Version);
 
     /// <summary>
