@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.Options;
 using OrleansRedis.Abstractions.Caching;
+using OrleansRedis.Abstractions.Diagnostics;
 using StackExchange.Redis;
 
 namespace OrleansRedis.Client.Caching;
@@ -172,6 +173,21 @@ public sealed partial class OrleansRedisHybridCache : HybridCache, IAsyncDisposa
         }
     }
 
+    // The factory's run, the work this node does for the whole cluster, is a span of its own (cache.factory).
+    private static async Task<T> RunFactoryAsync<TState, T>(TState state, Func<TState, CancellationToken, ValueTask<T>> factory)
+    {
+        using var activity = OrleansRedisActivitySources.Caching.StartActivity("cache.factory");
+        try
+        {
+            return await factory(state, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            OrleansRedisActivitySources.Fail(activity, ex);
+            throw;
+        }
+    }
+
     private async Task<CacheValue> FetchAsync<TState, T>(
         string key, TState state, Func<TState, CancellationToken, ValueTask<T>> factory, HybridCacheEntryOptions? options, string[] tags)
     {
@@ -193,7 +209,7 @@ public sealed partial class OrleansRedisHybridCache : HybridCache, IAsyncDisposa
             try
             {
                 // The value is shared by every caller of the cluster: no one caller's cancellation may end it.
-                made = new CacheValue(Serialize(await factory(state, CancellationToken.None).ConfigureAwait(false)), tags);
+                made = new CacheValue(Serialize(await RunFactoryAsync(state, factory).ConfigureAwait(false)), tags);
             }
             catch
             {

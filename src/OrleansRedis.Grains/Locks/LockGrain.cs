@@ -1,10 +1,12 @@
 using System.Buffers.Text;
+using System.Diagnostics;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 using Orleans.Placement;
 using Orleans.Runtime;
+using OrleansRedis.Abstractions.Diagnostics;
 using OrleansRedis.Abstractions.Locks;
 using OrleansRedis.Grains.Realtime;
 using OrleansRedis.Redis.Locks;
@@ -48,7 +50,13 @@ public sealed partial class LockGrain(
     private string Name => this.GetPrimaryKeyString();
 
     /// <inheritdoc />
-    public async Task<LockAcquireResult> AcquireAsync(string owner, TimeSpan lease, TimeSpan wait, CancellationToken cancellationToken = default)
+    public Task<LockAcquireResult> AcquireAsync(string owner, TimeSpan lease, TimeSpan wait, CancellationToken cancellationToken = default)
+    {
+        var activity = LockTracing.Start("lock.acquire", Name);
+        return OrleansRedisActivitySources.Run(activity, AcquireCoreAsync(owner, lease, wait, cancellationToken, activity), LockTracing.Acquired);
+    }
+
+    private async Task<LockAcquireResult> AcquireCoreAsync(string owner, TimeSpan lease, TimeSpan wait, CancellationToken cancellationToken, Activity? activity)
     {
         if (!LockLimits.IsValidOwner(owner))
         {
@@ -110,11 +118,15 @@ public sealed partial class LockGrain(
             }
         }
 
+        LockTracing.Queued(activity);
         return await WaitAsync(waiter, effectiveWait, cancellationToken);
     }
 
     /// <inheritdoc />
-    public async Task<LockExtendResult> ExtendAsync(string token, TimeSpan lease)
+    public Task<LockExtendResult> ExtendAsync(string token, TimeSpan lease) =>
+        OrleansRedisActivitySources.Run(LockTracing.Start("lock.extend", Name), ExtendCoreAsync(token, lease), LockTracing.Extended);
+
+    private async Task<LockExtendResult> ExtendCoreAsync(string token, TimeSpan lease)
     {
         ValidateToken(token);
         var leaseMs = LeaseMilliseconds(lease, nameof(lease));
@@ -141,7 +153,10 @@ public sealed partial class LockGrain(
     }
 
     /// <inheritdoc />
-    public async Task<bool> ReleaseAsync(string token)
+    public Task<bool> ReleaseAsync(string token) =>
+        OrleansRedisActivitySources.Run(LockTracing.Start("lock.release", Name), ReleaseCoreAsync(token), LockTracing.Released);
+
+    private async Task<bool> ReleaseCoreAsync(string token)
     {
         ValidateToken(token);
         var head = _pumping ? null : _queue.First?.Value;

@@ -9,8 +9,8 @@ public sealed class LockMetrics
     public const string MeterName = "OrleansRedis.Locks";
 
     // Boxed once: a bool tag value boxes on every measurement otherwise.
-    private static readonly KeyValuePair<string, object?> WaitedTrue = new("waited", true);
-    private static readonly KeyValuePair<string, object?> WaitedFalse = new("waited", false);
+    private static readonly KeyValuePair<string, object?> WaitedTrue = new("orleansredis.lock.waited", true);
+    private static readonly KeyValuePair<string, object?> WaitedFalse = new("orleansredis.lock.waited", false);
 
     private readonly Counter<long> _acquisitions;
     private readonly Counter<long> _contentionWaits;
@@ -24,13 +24,13 @@ public sealed class LockMetrics
     {
         var meter = meterFactory.Create(MeterName);
         _acquisitions = meter.CreateCounter<long>("orleansredis.locks.acquisitions", "{lease}",
-            "Leases granted; tag waited=true when the caller queued first.");
+            "Leases granted; tag orleansredis.lock.waited=true when the caller queued first.");
         _contentionWaits = meter.CreateCounter<long>("orleansredis.locks.contention_waits", "{wait}",
             "Acquire calls that found the lock held and queued.");
-        _waitTime = meter.CreateHistogram<double>("orleansredis.locks.wait_time", "ms",
-            "Time queued callers waited; tag outcome=acquired|timed_out|cancelled|failed.");
+        _waitTime = meter.CreateHistogram<double>("orleansredis.locks.wait.duration", "s",
+            "Time queued callers waited; tag orleansredis.lock.outcome=acquired|timed_out|cancelled|failed.");
         _leasesLost = meter.CreateCounter<long>("orleansredis.locks.leases_lost", "{lease}",
-            "Leases lost while held; tag reason=expired (ran out before release) or extend_refused.");
+            "Leases lost while held; tag orleansredis.lock.reason=expired (ran out before release) or extend_refused.");
         _releases = meter.CreateCounter<long>("orleansredis.locks.releases", "{lease}", "Leases released by their holder.");
         _releasesRefused = meter.CreateCounter<long>("orleansredis.locks.releases_refused", "{call}",
             "Releases refused because the token did not hold the lock (a non-holder).");
@@ -45,10 +45,10 @@ public sealed class LockMetrics
 
     /// <summary>Records how long a queued caller waited and how it ended.</summary>
     public void Waited(TimeSpan waited, string outcome) =>
-        _waitTime.Record(waited.TotalMilliseconds, new KeyValuePair<string, object?>("outcome", outcome));
+        _waitTime.Record(waited.TotalSeconds, new KeyValuePair<string, object?>("orleansredis.lock.outcome", outcome));
 
     /// <summary>Counts a lease lost while held.</summary>
-    public void LeaseLost(string reason) => _leasesLost.Add(1, new KeyValuePair<string, object?>("reason", reason));
+    public void LeaseLost(string reason) => _leasesLost.Add(1, new KeyValuePair<string, object?>("orleansredis.lock.reason", reason));
 
     /// <summary>Counts a release by the holder.</summary>
     public void Released() => _releases.Add(1);

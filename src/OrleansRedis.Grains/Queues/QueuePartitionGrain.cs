@@ -9,6 +9,7 @@ using OrleansRedis.Grains.RateLimiting;
 using OrleansRedis.Grains.Realtime;
 using OrleansRedis.Redis;
 using OrleansRedis.Redis.Queues;
+using OrleansRedis.Abstractions.Diagnostics;
 
 namespace OrleansRedis.Grains.Queues;
 
@@ -119,7 +120,10 @@ public sealed partial class QueuePartitionGrain(
     }
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<EnqueueResult>> EnqueueAsync(IReadOnlyList<JobSpec> jobs)
+    public Task<IReadOnlyList<EnqueueResult>> EnqueueAsync(IReadOnlyList<JobSpec> jobs) =>
+        OrleansRedisActivitySources.Run(QueueTracing.Start("queue.enqueue", _queue, _partition), EnqueueCoreAsync(jobs), QueueTracing.Enqueued);
+
+    private async Task<IReadOnlyList<EnqueueResult>> EnqueueCoreAsync(IReadOnlyList<JobSpec> jobs)
     {
         var definition = Definition;
         if (jobs is not { Count: > 0 })
@@ -150,7 +154,10 @@ public sealed partial class QueuePartitionGrain(
     }
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<LeasedJob>> LeaseAsync(string worker, int max, TimeSpan lease, TimeSpan wait, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<LeasedJob>> LeaseAsync(string worker, int max, TimeSpan lease, TimeSpan wait, CancellationToken cancellationToken = default) =>
+        OrleansRedisActivitySources.Run(QueueTracing.Start("queue.lease", _queue, _partition), LeaseCoreAsync(worker, max, lease, wait, cancellationToken), QueueTracing.Leased);
+
+    private async Task<IReadOnlyList<LeasedJob>> LeaseCoreAsync(string worker, int max, TimeSpan lease, TimeSpan wait, CancellationToken cancellationToken = default)
     {
         var definition = Definition;
         QueueRequests.CheckWorker(_queue, worker);
@@ -225,7 +232,10 @@ public sealed partial class QueuePartitionGrain(
     }
 
     /// <inheritdoc />
-    public async Task CompleteAsync(string jobId, string leaseToken, string? result = null)
+    public Task CompleteAsync(string jobId, string leaseToken, string? result = null) =>
+        OrleansRedisActivitySources.Run(QueueTracing.Start("queue.complete", _queue, _partition, jobId), CompleteCoreAsync(jobId, leaseToken, result));
+
+    private async Task CompleteCoreAsync(string jobId, string leaseToken, string? result = null)
     {
         _ = Definition;
         CheckOwnJob(jobId);
@@ -241,7 +251,10 @@ public sealed partial class QueuePartitionGrain(
     }
 
     /// <inheritdoc />
-    public async Task<JobCompletions> CompleteManyAndLeaseAsync(IReadOnlyList<JobCompletion> completions, string worker, int max, TimeSpan lease)
+    public Task<JobCompletions> CompleteManyAndLeaseAsync(IReadOnlyList<JobCompletion> completions, string worker, int max, TimeSpan lease) =>
+        OrleansRedisActivitySources.Run(QueueTracing.Start("queue.complete", _queue, _partition), CompleteManyAndLeaseCoreAsync(completions, worker, max, lease), QueueTracing.CompletedMany);
+
+    private async Task<JobCompletions> CompleteManyAndLeaseCoreAsync(IReadOnlyList<JobCompletion> completions, string worker, int max, TimeSpan lease)
     {
         var definition = Definition;
         QueueRequests.CheckWorker(_queue, worker);
@@ -311,7 +324,10 @@ public sealed partial class QueuePartitionGrain(
     }
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<LeasedJob>> CompleteAndLeaseAsync(string jobId, string leaseToken, string? result, string worker, int max, TimeSpan lease)
+    public Task<IReadOnlyList<LeasedJob>> CompleteAndLeaseAsync(string jobId, string leaseToken, string? result, string worker, int max, TimeSpan lease) =>
+        OrleansRedisActivitySources.Run(QueueTracing.Start("queue.complete", _queue, _partition, jobId), CompleteAndLeaseCoreAsync(jobId, leaseToken, result, worker, max, lease), QueueTracing.Leased);
+
+    private async Task<IReadOnlyList<LeasedJob>> CompleteAndLeaseCoreAsync(string jobId, string leaseToken, string? result, string worker, int max, TimeSpan lease)
     {
         var definition = Definition;
         QueueRequests.CheckWorker(_queue, worker);
@@ -341,7 +357,10 @@ public sealed partial class QueuePartitionGrain(
     }
 
     /// <inheritdoc />
-    public async Task<JobFailResult> FailAsync(string jobId, string leaseToken, string error, TimeSpan? retryAfter = null)
+    public Task<JobFailResult> FailAsync(string jobId, string leaseToken, string error, TimeSpan? retryAfter = null) =>
+        OrleansRedisActivitySources.Run(QueueTracing.Start("queue.fail", _queue, _partition, jobId), FailCoreAsync(jobId, leaseToken, error, retryAfter), QueueTracing.Failed);
+
+    private async Task<JobFailResult> FailCoreAsync(string jobId, string leaseToken, string error, TimeSpan? retryAfter = null)
     {
         _ = Definition;
         CheckOwnJob(jobId);

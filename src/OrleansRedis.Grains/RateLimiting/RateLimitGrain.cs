@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
 using Orleans.Placement;
+using OrleansRedis.Abstractions.Diagnostics;
 using OrleansRedis.Abstractions.RateLimiting;
 using OrleansRedis.Redis.RateLimiting;
 using StackExchange.Redis;
@@ -66,6 +67,23 @@ public sealed partial class RateLimitGrain(
 
     /// <inheritdoc />
     public Task<RateLimitDecision> CheckAsync(int cost = 1)
+    {
+        var activity = RateLimitTracing.Start("ratelimit.check", _policy, cost);
+        Task<RateLimitDecision> decision;
+        try
+        {
+            decision = CheckCoreAsync(cost);
+        }
+        catch (Exception ex)
+        {
+            // A refused cost or key throws before any await; the span still ends, failed.
+            decision = Task.FromException<RateLimitDecision>(ex);
+        }
+
+        return OrleansRedisActivitySources.Run(activity, decision, RateLimitTracing.Decided);
+    }
+
+    private Task<RateLimitDecision> CheckCoreAsync(int cost)
     {
         var policy = Policy();
         if (cost < 1 || cost > policy.Limit)

@@ -42,24 +42,24 @@ public sealed class RateLimitMetrics
     /// <summary>Counts a decision.</summary>
     public void Decision(string policy, bool allowed, string source) =>
         _decisions.Add(1,
-            new KeyValuePair<string, object?>("policy", policy),
-            new KeyValuePair<string, object?>("result", allowed ? "allowed" : "denied"),
-            new KeyValuePair<string, object?>("source", source));
+            new KeyValuePair<string, object?>("orleansredis.ratelimit.policy", policy),
+            new KeyValuePair<string, object?>("orleansredis.ratelimit.result", allowed ? "allowed" : "denied"),
+            new KeyValuePair<string, object?>("orleansredis.ratelimit.source", source));
 
     /// <summary>Counts a decision made by the failure mode.</summary>
     public void Degraded(string policy, RateLimitFailureMode mode, string reason) =>
         _degraded.Add(1,
-            new KeyValuePair<string, object?>("policy", policy),
-            new KeyValuePair<string, object?>("failure_mode", mode == RateLimitFailureMode.Open ? "open" : "closed"),
-            new KeyValuePair<string, object?>("reason", reason));
+            new KeyValuePair<string, object?>("orleansredis.ratelimit.policy", policy),
+            new KeyValuePair<string, object?>("orleansredis.ratelimit.failure_mode", mode == RateLimitFailureMode.Open ? "open" : "closed"),
+            new KeyValuePair<string, object?>("orleansredis.ratelimit.reason", reason));
 
     /// <summary>Records one script call.</summary>
     public void Script(string policy, RateLimitAlgorithm algorithm, TimeSpan elapsed, int batchSize, bool succeeded)
     {
         _scriptDuration.Record(elapsed.TotalSeconds,
-            new KeyValuePair<string, object?>("algorithm", AlgorithmTag(algorithm)),
-            new KeyValuePair<string, object?>("outcome", succeeded ? "ok" : "error"));
-        _batchSize.Record(batchSize, new KeyValuePair<string, object?>("policy", policy));
+            new KeyValuePair<string, object?>("orleansredis.ratelimit.algorithm", AlgorithmTag(algorithm)),
+            new KeyValuePair<string, object?>("orleansredis.ratelimit.outcome", succeeded ? "ok" : "error"));
+        _batchSize.Record(batchSize, new KeyValuePair<string, object?>("orleansredis.ratelimit.policy", policy));
     }
 
     private static string AlgorithmTag(RateLimitAlgorithm algorithm) => algorithm switch

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Options;
 using OrleansRedis.Abstractions.Realtime;
 using OrleansRedis.Redis.Realtime;
+using OrleansRedis.Abstractions.Diagnostics;
 
 namespace OrleansRedis.Grains.Realtime;
 
@@ -24,7 +25,10 @@ public sealed class PresenceGrain(PresenceStore store, IOptions<RealtimeOptions>
     private string Room => this.GetPrimaryKeyString();
 
     /// <inheritdoc />
-    public async Task<PresenceHeartbeat> HeartbeatAsync(string member, TimeSpan? ttl, string? data)
+    public Task<PresenceHeartbeat> HeartbeatAsync(string member, TimeSpan? ttl, string? data) =>
+        OrleansRedisActivitySources.Run(RealtimeTracing.Start("presence.heartbeat"), HeartbeatCoreAsync(member, ttl, data));
+
+    private async Task<PresenceHeartbeat> HeartbeatCoreAsync(string member, TimeSpan? ttl, string? data)
     {
         EnsureRoom();
         EnsureMember(member);
@@ -55,7 +59,10 @@ public sealed class PresenceGrain(PresenceStore store, IOptions<RealtimeOptions>
     }
 
     /// <inheritdoc />
-    public async Task<bool> LeaveAsync(string member)
+    public Task<bool> LeaveAsync(string member) =>
+        OrleansRedisActivitySources.Run(RealtimeTracing.Start("presence.leave"), LeaveCoreAsync(member));
+
+    private async Task<bool> LeaveCoreAsync(string member)
     {
         EnsureRoom();
         EnsureMember(member);

@@ -40,7 +40,7 @@ public sealed class RealtimeMetrics
         _relays = meter.CreateUpDownCounter<long>("orleansredis.realtime.relays", "{relay}",
             "Topics this silo relays (one per topic with subscribers here).");
         _presenceChanges = meter.CreateCounter<long>("orleansredis.realtime.presence_changes", "{change}",
-            "Members that joined or left a room; tag change=join|leave|expired.");
+            "Members that joined or left a room; tag orleansredis.presence.change=join|leave|expired.");
     }
 
     /// <summary>Counts a published event.</summary>
@@ -69,5 +69,5 @@ public sealed class RealtimeMetrics
 
     /// <summary>Counts a presence change.</summary>
     public void PresenceChanged(string change, long count = 1) =>
-        _presenceChanges.Add(count, new KeyValuePair<string, object?>("change", change));
+        _presenceChanges.Add(count, new KeyValuePair<string, object?>("orleansredis.presence.change", change));
 }

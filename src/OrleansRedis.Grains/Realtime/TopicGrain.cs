@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 using OrleansRedis.Abstractions.Realtime;
 using OrleansRedis.Redis.Realtime;
+using OrleansRedis.Abstractions.Diagnostics;
 
 namespace OrleansRedis.Grains.Realtime;
 
@@ -20,7 +21,10 @@ public sealed class TopicGrain(TopicStore store, IOptions<RealtimeOptions> optio
     private string Topic => this.GetPrimaryKeyString();
 
     /// <inheritdoc />
-    public async Task<string> PublishAsync(string? type, string data)
+    public Task<string> PublishAsync(string? type, string data) =>
+        OrleansRedisActivitySources.Run(RealtimeTracing.Start("topic.publish"), PublishCoreAsync(type, data), RealtimeTracing.Published);
+
+    private async Task<string> PublishCoreAsync(string? type, string data)
     {
         EnsureTopic(Topic);
         var eventType = type ?? RealtimeLimits.DefaultType;

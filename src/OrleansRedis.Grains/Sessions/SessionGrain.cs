@@ -5,6 +5,7 @@ using OrleansRedis.Abstractions.Realtime;
 using OrleansRedis.Abstractions.Sessions;
 using OrleansRedis.Grains.Realtime;
 using OrleansRedis.Redis.Sessions;
+using OrleansRedis.Abstractions.Diagnostics;
 
 namespace OrleansRedis.Grains.Sessions;
 
@@ -38,7 +39,10 @@ public sealed partial class SessionGrain(
     private string IdHash => this.GetPrimaryKeyString();
 
     /// <inheritdoc />
-    public async Task<SessionSnapshot?> CreateAsync(SessionDraft draft)
+    public Task<SessionSnapshot?> CreateAsync(SessionDraft draft) =>
+        OrleansRedisActivitySources.Run(SessionTracing.Start("session.create"), CreateCoreAsync(draft), SessionTracing.Found);
+
+    private async Task<SessionSnapshot?> CreateCoreAsync(SessionDraft draft)
     {
         EnsureKey();
         ArgumentNullException.ThrowIfNull(draft);
@@ -70,7 +74,10 @@ public sealed partial class SessionGrain(
     }
 
     /// <inheritdoc />
-    public async Task<SessionSnapshot?> GetAsync()
+    public Task<SessionSnapshot?> GetAsync() =>
+        OrleansRedisActivitySources.Run(SessionTracing.Start("session.get"), GetCoreAsync(), SessionTracing.Found);
+
+    private async Task<SessionSnapshot?> GetCoreAsync()
     {
         EnsureKey();
         if (_cached is { } cached && cached.IsFresh(time, _options.SlideResolution))
@@ -89,7 +96,10 @@ public sealed partial class SessionGrain(
     }
 
     /// <inheritdoc />
-    public async Task<SessionSnapshot?> ReplaceDataAsync(string data)
+    public Task<SessionSnapshot?> ReplaceDataAsync(string data) =>
+        OrleansRedisActivitySources.Run(SessionTracing.Start("session.replace"), ReplaceDataCoreAsync(data), SessionTracing.Found);
+
+    private async Task<SessionSnapshot?> ReplaceDataCoreAsync(string data)
     {
         EnsureKey();
         var normalized = SessionData.Normalize(data, _options.MaxDataBytes);
@@ -99,7 +109,10 @@ public sealed partial class SessionGrain(
     }
 
     /// <inheritdoc />
-    public async Task<SessionSnapshot?> MergeDataAsync(string data)
+    public Task<SessionSnapshot?> MergeDataAsync(string data) =>
+        OrleansRedisActivitySources.Run(SessionTracing.Start("session.merge"), MergeDataCoreAsync(data), SessionTracing.Found);
+
+    private async Task<SessionSnapshot?> MergeDataCoreAsync(string data)
     {
         EnsureKey();
         var patch = SessionData.Normalize(data, _options.MaxDataBytes);
@@ -128,7 +141,10 @@ public sealed partial class SessionGrain(
     }
 
     /// <inheritdoc />
-    public async Task<bool> DestroyAsync()
+    public Task<bool> DestroyAsync() =>
+        OrleansRedisActivitySources.Run(SessionTracing.Start("session.destroy"), DestroyCoreAsync(), SessionTracing.Found);
+
+    private async Task<bool> DestroyCoreAsync()
     {
         EnsureKey();
         Drop();
@@ -149,7 +165,10 @@ public sealed partial class SessionGrain(
     }
 
     /// <inheritdoc />
-    public async Task<bool> RevokeAsync()
+    public Task<bool> RevokeAsync() =>
+        OrleansRedisActivitySources.Run(SessionTracing.Start("session.revoke"), RevokeCoreAsync(), SessionTracing.Found);
+
+    private async Task<bool> RevokeCoreAsync()
     {
         EnsureKey();
         Drop();
@@ -165,7 +184,10 @@ public sealed partial class SessionGrain(
     }
 
     /// <inheritdoc />
-    public async Task<SessionCreated?> RotateAsync()
+    public Task<SessionCreated?> RotateAsync() =>
+        OrleansRedisActivitySources.Run(SessionTracing.Start("session.rotate"), RotateCoreAsync(), SessionTracing.Found);
+
+    private async Task<SessionCreated?> RotateCoreAsync()
     {
         EnsureKey();
 

@@ -42,5 +42,5 @@ public sealed class SessionMetrics
 
     public void Rotated() => _rotated.Add(1);
 
-    public void Read(bool fromMemory) => _reads.Add(1, new KeyValuePair<string, object?>("source", fromMemory ? "memory" : "redis"));
+    public void Read(bool fromMemory) => _reads.Add(1, new KeyValuePair<string, object?>("orleansredis.session.source", fromMemory ? "memory" : "redis"));
 }

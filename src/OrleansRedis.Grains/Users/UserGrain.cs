@@ -5,6 +5,7 @@ using Orleans.Concurrency;
 using OrleansRedis.Abstractions.Users;
 using OrleansRedis.Redis.Users;
 using StackExchange.Redis;
+using OrleansRedis.Abstractions.Diagnostics;
 
 namespace OrleansRedis.Grains.Users;
 
@@ -38,7 +39,10 @@ public sealed partial class UserGrain(
     private string Id => this.GetPrimaryKeyString();
 
     /// <inheritdoc />
-    public async Task<UserReadResult> GetAsync()
+    public Task<UserReadResult> GetAsync() =>
+        OrleansRedisActivitySources.Run(UserTracing.Start("user.get"), GetCoreAsync(), UserTracing.Read);
+
+    private async Task<UserReadResult> GetCoreAsync()
     {
         UserLimits.ThrowIfInvalid(Id);
         if (Fresh() is { } hit)
@@ -79,7 +83,10 @@ public sealed partial class UserGrain(
     }
 
     /// <inheritdoc />
-    public async Task<UserRecord> CreateAsync(string name, string email)
+    public Task<UserRecord> CreateAsync(string name, string email) =>
+        OrleansRedisActivitySources.Run(UserTracing.Start("user.create"), CreateCoreAsync(name, email));
+
+    private async Task<UserRecord> CreateCoreAsync(string name, string email)
     {
         UserLimits.ThrowIfInvalid(Id, name, email, checkFields: true);
         var created = await WriteDatabaseAsync(() => repository.CreateAsync(Id, name, email, time.GetUtcNow(), CancellationToken.None));
@@ -88,7 +95,10 @@ public sealed partial class UserGrain(
     }
 
     /// <inheritdoc />
-    public async Task<UserRecord> UpdateAsync(string name, string email, long expectedVersion)
+    public Task<UserRecord> UpdateAsync(string name, string email, long expectedVersion) =>
+        OrleansRedisActivitySources.Run(UserTracing.Start("user.update"), UpdateCoreAsync(name, email, expectedVersion));
+
+    private async Task<UserRecord> UpdateCoreAsync(string name, string email, long expectedVersion)
     {
         UserLimits.ThrowIfInvalid(Id, name, email, checkFields: true);
         var updated = await WriteDatabaseAsync(() =>
@@ -98,7 +108,10 @@ public sealed partial class UserGrain(
     }
 
     /// <inheritdoc />
-    public async Task DeleteAsync(long? expectedVersion = null)
+    public Task DeleteAsync(long? expectedVersion = null) =>
+        OrleansRedisActivitySources.Run(UserTracing.Start("user.delete"), DeleteCoreAsync(expectedVersion));
+
+    private async Task DeleteCoreAsync(long? expectedVersion = null)
     {
         UserLimits.ThrowIfInvalid(Id);
         var tombstone = await WriteDatabaseAsync(() =>

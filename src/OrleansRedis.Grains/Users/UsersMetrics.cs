@@ -24,15 +24,15 @@ public sealed class UsersMetrics
     {
         var meter = meterFactory.Create(MeterName);
         _reads = meter.CreateCounter<long>("orleansredis.users.reads", "{read}",
-            "User reads by where they were answered from (source = memory|redis|database) and whether the user exists.");
+            "User reads by where they were answered from (orleansredis.user.source = memory|redis|database) and whether the user exists.");
         _queries = meter.CreateCounter<long>("orleansredis.users.database.queries", "{query}",
-            "Database operations by operation (get|create|update|delete|initialize) and outcome (ok|rejected|error).");
+            "Database operations by orleansredis.user.database.operation (get|create|update|delete|initialize) and orleansredis.user.database.outcome (ok|rejected|error).");
         _queryDuration = meter.CreateHistogram<double>("orleansredis.users.database.duration", "s",
             "Latency of database operations.");
         _staleServes = meter.CreateCounter<long>("orleansredis.users.stale_serves", "{read}",
             "Reads answered with an expired cached copy because the database could not be reached.");
         _cacheErrors = meter.CreateCounter<long>("orleansredis.users.cache.errors", "{error}",
-            "Cache Redis commands that failed and were skipped (operation = read|write).");
+            "Cache Redis commands that failed and were skipped (orleansredis.user.cache.operation = read|write).");
         meter.CreateObservableCounter("orleansredis.users.database.calls", () => Interlocked.Read(ref _databaseQueries), "{call}",
             "Every database operation since the silo started, all operations and outcomes together (what DatabaseQueries returns).");
     }
@@ -44,9 +44,9 @@ public sealed class UsersMetrics
     public void Read(UserSource source, bool found, bool stale)
     {
         _reads.Add(1,
-            new KeyValuePair<string, object?>("source", SourceName(source)),
-            new KeyValuePair<string, object?>("found", found),
-            new KeyValuePair<string, object?>("stale", stale));
+            new KeyValuePair<string, object?>("orleansredis.user.source", SourceName(source)),
+            new KeyValuePair<string, object?>("orleansredis.user.found", found),
+            new KeyValuePair<string, object?>("orleansredis.user.stale", stale));
         if (stale)
         {
             _staleServes.Add(1);
@@ -57,13 +57,13 @@ public sealed class UsersMetrics
     public void Query(string operation, string outcome, TimeSpan duration)
     {
         Interlocked.Increment(ref _databaseQueries);
-        var operationTag = new KeyValuePair<string, object?>("operation", operation);
-        _queries.Add(1, operationTag, new KeyValuePair<string, object?>("outcome", outcome));
+        var operationTag = new KeyValuePair<string, object?>("orleansredis.user.database.operation", operation);
+        _queries.Add(1, operationTag, new KeyValuePair<string, object?>("orleansredis.user.database.outcome", outcome));
         _queryDuration.Record(duration.TotalSeconds, operationTag);
     }
 
     /// <summary>Records a Cache-Redis failure that the grain worked around.</summary>
-    public void CacheError(string operation) => _cacheErrors.Add(1, new KeyValuePair<string, object?>("operation", operation));
+    public void CacheError(string operation) => _cacheErrors.Add(1, new KeyValuePair<string, object?>("orleansredis.user.cache.operation", operation));
 
     /// <summary>The lower-case name of <paramref name="source"/>, as in <c>X-Cache</c>.</summary>
     public static string SourceName(UserSource source) => source switch

@@ -1,3 +1,4 @@
+using OrleansRedis.Abstractions.Diagnostics;
 using StackExchange.Redis;
 
 namespace OrleansRedis.Redis.Caching;
@@ -60,9 +61,9 @@ public sealed class HybridCacheStore(RedisConnections connections, RedisKeys key
     {
         var ms = (long)Math.Ceiling(expiration.TotalMilliseconds);
         var database = Database;
-        await database.ScriptEvaluateAsync(SetScript, [keys.CacheEntry(grainKey)], [bytes, string.Join('\n', tags), ms]).ConfigureAwait(false);
+        await database.ScriptEvaluateAsync(OrleansRedisActivitySources.Caching, "cache set", SetScript, [keys.CacheEntry(grainKey)], [bytes, string.Join('\n', tags), ms]).ConfigureAwait(false);
         await Task.WhenAll(tags.Select(tag =>
-            database.ScriptEvaluateAsync(TagScript, [keys.CacheTag($"{name}/{tag}")], [grainKey, ms]))).ConfigureAwait(false);
+            database.ScriptEvaluateAsync(OrleansRedisActivitySources.Caching, "cache tag", TagScript, [keys.CacheTag($"{name}/{tag}")], [grainKey, ms]))).ConfigureAwait(false);
     }
 
     /// <summary>Deletes the entry of <paramref name="grainKey"/>.</summary>
@@ -72,7 +73,7 @@ public sealed class HybridCacheStore(RedisConnections connections, RedisKeys key
     /// <summary>Takes the entries ({name}/{key}) of the tag <paramref name="grainKey"/> ({name}/{tag}) and deletes the tag.</summary>
     public async Task<string[]> TakeTagAsync(string grainKey)
     {
-        var members = await Database.ScriptEvaluateAsync(TakeTagScript, [keys.CacheTag(grainKey)]).ConfigureAwait(false);
+        var members = await Database.ScriptEvaluateAsync(OrleansRedisActivitySources.Caching, "cache take tag", TakeTagScript, [keys.CacheTag(grainKey)]).ConfigureAwait(false);
         return (string[])members!;
     }
 }

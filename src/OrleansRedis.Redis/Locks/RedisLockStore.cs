@@ -1,3 +1,4 @@
+using OrleansRedis.Abstractions.Diagnostics;
 using StackExchange.Redis;
 
 namespace OrleansRedis.Redis.Locks;
@@ -86,7 +87,7 @@ public sealed class RedisLockStore(RedisConnections connections, RedisKeys keys)
     public async Task<LockAttempt> TryAcquireAsync(string name, string token, string owner, long leaseMs)
     {
         var result = await Database.ScriptEvaluateAsync(
-            AcquireScript, [keys.Lock(name), keys.LockFence(name)], [token, owner, leaseMs]).ConfigureAwait(false);
+            OrleansRedisActivitySources.Locks, "lock acquire", AcquireScript, [keys.Lock(name), keys.LockFence(name)], [token, owner, leaseMs]).ConfigureAwait(false);
         var attempt = LockReply.ReadAttempt(ScriptReply.Read(result, "lock acquire"), leaseMs);
         if (attempt.Acquired)
         {
@@ -104,7 +105,7 @@ public sealed class RedisLockStore(RedisConnections connections, RedisKeys keys)
     {
         RedisValue[] arguments = next is { } n ? [token, n.Token, n.Owner, n.LeaseMs] : [token];
         var reply = ScriptReply.Read(
-            await Database.ScriptEvaluateAsync(ReleaseScript, [keys.Lock(name), keys.LockFence(name)], arguments).ConfigureAwait(false),
+            await Database.ScriptEvaluateAsync(OrleansRedisActivitySources.Locks, "lock release", ReleaseScript, [keys.Lock(name), keys.LockFence(name)], arguments).ConfigureAwait(false),
             "lock release");
         var released = reply.Flag(LockReply.Released);
         if (released)
@@ -122,7 +123,7 @@ public sealed class RedisLockStore(RedisConnections connections, RedisKeys keys)
     public async Task<(DateTimeOffset ExpiresAtUtc, long FencingToken)?> ExtendAsync(string name, string token, long leaseMs)
     {
         var reply = ScriptReply.Read(
-            await Database.ScriptEvaluateAsync(ExtendScript, [keys.Lock(name)], [token, leaseMs]).ConfigureAwait(false), "lock extend");
+            await Database.ScriptEvaluateAsync(OrleansRedisActivitySources.Locks, "lock extend", ExtendScript, [keys.Lock(name)], [token, leaseMs]).ConfigureAwait(false), "lock extend");
         if (!reply.Flag(LockReply.Extended))
         {
             return null;
@@ -136,7 +137,7 @@ public sealed class RedisLockStore(RedisConnections connections, RedisKeys keys)
     public async Task<LockSnapshot> ReadAsync(string name)
     {
         var reply = ScriptReply.Read(
-            await Database.ScriptEvaluateAsync(StateScript, [keys.Lock(name), keys.LockFence(name)]).ConfigureAwait(false), "lock state");
+            await Database.ScriptEvaluateAsync(OrleansRedisActivitySources.Locks, "lock state", StateScript, [keys.Lock(name), keys.LockFence(name)]).ConfigureAwait(false), "lock state");
         var holder = LockHolder.Parse(reply.Raw(LockReply.Holder));
         var now = LockReply.ReadNow(reply);
         var counter = reply.Int64(LockReply.Fence, fallback: 0);

@@ -1,4 +1,5 @@
 using StackExchange.Redis;
+using OrleansRedis.Abstractions.Diagnostics;
 
 namespace OrleansRedis.Redis.Operations;
 
@@ -14,7 +15,10 @@ public sealed class BigKeyScanner(RedisAdminConnections connections, RedisKeys k
     public const int MaxKeysLimit = 1_000_000;
 
     /// <summary>Scans up to <paramref name="maxKeys"/> keys (over all masters) in batches of <paramref name="batchSize"/>.</summary>
-    public async Task<BigKeysReport> ScanAsync(RedisRole role, int top, int maxKeys, int batchSize, CancellationToken cancellationToken)
+    public Task<BigKeysReport> ScanAsync(RedisRole role, int top, int maxKeys, int batchSize, CancellationToken cancellationToken) =>
+        OrleansRedisActivitySources.Run(OrleansRedisActivitySources.Operations.StartActivity("operations.big_keys"), ScanCoreAsync(role, top, maxKeys, batchSize, cancellationToken));
+
+    private async Task<BigKeysReport> ScanCoreAsync(RedisRole role, int top, int maxKeys, int batchSize, CancellationToken cancellationToken)
     {
         var topology = await connections.NodesAsync(role).ConfigureAwait(false);
         var largest = new PriorityQueue<BigKey, long>();

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using StackExchange.Redis;
+using OrleansRedis.Abstractions.Diagnostics;
 
 namespace OrleansRedis.Redis.Operations;
 
@@ -53,7 +54,10 @@ public sealed partial class MaxMemorySetter(RedisAdminConnections connections)
     /// </summary>
     /// <exception cref="EvictionGuardException">An evicting policy on the State server (whichever role names it) without force.</exception>
     /// <exception cref="RedisConfigUnavailableException">A node forbids CONFIG.</exception>
-    public async Task<MaxMemoryResult> ApplyAsync(MaxMemoryChange change)
+    public Task<MaxMemoryResult> ApplyAsync(MaxMemoryChange change) =>
+        OrleansRedisActivitySources.Run(OrleansRedisActivitySources.Operations.StartActivity("operations.set_maxmemory"), ApplyCoreAsync(change));
+
+    private async Task<MaxMemoryResult> ApplyCoreAsync(MaxMemoryChange change)
     {
         // Without a separate Cache Redis, "cache" is the State Redis: the guard must hold for it too.
         change = change with { Role = connections.HasSeparateCache ? change.Role : RedisRole.State };

@@ -1,5 +1,6 @@
 using System.Globalization;
 using StackExchange.Redis;
+using OrleansRedis.Abstractions.Diagnostics;
 
 namespace OrleansRedis.Redis.Operations;
 
@@ -10,7 +11,10 @@ public sealed class RedisMemoryInspector(RedisAdminConnections connections)
     public IReadOnlyList<RedisRole> Roles => connections.HasSeparateCache ? [RedisRole.State, RedisRole.Cache] : [RedisRole.State];
 
     /// <summary>Builds the report of <paramref name="role"/>'s Redis: every node of a Redis Cluster, and their totals.</summary>
-    public async Task<RedisMemoryReport> GetReportAsync(RedisRole role)
+    public Task<RedisMemoryReport> GetReportAsync(RedisRole role) =>
+        OrleansRedisActivitySources.Run(OrleansRedisActivitySources.Operations.StartActivity("operations.memory_report"), GetReportCoreAsync(role));
+
+    private async Task<RedisMemoryReport> GetReportCoreAsync(RedisRole role)
     {
         // Without a separate Cache Redis, "cache" is the State Redis and must be judged by the State rules.
         role = connections.HasSeparateCache ? role : RedisRole.State;

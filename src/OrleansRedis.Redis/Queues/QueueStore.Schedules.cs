@@ -1,3 +1,4 @@
+using OrleansRedis.Abstractions.Diagnostics;
 using StackExchange.Redis;
 
 namespace OrleansRedis.Redis.Queues;
@@ -47,5 +48,5 @@ public sealed partial class QueueStore
 
     /// <summary>Moves a schedule's last tick forward to <paramref name="tickMs"/>; answers the last tick afterwards.</summary>
     public async Task<long> AdvanceTickAsync(string queue, string name, long tickMs) =>
-        (long)await Database.ScriptEvaluateAsync(AdvanceTickScript, [keys.QueueScheduleTicks(queue)], [name, tickMs]).ConfigureAwait(false);
+        (long)await Database.ScriptEvaluateAsync(OrleansRedisActivitySources.Queues, "queue schedule tick", AdvanceTickScript, [keys.QueueScheduleTicks(queue)], [name, tickMs]).ConfigureAwait(false);
 }

@@ -1,3 +1,4 @@
+using OrleansRedis.Abstractions.Diagnostics;
 using System.Globalization;
 using OrleansRedis.Abstractions.Queues;
 using StackExchange.Redis;
@@ -308,13 +309,13 @@ public sealed partial class QueueStore(RedisConnections connections, RedisKeys k
     /// <summary>Deletes dead jobs dead before <paramref name="beforeMs"/> (all when null); answers how many.</summary>
     public async Task<long> PurgeDeadAsync(QueuePartitionKeys partition, QueuePartitionLimits limits, long? beforeMs)
     {
-        var result = await Database.ScriptEvaluateAsync(DeadPurgeScript, partition.Fixed, Arguments(partition, limits, [beforeMs ?? -1])).ConfigureAwait(false);
+        var result = await Database.ScriptEvaluateAsync(OrleansRedisActivitySources.Queues, "queue dead purge", DeadPurgeScript, partition.Fixed, Arguments(partition, limits, [beforeMs ?? -1])).ConfigureAwait(false);
         return (long)result;
     }
 
     private async Task<ScriptReply> RunAsync(string script, string name, QueuePartitionKeys partition, QueuePartitionLimits limits, params RedisValue[] own)
     {
-        var result = await Database.ScriptEvaluateAsync(script, partition.Fixed, Arguments(partition, limits, own)).ConfigureAwait(false);
+        var result = await Database.ScriptEvaluateAsync(OrleansRedisActivitySources.Queues, name, script, partition.Fixed, Arguments(partition, limits, own)).ConfigureAwait(false);
         return ScriptReply.Read(result, name);
     }
 

@@ -1,3 +1,4 @@
+using OrleansRedis.Abstractions.Diagnostics;
 using StackExchange.Redis;
 
 namespace OrleansRedis.Redis.RateLimiting;
@@ -58,11 +59,11 @@ public sealed partial class RateLimitStore(RedisConnections connections, RedisKe
             throw new ArgumentException("At least one request is required.", nameof(costs));
         }
 
-        var (script, fixedArguments) = algorithm switch
+        var (script, name, fixedArguments) = algorithm switch
         {
-            RateLimitAlgorithm.SlidingLog => (SlidingLogScript, 3),
-            RateLimitAlgorithm.SlidingWindowCounter => (SlidingWindowCounterScript, 2),
-            RateLimitAlgorithm.TokenBucket => (TokenBucketScript, 2),
+            RateLimitAlgorithm.SlidingLog => (SlidingLogScript, "rate-limit sliding log", 3),
+            RateLimitAlgorithm.SlidingWindowCounter => (SlidingWindowCounterScript, "rate-limit sliding window counter", 2),
+            RateLimitAlgorithm.TokenBucket => (TokenBucketScript, "rate-limit token bucket", 2),
             _ => throw new ArgumentOutOfRangeException(nameof(algorithm), algorithm, "Unknown rate-limit algorithm."),
         };
         var arguments = new RedisValue[fixedArguments + costs.Count];
@@ -85,9 +86,9 @@ public sealed partial class RateLimitStore(RedisConnections connections, RedisKe
         }
 
         var reply = await connections.State.GetDatabase()
-            .ScriptEvaluateAsync(script, [key], arguments)
+            .ScriptEvaluateAsync(OrleansRedisActivitySources.RateLimiting, name, script, [key], arguments)
             .ConfigureAwait(false);
-        return Parse(ScriptReply.Read(reply, $"rate-limit {algorithm}"), costs.Count);
+        return Parse(ScriptReply.Read(reply, name), costs.Count);
     }
 
     /// <summary>Deletes every window of the subject (all algorithms' keys) in one command.</summary>

@@ -1,3 +1,4 @@
+using OrleansRedis.Abstractions.Diagnostics;
 using StackExchange.Redis;
 
 namespace OrleansRedis.Redis.Realtime;
@@ -119,6 +120,6 @@ public sealed class PresenceStore(RedisConnections connections, RedisKeys keys)
     private async Task<ScriptReply> RunAsync(string script, string room, RedisValue[] arguments, string name) =>
         ScriptReply.Read(
             await connections.State.GetDatabase()
-                .ScriptEvaluateAsync(script, [keys.RoomMembers(room), keys.RoomData(room)], arguments).ConfigureAwait(false),
+                .ScriptEvaluateAsync(OrleansRedisActivitySources.Realtime, name, script, [keys.RoomMembers(room), keys.RoomData(room)], arguments).ConfigureAwait(false),
             name);
 }

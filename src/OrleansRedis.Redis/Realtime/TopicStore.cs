@@ -1,3 +1,4 @@
+using OrleansRedis.Abstractions.Diagnostics;
 using System.Globalization;
 using OrleansRedis.Abstractions.Realtime;
 using StackExchange.Redis;
@@ -69,7 +70,7 @@ public sealed class TopicStore(RedisConnections connections, RedisKeys keys)
     public async Task<(TopicEventId Id, TopicEventId Previous)> PublishAsync(string topic, string type, string data, long maxLength, long maxAgeMs)
     {
         var result = await Database.ScriptEvaluateAsync(
-            PublishScript,
+            OrleansRedisActivitySources.Realtime, "topic publish", PublishScript,
             [keys.Topic(topic)],
             [maxLength, maxAgeMs, type, data, keys.TopicChannel(topic).ToString()]).ConfigureAwait(false);
         var reply = ScriptReply.Read(result, "topic publish");
@@ -138,7 +139,7 @@ public sealed class TopicStore(RedisConnections connections, RedisKeys keys)
     private async Task<TopicRead> ReadRangeAsync(string topic, string start, int count)
     {
         var result = await Database.ScriptEvaluateAsync(
-            ReadScript, [keys.Topic(topic)], [start, count.ToString(CultureInfo.InvariantCulture)]).ConfigureAwait(false);
+            OrleansRedisActivitySources.Realtime, "topic read", ReadScript, [keys.Topic(topic)], [start, count.ToString(CultureInfo.InvariantCulture)]).ConfigureAwait(false);
         var reply = ScriptReply.Read(result, "topic read");
         var entries = reply.Array(Entries);
         var events = new List<TopicEvent>(entries.Length);

@@ -1,3 +1,4 @@
+using OrleansRedis.Abstractions.Diagnostics;
 using StackExchange.Redis;
 
 namespace OrleansRedis.Redis.Sessions;
@@ -77,7 +78,7 @@ public sealed class SessionIndex(RedisConnections connections, RedisKeys keys)
     public async Task<bool> AddAsync(string userId, string idHash, long createdMs, long deadlineMs, string? replacesIdHash = null)
     {
         var result = await Database.ScriptEvaluateAsync(
-            AddScript,
+            OrleansRedisActivitySources.Sessions, "session index add", AddScript,
             [keys.UserSessions(userId), keys.UserSessionsRevokedBefore(userId)],
             [idHash, createdMs, deadlineMs, replacesIdHash ?? string.Empty]).ConfigureAwait(false);
         if ((long)result != 1)
@@ -102,7 +103,7 @@ public sealed class SessionIndex(RedisConnections connections, RedisKeys keys)
     public async Task<IReadOnlyList<string>> BeginRevokeAsync(string userId, TimeSpan markLifetime)
     {
         var result = await Database.ScriptEvaluateAsync(
-            RevokeScript,
+            OrleansRedisActivitySources.Sessions, "session index revoke", RevokeScript,
             [keys.UserSessions(userId), keys.UserSessionsRevokedBefore(userId)],
             [(long)markLifetime.TotalMilliseconds]).ConfigureAwait(false);
         await ReplicaWait.WaitAsync(connections.State, keys.UserSessions(userId), "session revocation").ConfigureAwait(false);
@@ -117,7 +118,7 @@ public sealed class SessionIndex(RedisConnections connections, RedisKeys keys)
     {
         var database = Database;
         var index = keys.UserSessions(userId);
-        var read = ScriptReply.Read(await database.ScriptEvaluateAsync(ReadScript, [index]).ConfigureAwait(false), "session index read");
+        var read = ScriptReply.Read(await database.ScriptEvaluateAsync(OrleansRedisActivitySources.Sessions, "session index read", ReadScript, [index]).ConfigureAwait(false), "session index read");
         var now = read.Int64(Now);
         var members = read.Array(Members).Select(r => (string)r!).ToList();
 

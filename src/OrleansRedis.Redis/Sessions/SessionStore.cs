@@ -1,3 +1,4 @@
+using OrleansRedis.Abstractions.Diagnostics;
 using System.Globalization;
 using StackExchange.Redis;
 
@@ -145,7 +146,7 @@ public sealed class SessionStore(RedisConnections connections, RedisKeys keys)
         string idHash, string userId, string data, long idleMs, long absoluteMs, (long CreatedMs, long DeadlineMs)? lineage = null)
     {
         var result = await Database.ScriptEvaluateAsync(
-            CreateScript,
+            OrleansRedisActivitySources.Sessions, "session create", CreateScript,
             [keys.Session(idHash)],
             [userId, data, idleMs, absoluteMs, Optional(lineage?.CreatedMs), Optional(lineage?.DeadlineMs)]).ConfigureAwait(false);
         return await ConfirmedAsync(idHash, SessionReply.Read(ScriptReply.Read(result, "session create"), data), "session create").ConfigureAwait(false);
@@ -158,7 +159,7 @@ public sealed class SessionStore(RedisConnections connections, RedisKeys keys)
     public async Task<SessionResult> SlideAsync(string idHash, SessionRecord? held = null)
     {
         var result = await Database.ScriptEvaluateAsync(
-            SlideScript, [keys.Session(idHash)], [Optional(held?.Version)]).ConfigureAwait(false);
+            OrleansRedisActivitySources.Sessions, "session slide", SlideScript, [keys.Session(idHash)], [Optional(held?.Version)]).ConfigureAwait(false);
         return SessionReply.Read(ScriptReply.Read(result, "session slide"), held?.Data);
     }
 
@@ -169,14 +170,14 @@ public sealed class SessionStore(RedisConnections connections, RedisKeys keys)
     public async Task<SessionResult> WriteDataAsync(string idHash, long? expectedVersion, string data)
     {
         var result = await Database.ScriptEvaluateAsync(
-            WriteScript, [keys.Session(idHash)], [Optional(expectedVersion), data]).ConfigureAwait(false);
+            OrleansRedisActivitySources.Sessions, "session write", WriteScript, [keys.Session(idHash)], [Optional(expectedVersion), data]).ConfigureAwait(false);
         return await ConfirmedAsync(idHash, SessionReply.Read(ScriptReply.Read(result, "session write"), data), "session write").ConfigureAwait(false);
     }
 
     /// <summary>Reads and deletes the session in one step. The record's TTL is 0: the key is gone.</summary>
     public async Task<SessionResult> TakeAsync(string idHash)
     {
-        var result = await Database.ScriptEvaluateAsync(TakeScript, [keys.Session(idHash)]).ConfigureAwait(false);
+        var result = await Database.ScriptEvaluateAsync(OrleansRedisActivitySources.Sessions, "session take", TakeScript, [keys.Session(idHash)]).ConfigureAwait(false);
         return await ConfirmedAsync(idHash, SessionReply.Read(ScriptReply.Read(result, "session take"), knownData: null), "session end").ConfigureAwait(false);
     }
 
@@ -184,7 +185,7 @@ public sealed class SessionStore(RedisConnections connections, RedisKeys keys)
     /// <returns>The user id of the deleted session; <see langword="null"/> when there was none.</returns>
     public async Task<string?> DeleteAsync(string idHash)
     {
-        var result = await Database.ScriptEvaluateAsync(DeleteScript, [keys.Session(idHash)]).ConfigureAwait(false);
+        var result = await Database.ScriptEvaluateAsync(OrleansRedisActivitySources.Sessions, "session delete", DeleteScript, [keys.Session(idHash)]).ConfigureAwait(false);
         if (result.IsNull)
         {
             return null;

@@ -1,3 +1,4 @@
+using OrleansRedis.Abstractions.Diagnostics;
 using StackExchange.Redis;
 
 namespace OrleansRedis.Redis.Users;
@@ -50,7 +51,7 @@ public sealed class UserCacheStore(RedisConnections connections, RedisKeys keys)
     public async Task<CachedUserEntry?> ReadAsync(string userId)
     {
         var reply = ScriptReply.Read(
-            await Database.ScriptEvaluateAsync(ReadScript, [keys.User(userId)]).ConfigureAwait(false), "user cache read");
+            await Database.ScriptEvaluateAsync(OrleansRedisActivitySources.Users, "user cache read", ReadScript, [keys.User(userId)]).ConfigureAwait(false), "user cache read");
         if (!reply.Flag(Found))
         {
             return null;
@@ -71,7 +72,7 @@ public sealed class UserCacheStore(RedisConnections connections, RedisKeys keys)
     public async Task<(bool Written, long CachedVersion)> SetIfNewerAsync(string userId, long version, string? payload, TimeSpan timeToLive)
     {
         var result = await Database.ScriptEvaluateAsync(
-            SetIfNewerScript,
+            OrleansRedisActivitySources.Users, "user cache write", SetIfNewerScript,
             [keys.User(userId)],
             [version, payload ?? string.Empty, Math.Max(1, (long)timeToLive.TotalMilliseconds)]).ConfigureAwait(false);
         var reply = ScriptReply.Read(result, "user cache write");

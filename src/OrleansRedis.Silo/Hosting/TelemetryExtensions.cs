@@ -11,12 +11,6 @@ namespace OrleansRedis.Silo.Hosting;
 /// </summary>
 public static class TelemetryExtensions
 {
-    /// <summary>
-    /// The project's meters and activity sources all start with this name (e.g. <c>OrleansRedis.RateLimiting</c>); one
-    /// wildcard collects every capability's without this file knowing about it.
-    /// </summary>
-    public const string ProjectMeters = "OrleansRedis.*";
-
     /// <summary>The environment variable (or configuration key) that turns OTLP export on.</summary>
     public const string OtlpEndpointKey = "OTEL_EXPORTER_OTLP_ENDPOINT";
 
@@ -26,14 +20,14 @@ public static class TelemetryExtensions
         var telemetry = builder.Services.AddOpenTelemetry()
             .WithMetrics(metrics => metrics
                 .AddMeter("Microsoft.Orleans")
-                .AddMeter(ProjectMeters)
+                .AddOrleansRedisInstrumentation()
                 .AddAspNetCoreInstrumentation()
                 .AddRuntimeInstrumentation()
                 .AddPrometheusExporter())
             .WithTracing(tracing => tracing
                 .AddSource("Microsoft.Orleans.Runtime")
                 .AddSource("Microsoft.Orleans.Application")
-                .AddSource(ProjectMeters)
+                .AddOrleansRedisInstrumentation()
                 .AddAspNetCoreInstrumentation());
         if (!string.IsNullOrWhiteSpace(builder.Configuration[OtlpEndpointKey]))
         {

@@ -221,11 +221,14 @@ public abstract class TestClusterFixture : IAsyncLifetime
         }
     }
 
-    /// <summary>Wires each test silo the production way; the membership timings arrive through configuration.</summary>
+    /// <summary>
+    /// Wires each test silo the production way (the host's trace propagation included); the membership timings arrive
+    /// through configuration.
+    /// </summary>
     public sealed class SiloConfigurator : ISiloConfigurator
     {
         /// <inheritdoc />
-        public void Configure(ISiloBuilder siloBuilder) => siloBuilder.UseOrleansRedis();
+        public void Configure(ISiloBuilder siloBuilder) => siloBuilder.UseOrleansRedis().AddActivityPropagation();
     }
 
     /// <summary>Lets the cluster's own client find gateways through the Redis membership table.</summary>
@@ -233,6 +236,6 @@ public abstract class TestClusterFixture : IAsyncLifetime
     {
         /// <inheritdoc />
         public void Configure(IConfiguration configuration, IClientBuilder clientBuilder) =>
-            clientBuilder.UseRedisClustering(configuration["OrleansRedis:Redis:State"]!);
+            clientBuilder.UseRedisClustering(configuration["OrleansRedis:Redis:State"]!).AddActivityPropagation();
     }
 }

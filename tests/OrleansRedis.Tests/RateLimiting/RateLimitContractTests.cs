@@ -68,7 +68,7 @@ public abstract class RateLimitContractTests(RateLimitClusterFixture fixture)
         await AssertStoredUnitsAsync(key, policy, policy.Limit);
 
         // The callers really overlapped: the grain decided several of them in one script call.
-        Assert.True(meter.Values("orleansredis.ratelimit.batch.size", ("policy", Burst)).DefaultIfEmpty().Max() > 1,
+        Assert.True(meter.Values("orleansredis.ratelimit.batch.size", ("orleansredis.ratelimit.policy", Burst)).DefaultIfEmpty().Max() > 1,
             "no script call decided more than one check: the callers did not reach the grain concurrently");
     }
 

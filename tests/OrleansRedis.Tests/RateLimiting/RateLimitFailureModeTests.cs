@@ -75,8 +75,8 @@ public sealed class RateLimitFailureModeTests(RateLimitFailureModeFixture fixtur
         Assert.All(openDecisions, d => Assert.Equal((true, true), (d.Decision.Allowed, d.Decision.Degraded)));
         Assert.All(closedDecisions, d => Assert.Equal((false, true), (d.Decision.Allowed, d.Decision.Degraded)));
         Assert.All(openDecisions.Concat(closedDecisions), d => Assert.True(d.Elapsed < WithinBound, $"a degraded decision took {d.Elapsed}"));
-        Assert.True(meter.Values("orleansredis.ratelimit.degraded_decisions", ("policy", "open"), ("failure_mode", "open")).Sum() >= 5);
-        Assert.True(meter.Values("orleansredis.ratelimit.degraded_decisions", ("policy", "closed"), ("failure_mode", "closed")).Sum() >= 5);
+        Assert.True(meter.Values("orleansredis.ratelimit.degraded_decisions", ("orleansredis.ratelimit.policy", "open"), ("orleansredis.ratelimit.failure_mode", "open")).Sum() >= 5);
+        Assert.True(meter.Values("orleansredis.ratelimit.degraded_decisions", ("orleansredis.ratelimit.policy", "closed"), ("orleansredis.ratelimit.failure_mode", "closed")).Sum() >= 5);
 
         // Redis is back: the same activations decide through Redis again, with the requests made before the outage.
         await Eventually.TrueAsync(async () => !(await closed.PeekAsync()).Degraded, Recovery, "checks decide through Redis again");

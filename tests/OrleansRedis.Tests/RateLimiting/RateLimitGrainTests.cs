@@ -58,8 +58,8 @@ public sealed class RateLimitGrainTests(RateLimitClusterFixture fixture)
 
         // Each denial either came from the grain's local view or cost a script call; the local view lasts a second,
         // so on any but a stalled machine all five are local.
-        var cached = meter.Values("orleansredis.ratelimit.decisions", ("policy", "gcra-burst"), ("source", "cache"), ("result", "denied")).Sum();
-        var scriptCalls = meter.Values("orleansredis.ratelimit.batch.size", ("policy", "gcra-burst")).Count;
+        var cached = meter.Values("orleansredis.ratelimit.decisions", ("orleansredis.ratelimit.policy", "gcra-burst"), ("orleansredis.ratelimit.source", "cache"), ("orleansredis.ratelimit.result", "denied")).Sum();
+        var scriptCalls = meter.Values("orleansredis.ratelimit.batch.size", ("orleansredis.ratelimit.policy", "gcra-burst")).Count;
         Assert.True(cached >= 1, "no denial came from the grain's local view");
         Assert.Equal(5, cached + scriptCalls - 1);
     }

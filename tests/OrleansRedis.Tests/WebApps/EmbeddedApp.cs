@@ -53,6 +53,7 @@ public static class EmbeddedApp
         // README: Use it in your own ASP.NET Core app (begin)
         builder.UseOrleans(silo => silo
             .UseLocalhostClustering()                    // your clustering, storage and grains stay yours
+            .AddActivityPropagation()                    // traces go on from the HTTP request into the grains
             .AddOrleansRedisLocks()
             .AddOrleansRedisRateLimiting());             // settings from OrleansRedis:* (Redis:State, RateLimits:Policies)
         builder.Services.AddOrleansRedisEndpoints(builder.Configuration);   // problem+json, OrleansRedis:Admin, the admin policy
