@@ -88,9 +88,25 @@ public sealed class QueueFaultTests
                 // after the test decides to kill it, and those are in flight too.
                 var who = $"silo:{cluster.Silos[index].ProcessId}";
                 await cluster.KillSiloAsync(index);
-                kills.Add((who, await ledger.NowAsync()));
+                var atMs = await ledger.NowAsync();
+                kills.Add((who, atMs));
+                await RedeliveredAsync(who, atMs);
                 await ProgressAsync();
                 await cluster.ReplaceSiloAsync(index);
+            }
+
+            // The next fault waits until every job the killed silo last ran has run again (or had completed): a Redis
+            // kill while its partitions are still coming back would add the outage to the redelivery time measured.
+            async Task RedeliveredAsync(string who, long atMs)
+            {
+                var interrupted = (await ledger.RunsAsync()).Where(r => r.AtMs <= atMs).GroupBy(r => r.JobId)
+                    .Select(g => g.MaxBy(r => r.AtMs)!).Where(r => r.Who == who).Select(r => r.JobId).ToList();
+                await Eventually.TrueAsync(async () =>
+                {
+                    var again = (await ledger.RunsAsync()).Where(r => r.AtMs > atMs).Select(r => r.JobId).ToHashSet();
+                    var pending = interrupted.Where(id => !again.Contains(id)).ToList();
+                    return pending.Count == 0 || (await StatesAsync(queue, pending)).GetValueOrDefault(JobState.Completed) == pending.Count;
+                }, Long, $"the jobs {who} was running are run again");
             }
 
             async Task KillWorkerAsync(int index)
