@@ -26,10 +26,10 @@ public static class RepositoryPaths
 
     /// <summary>
     /// Gets the built sample web app. It is not in the solution: it builds from the packed packages, which
-    /// <c>tests/pack-check.sh</c> makes and then builds it from (test.sh runs it before the test projects).
+    /// <c>tests/pack-check.sh</c> makes and then builds it from (test.sh runs it before the fault suite).
     /// </summary>
     public static string WebAppDll => Built(
-        "samples/OrleansRedis.WebApp", "OrleansRedis.WebApp.dll", "it builds from the packed packages: run tests/pack-check.sh (test.sh does, before the tests)");
+        "samples/OrleansRedis.WebApp", "OrleansRedis.WebApp.dll", "it builds from the packed packages: run tests/pack-check.sh (test.sh does, before the fault suite)");
 
     private static string Built(string project, string file, string? how = null)
     {

@@ -10,6 +10,8 @@ namespace OrleansRedis.FaultTests.Harness;
 /// </summary>
 public sealed class FaultCluster : IAsyncDisposable
 {
+    private static readonly Dictionary<string, string> WithoutDashboard = new() { ["OrleansRedis__Dashboard__Enabled"] = "false" };
+
     private readonly List<SiloProcess> _silos = [];
     private readonly IReadOnlyDictionary<string, string> _siloSettings;
 
@@ -59,8 +61,17 @@ public sealed class FaultCluster : IAsyncDisposable
     public static async Task<FaultCluster> StartAsync(
         int silos = 3, IReadOnlyDictionary<string, string>? siloSettings = null, string? siloHost = null, IReadOnlyList<string>? siloArguments = null)
     {
+        // The silo host runs without the Orleans dashboard, as the benchmarks' silos do: its per-call filter and counter
+        // walk cost every silo CPU (docs/operations.md, "Dashboard") that recovery needs on two cores, and no scenario
+        // reads it. A host of the scenario's own (siloHost) runs as that host is configured.
+        var settings = new Dictionary<string, string>(siloHost is null ? WithoutDashboard : new Dictionary<string, string>());
+        foreach (var (key, value) in siloSettings ?? new Dictionary<string, string>())
+        {
+            settings[key] = value;
+        }
+
         var redis = await RedisServer.StartAsync("--appendfsync", "always");
-        var cluster = new FaultCluster(redis, FaultProxy.Start(redis.Port), siloSettings ?? new Dictionary<string, string>(), siloHost, siloArguments);
+        var cluster = new FaultCluster(redis, FaultProxy.Start(redis.Port), settings, siloHost, siloArguments);
         for (var i = 0; i < silos; i++)
         {
             cluster._silos.Add(cluster.NewSilo());

@@ -17,7 +17,12 @@ public sealed class ProbeWritesScenario(int keysPerWorker, string runId) : IDriv
             var slot = i % keysPerWorker;
             var key = $"{runId}-w{worker}-k{slot}";
             var value = ++sequence[slot];
-            await ledger.RecordAsync("probe", key, value.ToString(), () => grains.GetGrain<IStateProbeGrain>(key).SetAsync(value.ToString()));
+            if (!await ledger.RecordAsync("probe", key, value.ToString(), () => grains.GetGrain<IStateProbeGrain>(key).SetAsync(value.ToString())))
+            {
+                // A failed call (a silo or Redis just died): back off briefly instead of spinning on rejections, which
+                // costs the recovering silos the CPU they need.
+                await Task.Delay(10, CancellationToken.None);
+            }
         }
     }
 }

@@ -24,8 +24,12 @@ public sealed class SessionMergesScenario(string runId) : IDriverScenario
         for (long value = 1; !cancellationToken.IsCancellationRequested; value++)
         {
             var field = value % Fields;
-            await ledger.RecordAsync("session", $"{sessionId}#f{field}", value.ToString(), () =>
-                grains.GetSession(sessionId!).MergeDataAsync($"{{\"f{field}\":{value}}}"));
+            if (!await ledger.RecordAsync("session", $"{sessionId}#f{field}", value.ToString(), () =>
+                grains.GetSession(sessionId!).MergeDataAsync($"{{\"f{field}\":{value}}}")))
+            {
+                // A failed call: back off briefly instead of spinning on rejections (as the probe writes do).
+                await Task.Delay(10, CancellationToken.None);
+            }
         }
     }
 }

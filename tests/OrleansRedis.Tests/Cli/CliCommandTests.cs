@@ -9,8 +9,8 @@ using OrleansRedis.Tests.Infrastructure;
 namespace OrleansRedis.Tests.Cli;
 
 /// <summary>The <c>orleansredis</c> tool against <c>./run.sh</c>'s cluster: each command's output and exit code.</summary>
-[Collection(RunScriptCollection.Name)]
-public sealed class CliCommandTests(CliCommandTests.Cluster fixture) : IClassFixture<CliCommandTests.Cluster>
+[Collection(SharedRunScriptCollection.Name)]
+public sealed class CliCommandTests(RunScriptClusterFixture fixture)
 {
     private readonly RunScriptCluster _cluster = fixture.Script;
 
@@ -156,17 +156,4 @@ public sealed class CliCommandTests(CliCommandTests.Cluster fixture) : IClassFix
 
     private static Task<(int ExitCode, string Output)> CliAsync(params string[] arguments) =>
         SiloProcess.RunToExitAsync(RepositoryPaths.CliDll, new Dictionary<string, string>(), arguments, TimeSpan.FromSeconds(60));
-
-    /// <summary>One <c>./run.sh</c> cluster for the class: the commands change nothing another test reads.</summary>
-    public sealed class Cluster : IAsyncLifetime
-    {
-        /// <summary>Gets the running script.</summary>
-        public RunScriptCluster Script { get; private set; } = null!;
-
-        /// <inheritdoc />
-        public async ValueTask InitializeAsync() => Script = await RunScriptCluster.StartAsync();
-
-        /// <inheritdoc />
-        public async ValueTask DisposeAsync() => await Script.DisposeAsync();
-    }
 }

@@ -7,8 +7,8 @@ namespace OrleansRedis.Tests.Infrastructure;
 /// <summary>
 /// <c>./run.sh</c> running as a user runs it from a terminal: in a process group of its own with SIGINT at its default
 /// (as a terminal's foreground job), Redis on a free port, silos on HTTP 8080 and 8081, data in a temporary
-/// <c>.data</c> folder. Tests that use it share the <see cref="RunScriptCollection"/>, so only one runs at a time: the
-/// HTTP ports are fixed by design.
+/// <c>.data</c> folder. Tests that use it sit in <see cref="RunScriptCollection"/> or
+/// <see cref="SharedRunScriptCollection"/>, which run on their own, one test at a time: the HTTP ports are fixed by design.
 /// </summary>
 public sealed class RunScriptCluster : IAsyncDisposable
 {
@@ -171,7 +171,7 @@ public sealed class RunScriptCluster : IAsyncDisposable
     }
 }
 
-/// <summary>Tests that start <c>./run.sh</c>; they run one at a time.</summary>
+/// <summary>Tests that start (and stop) a <c>./run.sh</c> of their own; they run one at a time.</summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class RunScriptCollection
 {

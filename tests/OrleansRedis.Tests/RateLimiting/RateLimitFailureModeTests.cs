@@ -22,8 +22,8 @@ public sealed class RateLimitFailureModeTests(RateLimitFailureModeFixture fixtur
 {
     // The policies' bound is 300 ms; the rest is room for five concurrent grain calls on a machine whose two cores
     // are busy with other processes. Still well below the fixture's 5 s Redis command timeout, after which a command
-    // itself would fail, and below the 15 s a paused Redis stays silent: a decision in time comes from the bound, not
-    // from Redis.
+    // itself would fail, while a frozen Redis stays silent until every check is decided: a decision in time comes from
+    // the bound, not from Redis.
     private static readonly TimeSpan WithinBound = TimeSpan.FromSeconds(3);
     private static readonly TimeSpan Recovery = TimeSpan.FromSeconds(30);
 
@@ -104,11 +104,20 @@ public sealed class RateLimitFailureModeTests(RateLimitFailureModeFixture fixtur
         Assert.False((await closed.CheckAsync()).Degraded);
         AssertBoundBelowRedisTimeout();
 
-        // Connected but silent: nothing tells the silo Redis is away, only the bound does. The pause outlasts both
-        // batches of checks on a stalled machine (a pause that ended in between would let Redis decide the rest).
-        await fixture.Redis.RunCliAsync("client", "pause", "15000", "ALL");
-        var openDecisions = await TimedChecksAsync(open);
-        var closedDecisions = await TimedChecksAsync(closed);
+        // Connected but silent: nothing tells the silo Redis is away, only the bound does. The server is frozen
+        // (SIGSTOP) until both batches of checks are decided, however long a stalled machine takes (a Redis that
+        // answered in between would decide the rest), and no longer.
+        List<(RateLimitDecision Decision, TimeSpan Elapsed)> openDecisions, closedDecisions;
+        await ProcessSignals.StopAsync(fixture.Redis.ProcessId);
+        try
+        {
+            openDecisions = await TimedChecksAsync(open);
+            closedDecisions = await TimedChecksAsync(closed);
+        }
+        finally
+        {
+            await ProcessSignals.ContinueAsync(fixture.Redis.ProcessId);
+        }
 
         Assert.All(openDecisions, d => Assert.Equal((true, true), (d.Decision.Allowed, d.Decision.Degraded)));
         Assert.All(closedDecisions, d => Assert.Equal((false, true), (d.Decision.Allowed, d.Decision.Degraded)));
