@@ -1,10 +1,12 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using OrleansRedis.Testing;
 
-namespace OrleansRedis.FaultTests.Harness;
+namespace OrleansRedis.Testing;
 
-/// <summary>The load driver running as its own OS process (an external client), with its ledger collected as it runs.</summary>
+/// <summary>
+/// <c>tests/OrleansRedis.LoadDriver</c> running as its own OS process (an external client of a cluster), with what it
+/// prints collected as it runs and commands sent on its standard input (see its Program.cs).
+/// </summary>
 public sealed class LoadDriverProcess : IAsyncDisposable
 {
     private readonly Process _process;
@@ -37,11 +39,12 @@ public sealed class LoadDriverProcess : IAsyncDisposable
     /// <summary>Gets every line printed so far.</summary>
     public IReadOnlyList<string> Lines => [.. _lines];
 
-    /// <summary>Gets the ledger parsed from the lines printed so far.</summary>
-    public LedgerSummary Ledger => LedgerSummary.Parse(Lines);
-
-    /// <summary>Starts the driver against <paramref name="cluster"/> and waits until it is connected.</summary>
-    public static async Task<LoadDriverProcess> StartAsync(FaultCluster cluster, string scenario, int workers, IReadOnlyDictionary<string, string>? extra = null)
+    /// <summary>
+    /// Starts the driver with <paramref name="scenario"/> against the cluster whose membership is in
+    /// <paramref name="redis"/> and waits until it prints <c>READY</c>.
+    /// </summary>
+    public static async Task<LoadDriverProcess> StartAsync(
+        string redis, string clusterId, string serviceId, string scenario, int workers, IReadOnlyDictionary<string, string>? extra = null)
     {
         var dll = Path.Combine(RepositoryPaths.Root, "tests", "OrleansRedis.LoadDriver", "bin", Configuration, "net10.0", "OrleansRedis.LoadDriver.dll");
         var info = new ProcessStartInfo("dotnet")
@@ -52,9 +55,9 @@ public sealed class LoadDriverProcess : IAsyncDisposable
         };
         var arguments = new Dictionary<string, string>
         {
-            ["--redis"] = cluster.ClientRedis,
-            ["--cluster"] = cluster.ClusterId,
-            ["--service"] = cluster.ServiceId,
+            ["--redis"] = redis,
+            ["--cluster"] = clusterId,
+            ["--service"] = serviceId,
             ["--scenario"] = scenario,
             ["--workers"] = workers.ToString(),
         };
@@ -76,11 +79,23 @@ public sealed class LoadDriverProcess : IAsyncDisposable
         return driver._process.HasExited ? throw new InvalidOperationException(string.Join('\n', driver.Lines)) : driver;
     }
 
-    /// <summary>Waits until the ledger has at least <paramref name="count"/> more acknowledgements than now.</summary>
-    public Task WaitForAcksAsync(int count, TimeSpan timeout)
+    /// <summary>Sends one command line to the driver.</summary>
+    public async Task SendAsync(string command)
     {
-        var target = Ledger.Acks + count;
-        return Eventually.TrueAsync(() => Task.FromResult(Ledger.Acks >= target), timeout, $"the driver gets {count} more acknowledgements");
+        await _process.StandardInput.WriteLineAsync(command);
+        await _process.StandardInput.FlushAsync();
+    }
+
+    /// <summary>Waits until the driver has printed a line that starts with <paramref name="prefix"/>, and returns it.</summary>
+    public async Task<string> WaitForLineAsync(string prefix, TimeSpan timeout)
+    {
+        string? found = null;
+        await Eventually.TrueAsync(() =>
+        {
+            found = _lines.FirstOrDefault(l => l.StartsWith(prefix, StringComparison.Ordinal));
+            return Task.FromResult(found is not null || _process.HasExited);
+        }, timeout, $"the load driver prints '{prefix}'");
+        return found ?? throw new InvalidOperationException($"The load driver exited before printing '{prefix}': {string.Join('\n', Lines)}");
     }
 
     /// <summary>Asks the driver to stop and waits until it has finished every in-flight operation.</summary>
@@ -91,8 +106,7 @@ public sealed class LoadDriverProcess : IAsyncDisposable
             return;
         }
 
-        await _process.StandardInput.WriteLineAsync("stop");
-        await _process.StandardInput.FlushAsync();
+        await SendAsync("stop");
         await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
     }
 
