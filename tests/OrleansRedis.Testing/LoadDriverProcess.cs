@@ -11,6 +11,8 @@ public sealed class LoadDriverProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _lines = new();
+    private TaskCompletionSource _printed = NewSignal();
+    private volatile bool _ended;
 
     private LoadDriverProcess(Process process)
     {
@@ -21,6 +23,13 @@ public sealed class LoadDriverProcess : IAsyncDisposable
             {
                 _lines.Enqueue(e.Data);
             }
+            else
+            {
+                _ended = true; // the process exits
+            }
+
+            // Either way a waiter looks again.
+            Interlocked.Exchange(ref _printed, NewSignal()).TrySetResult();
         };
         process.ErrorDataReceived += (_, e) =>
         {
@@ -74,9 +83,8 @@ public sealed class LoadDriverProcess : IAsyncDisposable
         }
 
         var driver = new LoadDriverProcess(Process.Start(info)!);
-        await Eventually.TrueAsync(() => Task.FromResult(driver.Lines.Contains("READY") || driver._process.HasExited),
-            TimeSpan.FromSeconds(60), "the load driver connects");
-        return driver._process.HasExited ? throw new InvalidOperationException(string.Join('\n', driver.Lines)) : driver;
+        await driver.WaitForLineAsync("READY", TimeSpan.FromSeconds(60));
+        return driver;
     }
 
     /// <summary>Sends one command line to the driver.</summary>
@@ -86,16 +94,32 @@ public sealed class LoadDriverProcess : IAsyncDisposable
         await _process.StandardInput.FlushAsync();
     }
 
-    /// <summary>Waits until the driver has printed a line that starts with <paramref name="prefix"/>, and returns it.</summary>
+    /// <summary>
+    /// Waits until the driver has printed a line that starts with <paramref name="prefix"/>, and returns it; woken by
+    /// each line printed, so a test that waits for many lines in turn loses no poll interval on each.
+    /// </summary>
     public async Task<string> WaitForLineAsync(string prefix, TimeSpan timeout)
     {
-        string? found = null;
-        await Eventually.TrueAsync(() =>
+        var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+        while (true)
         {
-            found = _lines.FirstOrDefault(l => l.StartsWith(prefix, StringComparison.Ordinal));
-            return Task.FromResult(found is not null || _process.HasExited);
-        }, timeout, $"the load driver prints '{prefix}'");
-        return found ?? throw new InvalidOperationException($"The load driver exited before printing '{prefix}': {string.Join('\n', Lines)}");
+            var printed = Volatile.Read(ref _printed).Task;
+            if (_lines.FirstOrDefault(l => l.StartsWith(prefix, StringComparison.Ordinal)) is { } found)
+            {
+                return found;
+            }
+
+            if (_ended)
+            {
+                throw new InvalidOperationException($"The load driver exited before printing '{prefix}': {string.Join('\n', Lines)}");
+            }
+
+            var left = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), deadline);
+            if (left <= TimeSpan.Zero || await Task.WhenAny(printed, Task.Delay(left)) != printed)
+            {
+                throw new TimeoutException($"Timed out after {timeout} waiting until the load driver prints '{prefix}'.");
+            }
+        }
     }
 
     /// <summary>Asks the driver to stop and waits until it has finished every in-flight operation.</summary>
@@ -109,6 +133,8 @@ public sealed class LoadDriverProcess : IAsyncDisposable
         await SendAsync("stop");
         await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
     }
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()

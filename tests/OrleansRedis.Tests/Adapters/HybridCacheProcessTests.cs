@@ -12,9 +12,9 @@ namespace OrleansRedis.Tests.Adapters;
 /// process evicts every process's local copy (L1) within 100 ms.
 /// </summary>
 [Collection(WallClockCollection.Name)]
-public sealed class HybridCacheProcessTests(SiloProcessFixture fixture, ITestOutputHelper output) : IAsyncLifetime
+public sealed class HybridCacheProcessTests(HybridCacheProcessTests.Processes processes, ITestOutputHelper output) : IClassFixture<HybridCacheProcessTests.Processes>
 {
-    private const int Nodes = 3;
+    private const int NodeCount = 3;
     private const int Keys = 50;
     private const int CallersPerKey = 64;
     private const int TrialsPerChange = 5;
@@ -30,21 +30,7 @@ public sealed class HybridCacheProcessTests(SiloProcessFixture fixture, ITestOut
 
     private static readonly string[] Changes = ["set", "remove", "removetag"];
 
-    private readonly string _cache = $"p{Guid.NewGuid():N}";
-    private LoadDriverProcess[] _nodes = [];
-
-    public async ValueTask InitializeAsync() =>
-        _nodes = await Task.WhenAll(Enumerable.Range(0, Nodes).Select(_ => LoadDriverProcess.StartAsync(
-            fixture.Redis.ConnectionString, fixture.ClusterId, fixture.ServiceId, "hybridcache", workers: 0,
-            new Dictionary<string, string> { ["--cache"] = _cache, ["--timeout-ms"] = "15000" })));
-
-    public async ValueTask DisposeAsync()
-    {
-        foreach (var node in _nodes)
-        {
-            await node.DisposeAsync();
-        }
-    }
+    private LoadDriverProcess[] Nodes => processes.Nodes;
 
     [Fact]
     public async Task GetOrCreate_64CallersPerKeyInEachOfThreeProcesses_FactoryRunsOncePerKeyAndEveryCallerGetsItsValue()
@@ -52,46 +38,46 @@ public sealed class HybridCacheProcessTests(SiloProcessFixture fixture, ITestOut
         // The factory takes 500 ms, so the callers of all three processes arrive while it runs (a start signal sent
         // to each in turn reaches them within milliseconds); a per-process coalescing would run it 3 times per key.
         await SendToAllAsync($"stampede s {Keys} {CallersPerKey} 500");
-        await Task.WhenAll(_nodes.Select(n => n.WaitForLineAsync("ARMED s", Long)));
+        await Task.WhenAll(Nodes.Select(n => n.WaitForLineAsync("ARMED s", Long)));
         await SendToAllAsync("go s");
-        await Task.WhenAll(_nodes.Select(n => n.WaitForLineAsync("STAMPEDED s", Long)));
+        await Task.WhenAll(Nodes.Select(n => n.WaitForLineAsync("STAMPEDED s", Long)));
 
-        Assert.DoesNotContain(_nodes.SelectMany(n => n.Lines), l => l.StartsWith("FAILED", StringComparison.Ordinal));
-        var runs = _nodes.SelectMany(n => Words(n, "FACTORY s-")).GroupBy(w => w[1], w => w[2]).ToDictionary(g => g.Key, g => g.ToList());
+        Assert.DoesNotContain(Nodes.SelectMany(n => n.Lines), l => l.StartsWith("FAILED", StringComparison.Ordinal));
+        var runs = Nodes.SelectMany(n => Words(n, "FACTORY s-")).GroupBy(w => w[1], w => w[2]).ToDictionary(g => g.Key, g => g.ToList());
         Assert.Equal(Keys, runs.Count);
         Assert.All(runs, run => Assert.True(run.Value.Count == 1, $"{run.Key}: {run.Value.Count} factory runs"));
-        foreach (var node in _nodes)
+        foreach (var node in Nodes)
         {
             var got = Words(node, "GOT s-").ToList();
             Assert.Equal(Keys, got.Count); // one distinct value per key
             Assert.All(got, g => Assert.Equal((CallersPerKey.ToString(CultureInfo.InvariantCulture), runs[g[1]][0]), (g[2], g[3])));
         }
 
-        output.WriteLine($"{Keys} keys x {CallersPerKey} callers x {Nodes} processes: {runs.Values.Sum(r => r.Count)} factory runs");
+        output.WriteLine($"{Keys} keys x {CallersPerKey} callers x {NodeCount} processes: {runs.Values.Sum(r => r.Count)} factory runs");
     }
 
     [Fact]
     public async Task SetRemoveAndRemoveByTag_InOneProcess_EveryProcessStopsServingItsLocalCopy_MedianWithin100Ms()
     {
-        var latencies = Changes.ToDictionary(c => c, _ => Enumerable.Range(0, Nodes).Select(_ => new List<double>()).ToArray());
+        var latencies = Changes.ToDictionary(c => c, _ => Enumerable.Range(0, NodeCount).Select(_ => new List<double>()).ToArray());
         for (var trial = 0; trial < TrialsPerChange * Changes.Length; trial++)
         {
             var (change, key, tag) = (Changes[trial % Changes.Length], $"e{trial}", $"tag{trial}");
 
             // Each process holds the key in L1: a read it served with no cache-entry grain call.
             await SendToAllAsync($"hold {key} {tag}");
-            var held = await Task.WhenAll(_nodes.Select(n => n.WaitForLineAsync($"HELD {key} ", Long)));
+            var held = await Task.WhenAll(Nodes.Select(n => n.WaitForLineAsync($"HELD {key} ", Long)));
             Assert.Single(held.Distinct());
 
             // The changing process goes round, so each one both changes and receives.
-            var changer = _nodes[trial % Nodes];
+            var changer = Nodes[trial % NodeCount];
             await changer.SendAsync($"{change} {key} {tag}");
             var changedAt = Ticks(await changer.WaitForLineAsync($"CHANGED {key} ", Long));
 
             // Stopwatch ticks are CLOCK_MONOTONIC, one clock for every process of this machine. A node may stop serving
             // its copy before the change's call returns (the changer evicts its own first): that counts as 0.
-            var evictedAt = await Task.WhenAll(_nodes.Select(n => n.WaitForLineAsync($"EVICTED {key} ", TrialBound + TimeSpan.FromSeconds(5))));
-            for (var node = 0; node < Nodes; node++)
+            var evictedAt = await Task.WhenAll(Nodes.Select(n => n.WaitForLineAsync($"EVICTED {key} ", TrialBound + TimeSpan.FromSeconds(5))));
+            for (var node = 0; node < NodeCount; node++)
             {
                 var ms = Math.Max(0, Ticks(evictedAt[node]) - changedAt) * 1000.0 / Stopwatch.Frequency;
                 latencies[change][node].Add(ms);
@@ -102,7 +88,7 @@ public sealed class HybridCacheProcessTests(SiloProcessFixture fixture, ITestOut
         var medians = new List<(string Node, double Median)>();
         foreach (var (change, nodes) in latencies)
         {
-            for (var node = 0; node < Nodes; node++)
+            for (var node = 0; node < NodeCount; node++)
             {
                 var sorted = nodes[node].Order().ToList();
                 var figures = string.Create(CultureInfo.InvariantCulture,
@@ -120,5 +106,29 @@ public sealed class HybridCacheProcessTests(SiloProcessFixture fixture, ITestOut
     private static IEnumerable<string[]> Words(LoadDriverProcess node, string prefix) =>
         node.Lines.Where(l => l.StartsWith(prefix, StringComparison.Ordinal)).Select(l => l.Split(' '));
 
-    private Task SendToAllAsync(string command) => Task.WhenAll(_nodes.Select(n => n.SendAsync(command)));
+    private Task SendToAllAsync(string command) => Task.WhenAll(Nodes.Select(n => n.SendAsync(command)));
+
+    /// <summary>The three app processes, one cache of their own, shared by the tests (which use keys of their own).</summary>
+    public sealed class Processes(SiloProcessFixture silos) : IAsyncLifetime
+    {
+        private readonly string _cache = $"p{Guid.NewGuid():N}";
+
+        /// <summary>Gets the app processes.</summary>
+        public LoadDriverProcess[] Nodes { get; private set; } = [];
+
+        /// <inheritdoc />
+        public async ValueTask InitializeAsync() =>
+            Nodes = await Task.WhenAll(Enumerable.Range(0, NodeCount).Select(_ => LoadDriverProcess.StartAsync(
+                silos.Redis.ConnectionString, silos.ClusterId, silos.ServiceId, "hybridcache", workers: 0,
+                new Dictionary<string, string> { ["--cache"] = _cache, ["--timeout-ms"] = "15000" })));
+
+        /// <inheritdoc />
+        public async ValueTask DisposeAsync()
+        {
+            foreach (var node in Nodes)
+            {
+                await node.DisposeAsync();
+            }
+        }
+    }
 }
