@@ -51,10 +51,6 @@ public sealed record LedgerSummary(
         return new LedgerSummary(acks, errors, hangs, lastAcked, byType, max);
     }
 
-    /// <summary>Whether <paramref name="line"/> is an acknowledgement, as <see cref="Parse"/> counts it.</summary>
-    public static bool IsAck(string line) =>
-        line.StartsWith("ACK ", StringComparison.Ordinal) && line.AsSpan().Count(' ') >= 4;
-
     /// <inheritdoc />
     public override string ToString() =>
         $"acks={Acks} errors={Errors} hangs={Hangs} maxMs={MaxMilliseconds} errorTypes=[{string.Join(", ", ErrorsByType.Select(e => $"{e.Key}:{e.Value}"))}]";

@@ -1,4 +1,5 @@
 using OrleansRedis.FaultTests.Harness;
+using OrleansRedis.Testing;
 
 namespace OrleansRedis.FaultTests.Scenarios;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using OrleansRedis.FaultTests.Harness;
+using OrleansRedis.Testing;
 
 namespace OrleansRedis.FaultTests.Scenarios;
 
