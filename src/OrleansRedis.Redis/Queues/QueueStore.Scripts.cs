@@ -249,6 +249,7 @@ public sealed partial class QueueStore
             if room < want then want = room end
           end
           local n = 0
+          local held = {}
           if paused == 0 then
             for si = 1, 3 do
               if want - n <= 0 then break end
@@ -273,7 +274,8 @@ public sealed partial class QueueStore
                     attempts[n] = (tonumber(h[9]) or 0) + 1
                     redis.call('HSET', jk, 'state', 'active', 'attempts', attempts[n], 'token', token, 'lease', untilMs, 'kind', ARGV[L + 3],
                       'worker', ARGV[L + 4], 'startedAt', now)
-                    redis.call('ZADD', LEASES, untilMs, id)
+                    held[#held + 1] = untilMs
+                    held[#held + 1] = id
                     ids[n] = id
                     payloads[n] = h[2]
                     keys[n] = h[3]
@@ -287,7 +289,11 @@ public sealed partial class QueueStore
                 end
               end
             end
-            if n > 0 then redis.call('HINCRBY', STATS, 'started', n) end
+            -- One ZADD (and below one XACK, XDEL, ZREM per stream) for the batch, not one per job.
+            if n > 0 then
+              redis.call('ZADD', LEASES, unpack(held))
+              redis.call('HINCRBY', STATS, 'started', n)
+            end
           end
           return {'id', ids, 'payload', payloads, 'key', keys, 'prio', prios, 'attempt', attempts, 'max', maxes, 'enq', enq,
             'token', tokens, 'wait', waits, 'until', untilMs, 'paused', paused, 'created', created, 'lease', earliest(LEASES)}
@@ -309,6 +315,7 @@ public sealed partial class QueueStore
           local n = tonumber(ARGV[C])
           local status, runs, users, atts = {}, {}, {}, {}
           local done = 0
+          local finished, entries = {}, {{}, {}, {}}
           for i = 0, n - 1 do
             local id, token, result = ARGV[C + 1 + i * 3], ARGV[C + 2 + i * 3], ARGV[C + 3 + i * 3]
             local jk = jobkey(id)
@@ -325,8 +332,11 @@ public sealed partial class QueueStore
             elseif h[1] ~= 'active' then
               status[i + 1] = 'lost'
             else
-              unentry(h[3], h[4])
-              redis.call('ZREM', LEASES, id)
+              if h[3] and h[3] ~= '' then
+                local e = entries[(tonumber(h[4]) or 1) + 1]
+                e[#e + 1] = h[3]
+              end
+              finished[#finished + 1] = id
               if result ~= '' then
                 redis.call('HSET', jk, 'state', 'completed', 'finishedAt', now, 'entry', '', 'result', result)
               else
@@ -339,7 +349,14 @@ public sealed partial class QueueStore
               runs[i + 1] = now - (tonumber(h[6]) or now)
             end
           end
+          for si = 1, 3 do
+            if #entries[si] > 0 then
+              redis.call('XACK', S[si], 'g', unpack(entries[si]))
+              redis.call('XDEL', S[si], unpack(entries[si]))
+            end
+          end
           if done > 0 then
+            redis.call('ZREM', LEASES, unpack(finished))
             redis.call('HINCRBY', STATS, 'completed', done)
             redis.call('HINCRBY', STATS, 'depth', -done)
           end
