@@ -64,6 +64,12 @@ public sealed class QueueScenario(Func<Task<IReadOnlyList<QueueSystem>>> systems
         int repeats, IReadOnlyList<QueueSystem> systems, string scenario, Func<QueueSystem, string, Task<BenchResult>> measure, string notes)
     {
         var runs = systems.ToDictionary(s => s, _ => new List<BenchResult>());
+        if (Environment.GetEnvironmentVariable("BENCH_QUEUE_MEASURES")?.Split(',', StringSplitOptions.RemoveEmptyEntries) is { } only
+            && !only.Contains(scenario, StringComparer.Ordinal))
+        {
+            return [];
+        }
+
         for (var repeat = 0; repeat < repeats; repeat++)
         {
             foreach (var system in systems)
@@ -119,12 +125,28 @@ public sealed class QueueScenario(Func<Task<IReadOnlyList<QueueSystem>>> systems
         // Hangfire's server takes seconds to start its workers: the measured time starts at the first job run.
         await Eventually.TrueAsync(() => Task.FromResult(worker.Count > 0), TimeSpan.FromSeconds(60), "the worker runs its first job");
         var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < TimeSpan.FromSeconds(1) && worker.Count < prefill)
+        {
+            await Task.Delay(100);
+        }
+
+        // CPU per job is charged over the measured phase only (after the warm-up, not the prefill): each process's CPU
+        // time read from /proc before and after, divided by the jobs the worker ran in between.
+        (string Label, int ProcessId)[] processes = [.. system.ServerProcesses, ("worker", worker.ProcessId)];
+        var cpuBefore = Array.ConvertAll(processes, p => CpuTime.Seconds(p.ProcessId));
+        var countBefore = worker.Count;
         while (deadline.Elapsed < duration + TimeSpan.FromSeconds(1) && worker.Count < prefill)
         {
             await Task.Delay(100);
         }
 
-        var workerCpu = CpuTime.Seconds(worker.ProcessId);
+        var cpuAfter = Array.ConvertAll(processes, p => CpuTime.Seconds(p.ProcessId));
+        var countAfter = worker.Count;
+        var workerCpu = cpuAfter[^1];
+        var perJob = countAfter > countBefore
+            ? string.Join(", ", processes.Select((p, i) => string.Create(CultureInfo.InvariantCulture, $"{p.Label} {(cpuAfter[i] - cpuBefore[i]) * 1e6 / (countAfter - countBefore):0}"))
+                .Append(string.Create(CultureInfo.InvariantCulture, $"total {(cpuAfter.Sum() - cpuBefore.Sum()) * 1e6 / (countAfter - countBefore):0}")))
+            : "no jobs in the measured phase";
         await worker.StopAsync(TimeSpan.FromSeconds(20));
         var samples = worker.Counts.Where(c => c.Count > 0).ToList();
         if (samples.Count < 2)
@@ -147,7 +169,7 @@ public sealed class QueueScenario(Func<Task<IReadOnlyList<QueueSystem>>> systems
         var rate = until.UnixMs > from.UnixMs ? (until.Count - from.Count) * 1000.0 / (until.UnixMs - from.UnixMs) : 0;
         var drained = until.Count >= prefill ? $"queue drained after {(until.UnixMs - samples[0].UnixMs) / 1000.0:0.0} s" : $"{until.Count} of {prefill} run";
         return new BenchResult(scenario, system.Name, until.Count - from.Count, rate, 0, 0, 0,
-            string.Create(CultureInfo.InvariantCulture, $"{drained}; worker CPU {workerCpu:0.0} s"));
+            string.Create(CultureInfo.InvariantCulture, $"{drained}; worker CPU {workerCpu:0.0} s; CPU µs per job (measured phase): {perJob}"));
     }
 
     private static async Task<BenchResult> LatencyAsync(QueueSystem system, string scenario)

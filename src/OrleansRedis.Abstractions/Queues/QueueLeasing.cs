@@ -44,6 +44,93 @@ public static class QueueLeasing
         }
     }
 
+    /// <summary>
+    /// The lease loop over a queue's partitions, the one both the queue's router and the client worker run: tries the
+    /// partitions from <paramref name="start"/> without waiting until <paramref name="max"/> jobs are leased, then waits on
+    /// all of them at once (only the waits see <paramref name="cancellationToken"/>, never a call that leases, so an
+    /// answer is never dropped with its leases) and leases from the one that woke first, and from it alone (an empty
+    /// answer, another worker having been faster, waits again). Jobs leased when the token is found cancelled are
+    /// answered all the same: the caller hands them back.
+    /// </summary>
+    /// <param name="partition">The partition grain of a partition number.</param>
+    /// <param name="partitions">The queue's partition count.</param>
+    /// <param name="start">The partition tried first (callers rotate it, so that no partition is always last).</param>
+    /// <param name="worker">The worker's name.</param>
+    /// <param name="max">The most jobs to lease.</param>
+    /// <param name="lease">The lease length.</param>
+    /// <param name="wait">How long to wait when no job is ready.</param>
+    /// <param name="time">The clock of the wait.</param>
+    /// <param name="cancellationToken">Ends the wait.</param>
+    // No ConfigureAwait(false): the router grain runs this loop on its own scheduler (grains never leave it); the
+    // worker's host has no synchronization context, so there it changes nothing.
+    public static async Task<IReadOnlyList<LeasedJob>> LeaseFromPartitionsAsync(
+        Func<int, IQueuePartitionGrain> partition, int partitions, int start, string worker, int max, TimeSpan lease, TimeSpan wait,
+        TimeProvider time, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(partition);
+        ArgumentNullException.ThrowIfNull(time);
+        var started = time.GetTimestamp();
+        int? woken = null;
+        while (true)
+        {
+            var leased = new List<LeasedJob>();
+            var from = woken ?? start;
+            for (var i = 0; i < (woken is null ? partitions : 1) && leased.Count < max; i++)
+            {
+                leased.AddRange(await partition((from + i) % partitions).LeaseAsync(worker, max - leased.Count, lease, TimeSpan.Zero));
+            }
+
+            var left = wait - time.GetElapsedTime(started);
+            if (leased.Count > 0 || left <= TimeSpan.Zero || cancellationToken.IsCancellationRequested
+                || (woken = await WaitAnyAsync(partition, partitions, left, cancellationToken)) is null)
+            {
+                return leased;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Waits on every partition at once (<see cref="IQueuePartitionGrain.WaitForWorkAsync"/>); answers the first that has
+    /// work, or <see langword="null"/> when none had any in time or <paramref name="cancellationToken"/> ended the wait;
+    /// the other waits are cancelled.
+    /// </summary>
+    public static async Task<int?> WaitAnyAsync(Func<int, IQueuePartitionGrain> partition, int partitions, TimeSpan wait, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(partition);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var waits = new List<Task<bool>>(partitions);
+        for (var p = 0; p < partitions; p++)
+        {
+            waits.Add(partition(p).WaitForWorkAsync(wait, stop.Token));
+        }
+
+        var pending = waits.ToList();
+        int? woken = null;
+        try
+        {
+            while (pending.Count > 0 && woken is null)
+            {
+                var first = await Task.WhenAny(pending);
+                pending.Remove(first);
+                woken = await first ? waits.IndexOf(first) : null;
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return null;
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            foreach (var left in pending)
+            {
+                _ = left.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            }
+        }
+
+        return woken;
+    }
+
     /// <summary>Releases leased jobs (best effort: a job whose release fails waits out its lease).</summary>
     public static Task ReleaseAllAsync(IQueueGrain queue, IReadOnlyList<LeasedJob> jobs)
     {

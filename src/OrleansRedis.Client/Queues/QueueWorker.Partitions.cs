@@ -38,73 +38,13 @@ public sealed partial class QueueWorker
             ? Partition(job.Queue, partition)
             : throw new QueueException(QueueErrorCode.NotFound, job.Queue, $"The job id '{job.Id}' names no partition.");
 
-    /// <summary>
-    /// Leases up to <paramref name="max"/> jobs: tries the partitions from a rotating start without waiting, then waits on
-    /// all of them at once (the wait alone sees <paramref name="stoppingToken"/>, never a call that leases) and leases
-    /// from the one that woke first, and from it alone.
-    /// </summary>
+    /// <summary>Leases up to <paramref name="max"/> jobs straight from the partitions (<see cref="QueueLeasing.LeaseFromPartitionsAsync"/>).</summary>
     private async Task<IReadOnlyList<LeasedJob>> LeaseAsync(int max, CancellationToken stoppingToken)
     {
         var shape = await ShapeAsync().ConfigureAwait(false);
-        var started = _time.GetTimestamp();
-        int? woken = null;
-        while (true)
-        {
-            // After a wait, only the partition that woke is asked: its jobs go to the worker at once, not after a round of
-            // the others (an empty answer, another worker having been faster, waits again).
-            var leased = new List<LeasedJob>();
-            var start = woken ?? (int)((uint)Interlocked.Increment(ref _next) % (uint)shape.Partitions);
-            for (var i = 0; i < (woken is null ? shape.Partitions : 1) && leased.Count < max; i++)
-            {
-                leased.AddRange(await Partition(shape.Name, (start + i) % shape.Partitions)
-                    .LeaseAsync(_options.Worker, max - leased.Count, _options.LeaseTime, TimeSpan.Zero).ConfigureAwait(false));
-            }
-
-            var left = _options.MaxWait - _time.GetElapsedTime(started);
-            if (leased.Count > 0 || left <= TimeSpan.Zero || stoppingToken.IsCancellationRequested)
-            {
-                return leased;
-            }
-
-            if ((woken = await WaitAnyAsync(shape, left, stoppingToken).ConfigureAwait(false)) is null)
-            {
-                return leased;
-            }
-        }
-    }
-
-    // Waits on every partition at once; answers the first that has work (null when none had any in time); the other
-    // waits are cancelled.
-    private async Task<int?> WaitAnyAsync(QueueShape shape, TimeSpan wait, CancellationToken stoppingToken)
-    {
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        var waits = new List<Task<bool>>(shape.Partitions);
-        for (var p = 0; p < shape.Partitions; p++)
-        {
-            waits.Add(Partition(shape.Name, p).WaitForWorkAsync(wait, stop.Token));
-        }
-
-        var pending = waits.ToList();
-        int? woken = null;
-        try
-        {
-            while (pending.Count > 0 && woken is null)
-            {
-                var first = await Task.WhenAny(pending).ConfigureAwait(false);
-                pending.Remove(first);
-                woken = await first.ConfigureAwait(false) ? waits.IndexOf(first) : null;
-            }
-        }
-        finally
-        {
-            await stop.CancelAsync().ConfigureAwait(false);
-            foreach (var left in pending)
-            {
-                _ = left.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
-            }
-        }
-
-        return woken;
+        return await QueueLeasing.LeaseFromPartitionsAsync(
+            p => Partition(shape.Name, p), shape.Partitions, (int)((uint)Interlocked.Increment(ref _next) % (uint)shape.Partitions),
+            _options.Worker, max, _options.LeaseTime, _options.MaxWait, _time, stoppingToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -133,6 +73,10 @@ public sealed partial class QueueWorker
     /// The completions of one partition: one call in flight at a time; what finishes meanwhile goes out together in the
     /// next call. A call that fails fails each of its completions (their slots retry them alone).
     /// </summary>
+    // The pattern of the grains' RequestCoalescer, not that class: it lives with the grains (this client does not
+    // reference them), it answers its requests inline on the batch's context (right on a grain's scheduler; here each
+    // slot's next job would start on the pump's thread, behind the other answers of the batch), and it sends a request
+    // that arrives alone at once, where this pump yields once so that slots finishing together share the first call.
     private sealed class CompletionPump(QueueWorker worker, IQueuePartitionGrain partition)
     {
         private readonly List<Item> _pending = [];

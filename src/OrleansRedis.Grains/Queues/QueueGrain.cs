@@ -98,71 +98,22 @@ public sealed class QueueGrain(IOptions<QueueOptions> options, TimeProvider time
         QueueRequests.CheckMax(name, max);
         QueueRequests.LeaseMs(name, lease, definition);
         var bound = QueueRequests.Wait(name, wait, options.Value);
-        var count = definition.Partitions;
-        var started = time.GetTimestamp();
-        int? woken = null;
-        while (true)
+        var leased = await QueueLeasing.LeaseFromPartitionsAsync(
+            p => Partition(name, p), definition.Partitions, Rotate(definition.Partitions), worker, max, lease, bound, time, cancellationToken);
+        if (leased.Count > 0 && cancellationToken.IsCancellationRequested)
         {
-            // The calls that lease never carry the token: an answer dropped by a cancelled call would strand its jobs.
-            // After a wait, the partition that reported work first is tried first (not up to Partitions-1 empty ones).
-            var leased = new List<LeasedJob>();
-            var start = woken ?? Rotate(count);
-            for (var i = 0; i < count && leased.Count < max; i++)
-            {
-                leased.AddRange(await Partition(name, (start + i) % count).LeaseAsync(worker, max - leased.Count, lease, TimeSpan.Zero));
-            }
-
-            if (leased.Count > 0 && cancellationToken.IsCancellationRequested)
-            {
-                await QueueLeasing.ReleaseAllAsync(this.AsReference<IQueueGrain>(), leased);
-                return [];
-            }
-
-            var left = bound - time.GetElapsedTime(started);
-            if (leased.Count > 0 || left <= TimeSpan.Zero || cancellationToken.IsCancellationRequested
-                || (woken = await WaitAnyAsync(name, count, left, cancellationToken)) is null)
-            {
-                return leased;
-            }
+            await QueueLeasing.ReleaseAllAsync(this.AsReference<IQueueGrain>(), leased);
+            return [];
         }
+
+        return leased;
     }
 
     /// <inheritdoc />
     public async Task<bool> WaitForWorkAsync(TimeSpan wait, CancellationToken cancellationToken = default)
     {
         var (name, definition) = Find();
-        return await WaitAnyAsync(name, definition.Partitions, QueueRequests.Wait(name, wait, options.Value), cancellationToken) is not null;
-    }
-
-    // Waits on every partition at once; the first with work wins (its number is answered, null when none had work), the
-    // others stop waiting.
-    private async Task<int?> WaitAnyAsync(string name, int count, TimeSpan wait, CancellationToken cancellationToken)
-    {
-        if (count == 1)
-        {
-            return await Partition(name, 0).WaitForWorkAsync(wait, cancellationToken) ? 0 : null;
-        }
-
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var waits = Enumerable.Range(0, count).Select(p => Partition(name, p).WaitForWorkAsync(wait, stop.Token)).ToList();
-        var pending = waits.ToList();
-        int? woken = null;
-        while (pending.Count > 0 && woken is null)
-        {
-            var first = await Task.WhenAny(pending);
-            pending.Remove(first);
-            try
-            {
-                woken = await first ? waits.IndexOf(first) : null;
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                return null;
-            }
-        }
-
-        await stop.CancelAsync();
-        return woken;
+        return await QueueLeasing.WaitAnyAsync(p => Partition(name, p), definition.Partitions, QueueRequests.Wait(name, wait, options.Value), cancellationToken) is not null;
     }
 
     /// <inheritdoc />

@@ -59,8 +59,7 @@ public sealed partial class QueuePartitionGrain(
     private long _signals;
     private TaskCompletionSource _work = NewSignal();
     private RequestCoalescer<IReadOnlyList<QueueJobDraft>, (bool Accepted, EnqueueResult?[] Results)>? _enqueues;
-    private RequestCoalescer<IReadOnlyList<JobCompletion>, bool[]>? _completions;
-    private RequestCoalescer<(string Worker, long LeaseMs, int Max), IReadOnlyList<LeasedJob>>? _nextLeases;
+    private RequestCoalescer<CompletionRequest, (bool[] Ok, IReadOnlyList<LeasedJob> Leased)>? _completions;
     private IGrainTimer? _timer;
     private long _timerAtMs = long.MaxValue;
     private long _clockOffsetMs;
@@ -98,7 +97,6 @@ public sealed partial class QueuePartitionGrain(
             _events = new JobEvents(publisher, metrics, found.Name, found.Definition.PublishEvents);
             _enqueues = new(EnqueueBatchAsync, 64);
             _completions = new(CompleteBatchAsync, 512);
-            _nextLeases = new(NextLeaseBatchAsync, 512);
         }
         else
         {
@@ -242,7 +240,7 @@ public sealed partial class QueuePartitionGrain(
         QueueRequests.CheckToken(_queue, leaseToken);
         QueueRequests.CheckPayload(_queue, "result", result, options.Value.MaxPayloadBytes, required: false);
         await EnsureActivatedAsync();
-        var ok = await _completions!.Enqueue([new JobCompletion(jobId, leaseToken, result)]).Task;
+        var (ok, _) = await _completions!.Enqueue(new CompletionRequest([new JobCompletion(jobId, leaseToken, result)], null, 0, 0)).Task;
         Finished(jobId);
         if (!ok[0])
         {
@@ -296,28 +294,11 @@ public sealed partial class QueuePartitionGrain(
         }
 
         await EnsureActivatedAsync();
-        if (valid.Count > 0)
+        var (ok, leased) = await _completions!.Enqueue(new CompletionRequest(valid, worker, leaseMs, max)).Task;
+        for (var j = 0; j < valid.Count; j++)
         {
-            var ok = await _completions!.Enqueue(valid).Task;
-            for (var j = 0; j < valid.Count; j++)
-            {
-                statuses[indexes[j]] = ok[j] ? JobCompletionStatus.Completed : JobCompletionStatus.LeaseLost;
-                Finished(valid[j].JobId);
-            }
-        }
-
-        IReadOnlyList<LeasedJob> leased = [];
-        if (max > 0 && !_stopping)
-        {
-            try
-            {
-                leased = await _nextLeases!.Enqueue((worker, leaseMs, max)).Task;
-            }
-            catch (Exception ex)
-            {
-                // The completions landed: the caller must learn that, and leases through LeaseAsync instead.
-                LogNextLeaseFailed(ex, _queue, _partition);
-            }
+            statuses[indexes[j]] = ok[j] ? JobCompletionStatus.Completed : JobCompletionStatus.LeaseLost;
+            Finished(valid[j].JobId);
         }
 
         return new JobCompletions(statuses, reasons, leased);
@@ -337,23 +318,20 @@ public sealed partial class QueuePartitionGrain(
         }
 
         var leaseMs = QueueRequests.LeaseMs(_queue, lease, definition);
-        await CompleteAsync(jobId, leaseToken, result);
-        if (max == 0 || _stopping)
+        CheckOwnJob(jobId);
+        QueueRequests.CheckToken(_queue, leaseToken);
+        QueueRequests.CheckPayload(_queue, "result", result, options.Value.MaxPayloadBytes, required: false);
+        await EnsureActivatedAsync();
+        var (ok, leased) = await _completions!.Enqueue(new CompletionRequest([new JobCompletion(jobId, leaseToken, result)], worker, leaseMs, max)).Task;
+        Finished(jobId);
+        if (!ok[0])
         {
-            return [];
+            // The token no longer held the job: what the call leased goes back unstarted, as the caller learns of the loss.
+            await ReleaseLeasedAsync(leased);
+            throw QueueRequests.LeaseLost(_queue, jobId);
         }
 
-        try
-        {
-            // Concurrent completions' leases go out together: one lease script per turn, as completions share one.
-            return await _nextLeases!.Enqueue((worker, leaseMs, max)).Task;
-        }
-        catch (Exception ex)
-        {
-            // The completion landed: the caller must learn that, and leases through LeaseAsync instead.
-            LogNextLeaseFailed(ex, _queue, _partition);
-            return [];
-        }
+        return leased;
     }
 
     /// <inheritdoc />
@@ -719,25 +697,64 @@ public sealed partial class QueuePartitionGrain(
         return chunks;
     }
 
-    // Coalesced completion requests (one job each, or a worker's batch), flattened into scripts of at most
-    // MaxScriptCompletions completions; each request is answered its own jobs' outcomes.
-    private async Task<IReadOnlyList<bool[]>> CompleteBatchAsync(IReadOnlyList<IReadOnlyList<JobCompletion>> requests)
+    // One coalesced completion request: a single job's or a worker's batch, and the lease of its slots' next jobs
+    // (Worker null or Max 0: none).
+    private readonly record struct CompletionRequest(IReadOnlyList<JobCompletion> Completions, string? Worker, long LeaseMs, int Max);
+
+    // Coalesced completion requests, flattened into scripts of at most MaxScriptCompletions completions; each request is
+    // answered its own jobs' outcomes. The leases the requests ask for ride on the last script (one script completes
+    // and leases: CompleteAndLeaseAsync) for the first worker and lease length of the turn (usually the only one); any
+    // other worker's lease is a script of its own. Jobs are handed out in request order, so an early request is never
+    // left short for a later one. Once completions landed, a lease that fails answers no jobs rather than an error.
+    private async Task<IReadOnlyList<(bool[] Ok, IReadOnlyList<LeasedJob> Leased)>> CompleteBatchAsync(IReadOnlyList<CompletionRequest> requests)
     {
         var all = new List<(string JobId, string Token, string? Result)>();
         foreach (var request in requests)
         {
-            foreach (var c in request)
+            foreach (var c in request.Completions)
             {
                 all.Add((c.JobId, c.LeaseToken, c.Result));
             }
         }
 
+        var leases = _stopping ? [] : Enumerable.Range(0, requests.Count)
+            .Where(r => requests[r].Max > 0 && requests[r].Worker is not null)
+            .GroupBy(r => (Worker: requests[r].Worker!, requests[r].LeaseMs))
+            .ToList();
+        var leased = new IReadOnlyList<LeasedJob>[requests.Count];
         var ok = new bool[all.Count];
         var freed = 0;
-        for (var start = 0; start < all.Count; start += MaxScriptCompletions)
+        var rider = leases.Count > 0 ? leases[0] : null;
+        var riderMax = 0;
+        var signals = _signals;
+        if (rider is not null)
+        {
+            try
+            {
+                riderMax = await AllowedAsync(Math.Min(rider.Sum(r => requests[r].Max), QueueRequests.MaxLeaseBatch), signals);
+            }
+            catch (Exception ex)
+            {
+                // The rate limit's store failed: the completions still go; the workers lease through LeaseAsync instead.
+                LogNextLeaseFailed(ex, _queue, _partition);
+            }
+        }
+
+        QueueLeaseOutcome? riding = null;
+        for (var start = 0; start < all.Count || (start == 0 && riderMax > 0); start += MaxScriptCompletions)
         {
             var chunk = all.GetRange(start, Math.Min(MaxScriptCompletions, all.Count - start));
-            var outcome = await store.CompleteAsync(_keys!, _limits!, chunk);
+            QueueCompleteOutcome outcome;
+            if (riderMax > 0 && start + MaxScriptCompletions >= all.Count)
+            {
+                (outcome, riding) = await store.CompleteAndLeaseAsync(
+                    _keys!, _limits!, _queue, chunk, riderMax, rider!.Key.LeaseMs, silo: false, rider.Key.Worker, _epoch);
+            }
+            else
+            {
+                outcome = await store.CompleteAsync(_keys!, _limits!, chunk);
+            }
+
             for (var i = 0; i < chunk.Count; i++)
             {
                 ok[start + i] = outcome.Ok[i];
@@ -769,33 +786,36 @@ public sealed partial class QueuePartitionGrain(
             Signal();
         }
 
-        var answers = new bool[requests.Count][];
+        foreach (var group in leases)
+        {
+            IReadOnlyList<LeasedJob> jobs = [];
+            try
+            {
+                jobs = group == rider
+                    ? riding is null ? [] : await LeasedAsync(riding, riderMax, signals)
+                    : _stopping ? [] : await LeaseCoreAsync(Math.Min(group.Sum(r => requests[r].Max), QueueRequests.MaxLeaseBatch), group.Key.LeaseMs, silo: false, group.Key.Worker);
+            }
+            catch (Exception ex)
+            {
+                // The completions landed: the callers must learn that, and lease through LeaseAsync instead.
+                LogNextLeaseFailed(ex, _queue, _partition);
+            }
+
+            var next = 0;
+            foreach (var r in group)
+            {
+                var take = Math.Min(requests[r].Max, jobs.Count - next);
+                leased[r] = take > 0 ? jobs.Skip(next).Take(take).ToArray() : [];
+                next += take;
+            }
+        }
+
+        var answers = new (bool[], IReadOnlyList<LeasedJob>)[requests.Count];
         var offset = 0;
         for (var r = 0; r < requests.Count; r++)
         {
-            answers[r] = ok.AsSpan(offset, requests[r].Count).ToArray();
-            offset += requests[r].Count;
-        }
-
-        return answers;
-    }
-
-    // Leases for the workers whose completions freed their slots, one script per worker and lease length (usually one
-    // worker); the jobs are handed out in request order, so an early request is never left short for a later one.
-    private async Task<IReadOnlyList<IReadOnlyList<LeasedJob>>> NextLeaseBatchAsync(IReadOnlyList<(string Worker, long LeaseMs, int Max)> batch)
-    {
-        var answers = new IReadOnlyList<LeasedJob>[batch.Count];
-        foreach (var group in Enumerable.Range(0, batch.Count).GroupBy(i => (batch[i].Worker, batch[i].LeaseMs)))
-        {
-            var wanted = group.ToList();
-            var jobs = _stopping ? [] : await LeaseCoreAsync(Math.Min(wanted.Sum(i => batch[i].Max), QueueRequests.MaxLeaseBatch), group.Key.LeaseMs, silo: false, group.Key.Worker);
-            var next = 0;
-            foreach (var i in wanted)
-            {
-                var take = Math.Min(batch[i].Max, jobs.Count - next);
-                answers[i] = take > 0 ? jobs.Skip(next).Take(take).ToArray() : [];
-                next += take;
-            }
+            answers[r] = (ok.AsSpan(offset, requests[r].Completions.Count).ToArray(), leased[r] ?? []);
+            offset += requests[r].Completions.Count;
         }
 
         return answers;
@@ -808,19 +828,36 @@ public sealed partial class QueuePartitionGrain(
     private async Task<IReadOnlyList<LeasedJob>> LeaseCoreAsync(int max, long leaseMs, bool silo, string worker)
     {
         var signals = _signals;
-        if (_rate is not null)
+        max = await AllowedAsync(max, signals);
+        if (max == 0)
         {
-            var (allowed, retryAfter) = await _rate.PeekAsync(max);
-            if (allowed == 0)
-            {
-                RateLimited(signals, retryAfter);
-                return [];
-            }
-
-            max = allowed;
+            return [];
         }
 
-        var outcome = await store.LeaseAsync(_keys!, _limits!, _queue, max, leaseMs, silo, worker, _epoch);
+        return await LeasedAsync(await store.LeaseAsync(_keys!, _limits!, _queue, max, leaseMs, silo, worker, _epoch), max, signals);
+    }
+
+    // How many of `max` jobs the queue's rate limit lets a lease take now (all without a limit; 0: none, the timer
+    // tries again when a unit frees up).
+    private async Task<int> AllowedAsync(int max, long signals)
+    {
+        if (_rate is null || max == 0)
+        {
+            return max;
+        }
+
+        var (allowed, retryAfter) = await _rate.PeekAsync(max);
+        if (allowed == 0)
+        {
+            RateLimited(signals, retryAfter);
+        }
+
+        return allowed;
+    }
+
+    // What a lease script of `max` jobs answered, taken in: its jobs, less those the rate limit no longer admits.
+    private async Task<IReadOnlyList<LeasedJob>> LeasedAsync(QueueLeaseOutcome outcome, int max, long signals)
+    {
         NoteClock(outcome.NowMs);
         if (outcome.Fenced)
         {

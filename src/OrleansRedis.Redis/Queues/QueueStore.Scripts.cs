@@ -132,6 +132,15 @@ public sealed partial class QueueStore
           redis.call('HINCRBY', STATS, 'retried', 1)
           return 1
         end
+        -- Concatenates reply parts (each a flat list of name, value pairs) into one reply.
+        local function reply(...)
+          local r = {}
+          for _, part in ipairs({...}) do
+            if part.err then return part end
+            for i = 1, #part do r[#r + 1] = part[i] end
+          end
+          return r
+        end
         local function promote(limit)
           local due = redis.call('ZRANGEBYSCORE', DELAYED, '-inf', now, 'LIMIT', 0, limit)
           for _, id in ipairs(due) do
@@ -219,115 +228,157 @@ public sealed partial class QueueStore
         return {'id', ids, 'dup', dups, 'state', states, 'group', groups, 'woke', woke, 'due', earliest(DELAYED), 'depth', depth, 'now', now}
         """;
 
-    // ARGV[5] consumer name, ARGV[6] most jobs, ARGV[7] lease ms, ARGV[8] kind ('silo'|'ext'), ARGV[9] worker, ARGV[10]
-    // epoch, ARGV[11] random token base (each job's token is epoch.base..n), ARGV[12] active cap (0: none), ARGV[13]
-    // promotion limit. Promotes due delayed jobs first, then reads high, normal, low in that order.
-    // Replies columns 'id', 'payload', 'key', 'prio', 'attempt', 'max', 'enq', 'token', 'wait' (ms since ready), and
-    // 'until' (lease expiry), 'paused', 'created' (consumer groups created after NOGROUP), 'due', 'lease' (earliest lease
-    // expiry), 'now'; only 'fenced' and 'now' when ARGV[10] is not the partition's epoch (nothing done).
-    private const string LeaseScript = Prelude + """
-        if fenced(ARGV[10]) then return {'fenced', 1, 'now', now} end
-        promote(tonumber(ARGV[13]))
-        local ids, payloads, keys, prios, attempts, maxes, enq, tokens, waits = {}, {}, {}, {}, {}, {}, {}, {}, {}
-        local paused = redis.call('EXISTS', PAUSED)
-        local created = 0
-        local untilMs = now + tonumber(ARGV[7])
-        local want = tonumber(ARGV[6])
-        local cap = tonumber(ARGV[12])
-        if cap > 0 then
-          local room = cap - redis.call('ZCARD', LEASES)
-          if room < want then want = room end
-        end
-        local n = 0
-        if paused == 0 then
-          for si = 1, 3 do
-            if want - n <= 0 then break end
-            local r = redis.pcall('XREADGROUP', 'GROUP', 'g', ARGV[5], 'COUNT', want - n, 'STREAMS', S[si], '>')
-            if type(r) == 'table' and r.err then
-              if not string.find(r.err, 'NOGROUP', 1, true) then return redis.error_reply(r.err) end
-              redis.call('XGROUP', 'CREATE', S[si], 'g', '0', 'MKSTREAM')
-              created = created + 1
-              r = redis.call('XREADGROUP', 'GROUP', 'g', ARGV[5], 'COUNT', want - n, 'STREAMS', S[si], '>')
-            end
-            if r then
-              for _, e in ipairs(r[1][2]) do
-                local entry, id = e[1], e[2][2]
-                local jk = jobkey(id)
-                local h = redis.call('HMGET', jk, 'state', 'payload', 'key', 'prio', 'max', 'enqueuedAt', 'runAt', 'entry', 'attempts', 'readyAt')
-                if h[1] ~= 'waiting' or h[8] ~= entry then
-                  redis.call('XACK', S[si], 'g', entry)
-                  redis.call('XDEL', S[si], entry)
-                else
-                  n = n + 1
-                  local token = ARGV[10] .. '.' .. ARGV[11] .. n
-                  attempts[n] = (tonumber(h[9]) or 0) + 1
-                  redis.call('HSET', jk, 'state', 'active', 'attempts', attempts[n], 'token', token, 'lease', untilMs, 'kind', ARGV[8],
-                    'worker', ARGV[9], 'startedAt', now)
-                  redis.call('ZADD', LEASES, untilMs, id)
-                  ids[n] = id
-                  payloads[n] = h[2]
-                  keys[n] = h[3]
-                  prios[n] = tonumber(h[4])
-                  maxes[n] = tonumber(h[5])
-                  enq[n] = tonumber(h[6])
-                  tokens[n] = token
-                  -- Wait time counts from when the job became ready (not time parked behind its key or a previous attempt).
-                  waits[n] = now - (tonumber(h[10]) or math.max(tonumber(h[6]) or now, tonumber(h[7]) or 0))
+    // lease(L): ARGV[L] consumer name, ARGV[L+1] most jobs, ARGV[L+2] lease ms, ARGV[L+3] kind ('silo'|'ext'), ARGV[L+4]
+    // worker, ARGV[L+5] epoch, ARGV[L+6] random token base (each job's token is epoch.base..n), ARGV[L+7] active cap (0:
+    // none), ARGV[L+8] promotion limit. Promotes due delayed jobs first, then reads high, normal, low in that order.
+    // Answers columns 'id', 'payload', 'key', 'prio', 'attempt', 'max', 'enq', 'token', 'wait' (ms since ready), and
+    // 'until' (lease expiry), 'paused', 'created' (consumer groups created after NOGROUP), 'lease' (earliest lease
+    // expiry); only 'fenced' when ARGV[L+5] is not the partition's epoch (nothing done).
+    private const string LeaseSteps = """
+        local function lease(L)
+          if fenced(ARGV[L + 5]) then return {'fenced', 1} end
+          promote(tonumber(ARGV[L + 8]))
+          local ids, payloads, keys, prios, attempts, maxes, enq, tokens, waits = {}, {}, {}, {}, {}, {}, {}, {}, {}
+          local paused = redis.call('EXISTS', PAUSED)
+          local created = 0
+          local untilMs = now + tonumber(ARGV[L + 2])
+          local want = tonumber(ARGV[L + 1])
+          local cap = tonumber(ARGV[L + 7])
+          if cap > 0 then
+            local room = cap - redis.call('ZCARD', LEASES)
+            if room < want then want = room end
+          end
+          local n = 0
+          local held = {}
+          if paused == 0 then
+            for si = 1, 3 do
+              if want - n <= 0 then break end
+              local r = redis.pcall('XREADGROUP', 'GROUP', 'g', ARGV[L], 'COUNT', want - n, 'STREAMS', S[si], '>')
+              if type(r) == 'table' and r.err then
+                if not string.find(r.err, 'NOGROUP', 1, true) then return redis.error_reply(r.err) end
+                redis.call('XGROUP', 'CREATE', S[si], 'g', '0', 'MKSTREAM')
+                created = created + 1
+                r = redis.call('XREADGROUP', 'GROUP', 'g', ARGV[L], 'COUNT', want - n, 'STREAMS', S[si], '>')
+              end
+              if r then
+                for _, e in ipairs(r[1][2]) do
+                  local entry, id = e[1], e[2][2]
+                  local jk = jobkey(id)
+                  local h = redis.call('HMGET', jk, 'state', 'payload', 'key', 'prio', 'max', 'enqueuedAt', 'runAt', 'entry', 'attempts', 'readyAt')
+                  if h[1] ~= 'waiting' or h[8] ~= entry then
+                    redis.call('XACK', S[si], 'g', entry)
+                    redis.call('XDEL', S[si], entry)
+                  else
+                    n = n + 1
+                    local token = ARGV[L + 5] .. '.' .. ARGV[L + 6] .. n
+                    attempts[n] = (tonumber(h[9]) or 0) + 1
+                    redis.call('HSET', jk, 'state', 'active', 'attempts', attempts[n], 'token', token, 'lease', untilMs, 'kind', ARGV[L + 3],
+                      'worker', ARGV[L + 4], 'startedAt', now)
+                    held[#held + 1] = untilMs
+                    held[#held + 1] = id
+                    ids[n] = id
+                    payloads[n] = h[2]
+                    keys[n] = h[3]
+                    prios[n] = tonumber(h[4])
+                    maxes[n] = tonumber(h[5])
+                    enq[n] = tonumber(h[6])
+                    tokens[n] = token
+                    -- Wait time counts from when the job became ready (not time parked behind its key or a previous attempt).
+                    waits[n] = now - (tonumber(h[10]) or math.max(tonumber(h[6]) or now, tonumber(h[7]) or 0))
+                  end
                 end
               end
             end
+            -- One ZADD (and below one XACK, XDEL, ZREM per stream) for the batch, not one per job.
+            if n > 0 then
+              redis.call('ZADD', LEASES, unpack(held))
+              redis.call('HINCRBY', STATS, 'started', n)
+            end
           end
-          if n > 0 then redis.call('HINCRBY', STATS, 'started', n) end
+          return {'id', ids, 'payload', payloads, 'key', keys, 'prio', prios, 'attempt', attempts, 'max', maxes, 'enq', enq,
+            'token', tokens, 'wait', waits, 'until', untilMs, 'paused', paused, 'created', created, 'lease', earliest(LEASES)}
         end
-        return {'id', ids, 'payload', payloads, 'key', keys, 'prio', prios, 'attempt', attempts, 'max', maxes, 'enq', enq,
-          'token', tokens, 'wait', waits, 'until', untilMs, 'paused', paused, 'created', created,
-          'due', earliest(DELAYED), 'lease', earliest(LEASES), 'woke', woke, 'now', now}
+
         """;
 
-    // ARGV[5] number of completions N, then 3 values each: id, token, result ('' none). A completion with the token of a
-    // job already completed with it answers 'ok' again (a retried call); any other mismatch is 'lost'.
-    // Replies columns 'status' ('ok'|'lost'), 'run' (ms since the attempt started), 'user' (the job's user, '' none),
-    // 'attempt' (0 for a repeated completion: nothing changed), and 'woke', 'due', 'now'.
-    private const string CompleteScript = Prelude + """
-        local n = tonumber(ARGV[5])
-        local status, runs, users, atts = {}, {}, {}, {}
-        local done = 0
-        for i = 0, n - 1 do
-          local id, token, result = ARGV[6 + i * 3], ARGV[7 + i * 3], ARGV[8 + i * 3]
-          local jk = jobkey(id)
-          local h = redis.call('HMGET', jk, 'state', 'token', 'entry', 'prio', 'key', 'startedAt', 'user', 'attempts')
-          runs[i + 1] = 0
-          users[i + 1] = h[7] or ''
-          atts[i + 1] = tonumber(h[8]) or 0
-          if h[2] ~= token then
-            status[i + 1] = 'lost'
-            if redis.call('HGET', jk, 'rtoken') == token then unhold(id, jk) end
-          elseif h[1] == 'completed' then
-            status[i + 1] = 'ok'
-            atts[i + 1] = 0
-          elseif h[1] ~= 'active' then
-            status[i + 1] = 'lost'
-          else
-            unentry(h[3], h[4])
-            redis.call('ZREM', LEASES, id)
-            if result ~= '' then
-              redis.call('HSET', jk, 'state', 'completed', 'finishedAt', now, 'entry', '', 'result', result)
+    // lease(5) (LeaseSteps) and 'due' (earliest delayed), 'woke', 'now'.
+    private const string LeaseScript = Prelude + LeaseSteps + """
+        return reply(lease(5), {'due', earliest(DELAYED), 'woke', woke, 'now', now})
+        """;
+
+    // complete(C): ARGV[C] number of completions N, then 3 values each: id, token, result ('' none). A completion with the
+    // token of a job already completed with it answers 'ok' again (a retried call); any other mismatch is 'lost'.
+    // Answers columns 'status' ('ok'|'lost'), 'run' (ms since the attempt started), 'user' (the job's user, '' none),
+    // 'attempt' (0 for a repeated completion: nothing changed).
+    private const string CompleteSteps = """
+        local function complete(C)
+          local n = tonumber(ARGV[C])
+          local status, runs, users, atts = {}, {}, {}, {}
+          local done = 0
+          local finished, entries = {}, {{}, {}, {}}
+          for i = 0, n - 1 do
+            local id, token, result = ARGV[C + 1 + i * 3], ARGV[C + 2 + i * 3], ARGV[C + 3 + i * 3]
+            local jk = jobkey(id)
+            local h = redis.call('HMGET', jk, 'state', 'token', 'entry', 'prio', 'key', 'startedAt', 'user', 'attempts')
+            runs[i + 1] = 0
+            users[i + 1] = h[7] or ''
+            atts[i + 1] = tonumber(h[8]) or 0
+            if h[2] ~= token then
+              status[i + 1] = 'lost'
+              if redis.call('HGET', jk, 'rtoken') == token then unhold(id, jk) end
+            elseif h[1] == 'completed' then
+              status[i + 1] = 'ok'
+              atts[i + 1] = 0
+            elseif h[1] ~= 'active' then
+              status[i + 1] = 'lost'
             else
-              redis.call('HSET', jk, 'state', 'completed', 'finishedAt', now, 'entry', '')
+              if h[3] and h[3] ~= '' then
+                local e = entries[(tonumber(h[4]) or 1) + 1]
+                e[#e + 1] = h[3]
+              end
+              finished[#finished + 1] = id
+              if result ~= '' then
+                redis.call('HSET', jk, 'state', 'completed', 'finishedAt', now, 'entry', '', 'result', result)
+              else
+                redis.call('HSET', jk, 'state', 'completed', 'finishedAt', now, 'entry', '')
+              end
+              redis.call('PEXPIRE', jk, ARGV[4])
+              release(h[5], id)
+              done = done + 1
+              status[i + 1] = 'ok'
+              runs[i + 1] = now - (tonumber(h[6]) or now)
             end
-            redis.call('PEXPIRE', jk, ARGV[4])
-            release(h[5], id)
-            done = done + 1
-            status[i + 1] = 'ok'
-            runs[i + 1] = now - (tonumber(h[6]) or now)
           end
+          for si = 1, 3 do
+            if #entries[si] > 0 then
+              redis.call('XACK', S[si], 'g', unpack(entries[si]))
+              redis.call('XDEL', S[si], unpack(entries[si]))
+            end
+          end
+          if done > 0 then
+            redis.call('ZREM', LEASES, unpack(finished))
+            redis.call('HINCRBY', STATS, 'completed', done)
+            redis.call('HINCRBY', STATS, 'depth', -done)
+          end
+          return {'status', status, 'run', runs, 'user', users, 'attempt', atts}
         end
-        if done > 0 then
-          redis.call('HINCRBY', STATS, 'completed', done)
-          redis.call('HINCRBY', STATS, 'depth', -done)
-        end
-        return {'status', status, 'run', runs, 'user', users, 'attempt', atts, 'woke', woke, 'due', earliest(DELAYED),
-          'depth', tonumber(redis.call('HGET', STATS, 'depth') or '0'), 'now', now}
+
+        """;
+
+    // complete(5) (CompleteSteps) and 'woke' (parked jobs made ready), 'due', 'depth', 'now'.
+    private const string CompleteScript = Prelude + CompleteSteps + """
+        return reply(complete(5), {'woke', woke, 'due', earliest(DELAYED), 'depth', tonumber(redis.call('HGET', STATS, 'depth') or '0'), 'now', now})
+        """;
+
+    // One run that completes a batch and then leases for the same worker: lease(5) (ARGV[5..13]) after complete(14)
+    // (ARGV[14] N, then 3 values each), so the slots the completions freed count against the cap, and a fenced lease
+    // still lets the completions land (as a complete script and then a lease would). Replies both parts' fields, 'woke'
+    // (the completions' alone: jobs the lease did not take are its own 'paused'/short answer), 'due', 'depth', 'now'.
+    private const string CompleteLeaseScript = Prelude + CompleteSteps + LeaseSteps + """
+        local done = complete(14)
+        local freed = woke
+        local leased = lease(5)
+        return reply(done, leased, {'woke', freed, 'due', earliest(DELAYED), 'depth', tonumber(redis.call('HGET', STATS, 'depth') or '0'), 'now', now})
         """;
 
     // ARGV[5] id, ARGV[6] token, ARGV[7] error, ARGV[8] retry-after ms (-1: backoff), ARGV[9] backoff cap ms, ARGV[10]

@@ -93,9 +93,67 @@ public sealed partial class QueueStore(RedisConnections connections, RedisKeys k
     public async Task<QueueLeaseOutcome> LeaseAsync(
         QueuePartitionKeys partition, QueuePartitionLimits limits, string queue, int max, long leaseMs, bool silo, string worker, long epoch)
     {
-        var reply = await RunAsync(
-            LeaseScript, "queue lease", partition, limits,
-            Consumer, max, leaseMs, silo ? "silo" : "ext", worker, epoch, QueueIds.NewRandom() + ".", limits.ActiveCap, StepLimit).ConfigureAwait(false);
+        var reply = await RunAsync(LeaseScript, "queue lease", partition, limits, LeaseArguments(limits, max, leaseMs, silo, worker, epoch, 0)).ConfigureAwait(false);
+        return ReadLease(reply, queue);
+    }
+
+    /// <summary>Completes jobs whose tokens hold them.</summary>
+    public async Task<QueueCompleteOutcome> CompleteAsync(
+        QueuePartitionKeys partition, QueuePartitionLimits limits, IReadOnlyList<(string JobId, string Token, string? Result)> completions)
+    {
+        var args = new RedisValue[1 + (completions.Count * 3)];
+        AddCompletions(args, 0, completions);
+        var reply = await RunAsync(CompleteScript, "queue complete", partition, limits, args).ConfigureAwait(false);
+        return ReadComplete(reply);
+    }
+
+    /// <summary>
+    /// Completes jobs whose tokens hold them and then, in the same script, leases up to <paramref name="max"/> ready jobs
+    /// for <paramref name="worker"/> (one round trip where a complete and a lease took two); the lease is
+    /// <see cref="QueueLeaseOutcome.Fenced"/> (nothing leased) when <paramref name="epoch"/> is stale, the completions
+    /// landed all the same.
+    /// </summary>
+    public async Task<(QueueCompleteOutcome Completed, QueueLeaseOutcome Leased)> CompleteAndLeaseAsync(
+        QueuePartitionKeys partition, QueuePartitionLimits limits, string queue, IReadOnlyList<(string JobId, string Token, string? Result)> completions,
+        int max, long leaseMs, bool silo, string worker, long epoch)
+    {
+        var args = LeaseArguments(limits, max, leaseMs, silo, worker, epoch, 1 + (completions.Count * 3));
+        AddCompletions(args, LeaseArgumentCount, completions);
+        var reply = await RunAsync(CompleteLeaseScript, "queue complete lease", partition, limits, args).ConfigureAwait(false);
+        return (ReadComplete(reply), ReadLease(reply, queue));
+    }
+
+    // The lease part's own arguments (lease(L) in LeaseSteps), with room for `extra` more after them.
+    private const int LeaseArgumentCount = 9;
+
+    private static RedisValue[] LeaseArguments(QueuePartitionLimits limits, int max, long leaseMs, bool silo, string worker, long epoch, int extra)
+    {
+        var args = new RedisValue[LeaseArgumentCount + extra];
+        args[0] = Consumer;
+        args[1] = max;
+        args[2] = leaseMs;
+        args[3] = silo ? "silo" : "ext";
+        args[4] = worker;
+        args[5] = epoch;
+        args[6] = QueueIds.NewRandom() + ".";
+        args[7] = limits.ActiveCap;
+        args[8] = StepLimit;
+        return args;
+    }
+
+    private static void AddCompletions(RedisValue[] args, int at, IReadOnlyList<(string JobId, string Token, string? Result)> completions)
+    {
+        args[at] = completions.Count;
+        for (var i = 0; i < completions.Count; i++)
+        {
+            args[at + 1 + (i * 3)] = completions[i].JobId;
+            args[at + 2 + (i * 3)] = completions[i].Token;
+            args[at + 3 + (i * 3)] = completions[i].Result ?? string.Empty;
+        }
+    }
+
+    private static QueueLeaseOutcome ReadLease(ScriptReply reply, string queue)
+    {
         if (reply.Has(QueueReply.Fenced))
         {
             return QueueLeaseOutcome.FencedOff(reply.Int64(QueueReply.Now));
@@ -126,28 +184,13 @@ public sealed partial class QueueStore(RedisConnections connections, RedisKeys k
             QueueReply.OptionalTime(reply, QueueReply.Due), QueueReply.OptionalTime(reply, QueueReply.Lease), reply.Int64(QueueReply.Now));
     }
 
-    /// <summary>Completes jobs whose tokens hold them.</summary>
-    public async Task<QueueCompleteOutcome> CompleteAsync(
-        QueuePartitionKeys partition, QueuePartitionLimits limits, IReadOnlyList<(string JobId, string Token, string? Result)> completions)
+    private static QueueCompleteOutcome ReadComplete(ScriptReply reply) => new(
+        Array.ConvertAll(QueueReply.Strings(reply, QueueReply.Status), s => s == "ok"), QueueReply.Longs(reply, QueueReply.Run),
+        reply.Int64(QueueReply.Woke) > 0, QueueReply.OptionalTime(reply, QueueReply.Due))
     {
-        var args = new RedisValue[1 + (completions.Count * 3)];
-        args[0] = completions.Count;
-        for (var i = 0; i < completions.Count; i++)
-        {
-            args[1 + (i * 3)] = completions[i].JobId;
-            args[2 + (i * 3)] = completions[i].Token;
-            args[3 + (i * 3)] = completions[i].Result ?? string.Empty;
-        }
-
-        var reply = await RunAsync(CompleteScript, "queue complete", partition, limits, args).ConfigureAwait(false);
-        return new QueueCompleteOutcome(
-            Array.ConvertAll(QueueReply.Strings(reply, QueueReply.Status), s => s == "ok"), QueueReply.Longs(reply, QueueReply.Run),
-            reply.Int64(QueueReply.Woke) > 0, QueueReply.OptionalTime(reply, QueueReply.Due))
-        {
-            Subjects = QueueReply.Subjects(reply, QueueReply.User, QueueReply.Attempt),
-            Depth = reply.Has(QueueReply.Depth) ? reply.Int64(QueueReply.Depth) : null,
-        };
-    }
+        Subjects = QueueReply.Subjects(reply, QueueReply.User, QueueReply.Attempt),
+        Depth = reply.Has(QueueReply.Depth) ? reply.Int64(QueueReply.Depth) : null,
+    };
 
     /// <summary>Fails an attempt: a retry after <paramref name="retryAfterMs"/> (or the backoff), or dead.</summary>
     public async Task<QueueFailOutcome> FailAsync(QueuePartitionKeys partition, QueuePartitionLimits limits, string jobId, string token, string error, long? retryAfterMs)
