@@ -77,7 +77,9 @@ public sealed class RunScriptCluster : IAsyncDisposable
         var cluster = new RunScriptCluster(Process.Start(info)!, redisPort, home);
         try
         {
-            await Eventually.TrueAsync(() => Task.FromResult(cluster.Output.Contains("OrleansRedis is ready", StringComparison.Ordinal) || cluster.HasExited),
+            // The banner's last line, not its first: between them the script still runs `$(seq ...)` subshells, which
+            // a test counting the script's children (Redis and the silos) would see as a fourth child.
+            await Eventually.TrueAsync(() => Task.FromResult(cluster.Output.Contains("Ctrl+C stops everything.", StringComparison.Ordinal) || cluster.HasExited),
                 TimeSpan.FromMinutes(3), "run.sh reports ready");
             return cluster.HasExited ? throw new InvalidOperationException($"run.sh exited: {cluster.Output}") : cluster;
         }
