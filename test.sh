@@ -45,45 +45,24 @@ rm -rf "$RESULTS"
 mkdir -p "$RESULTS"
 
 # The packages (metadata, readme, licence, SourceLink, symbols; nothing packed that is not a library or the CLI), then
-# the sample web app and its AppHost built from them only. It runs beside the main suite (which uses neither the
-# packages nor the sample) and is waited for before the fault suite, whose browser test runs the sample built here
-# and fails (naming this step) when it is missing. One result, counted as one test.
-echo "Checking the packages and building the sample web app from them (beside the main suite) ..."
-PACK_LOG="$RESULTS/pack-check.log"
-CONFIGURATION="$CONFIGURATION" tests/pack-check.sh >"$PACK_LOG" 2>&1 &
-pack_check=$!
-wait_for_pack_check() {
-  [ -n "$pack_check" ] || return 0
-  wait "$pack_check"; local pack_exit=$?
-  pack_check=
-  cat "$PACK_LOG"
-  if [ "$pack_exit" -eq 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
-}
-
-# The test lists the results are counted against, discovered in the background beside the package check.
-list_tests() {
-  dotnet test "$1" -c "$CONFIGURATION" --no-build -nologo --list-tests 2>/dev/null \
-    | sed -n '/The following Tests are available:/,$p' | tail -n +2 | grep -c '^    '
-}
+# the sample web app and its AppHost built from them only. Before the test projects: the fault suite's browser test
+# runs the sample built here, and fails (naming this step) when it is missing. One result, counted as one test.
+echo "Checking the packages and building the sample web app from them ..."
+if CONFIGURATION="$CONFIGURATION" tests/pack-check.sh; then
+  passed=$((passed + 1))
+else
+  failed=$((failed + 1))
+fi
 
 # One project after another: `dotnet test OrleansRedis.sln` would start both test assemblies at once, and the fault
 # scenarios (one at a time by design) would then share the two cores with the whole main suite.
 PROJECTS=(tests/OrleansRedis.Tests tests/OrleansRedis.FaultTests)
 
-declare -A listing
-for project in "${PROJECTS[@]}"; do
-  list_tests "$project" >"$RESULTS/$(basename "$project").listed" &
-  listing[$project]=$!
-done
-
 for project in "${PROJECTS[@]}"; do
   name=$(basename "$project")
   trx="$RESULTS/$name.trx"
-  if [ "$project" = tests/OrleansRedis.FaultTests ]; then
-    wait_for_pack_check
-  fi
-  wait "${listing[$project]}"
-  listed=$(cat "$RESULTS/$name.listed")
+  listed=$(dotnet test "$project" -c "$CONFIGURATION" --no-build -nologo --list-tests 2>/dev/null \
+    | sed -n '/The following Tests are available:/,$p' | tail -n +2 | grep -c '^    ')
   echo "Testing $name ($listed tests listed) ..."
   dotnet test "$project" -c "$CONFIGURATION" --no-build -nologo \
     --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=normal" --results-directory "$RESULTS" \
@@ -114,6 +93,5 @@ for project in "${PROJECTS[@]}"; do
   fi
 done
 
-wait_for_pack_check
 summary
 [ "$failed" -eq 0 ]

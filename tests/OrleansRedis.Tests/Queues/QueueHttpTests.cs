@@ -302,7 +302,7 @@ public sealed class QueueHttpTests(SiloProcessFixture fixture)
         }
         finally
         {
-            await fixture.Redis.RestartAsync();
+            await fixture.RestartRedisAsync();
         }
 
         // Each answers the reason, well before the 30 s grain call timeout a hanging call would end with.

@@ -170,8 +170,7 @@ public sealed class RateLimitHttpTests(RateLimitSiloProcessFixture fixture) : IC
         }
         finally
         {
-            await fixture.Redis.RestartAsync();
-            await fixture.WaitReadyAsync();
+            await fixture.RestartRedisAsync();
         }
 
         Assert.Equal("redis", closedBody.GetProperty("backend").GetString());

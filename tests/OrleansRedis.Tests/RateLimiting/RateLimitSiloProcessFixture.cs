@@ -52,6 +52,13 @@ public sealed class RateLimitSiloProcessFixture : IAsyncLifetime
     /// <summary>Waits until every silo answers <c>/health/ready</c>.</summary>
     public Task WaitReadyAsync() => Task.WhenAll(_silos.Select(s => s.WaitReadyAsync()));
 
+    /// <summary>Restarts Redis (its data kept) and waits until every silo answers <c>/health/ready</c> again.</summary>
+    public async Task RestartRedisAsync()
+    {
+        await Redis.RestartAsync();
+        await WaitReadyAsync();
+    }
+
     /// <summary>Reads every rate-limit key and its serialized value (DUMP), to prove a request changed nothing.</summary>
     public async Task<IReadOnlyDictionary<string, string>> SnapshotAsync()
     {

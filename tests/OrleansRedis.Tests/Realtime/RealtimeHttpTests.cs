@@ -164,7 +164,7 @@ public sealed class RealtimeHttpTests(SiloProcessFixture fixture)
         }
         finally
         {
-            await fixture.Redis.RestartAsync();
+            await fixture.RestartRedisAsync();
         }
 
         foreach (var answer in new[] { publish, subscribe, history, heartbeat })
