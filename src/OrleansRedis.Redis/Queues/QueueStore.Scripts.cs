@@ -326,8 +326,8 @@ public sealed partial class QueueStore
         """;
 
     // complete(C, K): ARGV[C] number of completions N, then 3 values each: id, token, result ('' none); KEYS[K..K+N-1]
-    // each completion's job hash. A completion with the
-    // token of a job already completed with it answers 'ok' again (a retried call); any other mismatch is 'lost'.
+    // each completion's job hash. A completion with the token of a job already completed with it answers 'ok' again (a
+    // retried call); any other mismatch is 'lost'.
     // Answers columns 'status' ('ok'|'lost'), 'run' (ms since the attempt started), 'user' (the job's user, '' none),
     // 'attempt' (0 for a repeated completion: nothing changed).
     private const string CompleteSteps = """
@@ -392,8 +392,8 @@ public sealed partial class QueueStore
 
     // One run that completes a batch and then leases for the same worker: lease(5) (ARGV[5..13]) after complete(14, 11)
     // (ARGV[14] N, then 3 values each; KEYS[11..10+N] the completed jobs' hashes; the leased jobs' keys are found while it
-    // runs), so the slots the completions freed count against the cap, and a fenced lease
-    // still lets the completions land (as a complete script and then a lease would). Replies both parts' fields, 'woke'
+    // runs), so the slots the completions freed count against the cap, and a fenced lease still lets the completions
+    // land (as a complete script and then a lease would). Replies both parts' fields, 'woke'
     // (the completions' alone: jobs the lease did not take are its own 'paused'/short answer), 'due', 'depth', 'now'.
     private const string CompleteLeaseScript = Prelude + CompleteSteps + LeaseSteps + """
         local done = complete(14, 11)

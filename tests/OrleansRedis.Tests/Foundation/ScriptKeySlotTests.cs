@@ -79,12 +79,12 @@ public sealed class ScriptKeySlotTests(OnRedisClusterFixture fixture)
     // Queue names are validated (letters, digits, '-', '_', '.'), so an id with braces stands for a name it maps onto.
     private static string QueueName(string id) => id.Length == 0 ? "q" : new string(id.Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-').ToArray());
 
-    // The fixed keys a partition script gets as KEYS, and the per-job, per-key and dedup keys its scripts build from the
-    // same prefix: all of them must share the partition's tag.
+    // The fixed keys a partition script gets as KEYS, and the per-job, per-key and dedup keys (declared after them or
+    // built while it runs from the same prefix): all of them must share the partition's tag.
     private static RedisKey[] PartitionKeys(RedisKeys keys, string id)
     {
         var partition = keys.QueuePartition(QueueName(id), 3);
-        return [.. partition.Fixed, partition.Job($"3-{id}"), (RedisKey)(partition.Prefix + "keyq:" + id), (RedisKey)(partition.Prefix + "dedup:" + id)];
+        return [.. partition.Fixed, partition.Job($"3-{id}"), partition.KeyQueue(id), partition.Dedup(id)];
     }
 
     /// <summary>Ids a caller may pass, braces of a would-be hash tag included.</summary>
