@@ -43,6 +43,12 @@ public sealed record QueuePartitionKeys(string Prefix)
     /// <summary>The hash of job <paramref name="id"/>.</summary>
     public RedisKey Job(string id) => Prefix + "job:" + id;
 
+    /// <summary>The list of jobs parked behind the job holding <paramref name="key"/> (their ids, in order).</summary>
+    public RedisKey KeyQueue(string key) => Prefix + "keyq:" + key;
+
+    /// <summary>The idempotency record of <paramref name="idempotencyKey"/> (the id of the job it named first).</summary>
+    public RedisKey Dedup(string idempotencyKey) => Prefix + "dedup:" + idempotencyKey;
+
     /// <summary>The "delivery paused" flag.</summary>
     public RedisKey Paused => Fixed[8];
 }

@@ -2,11 +2,14 @@ namespace OrleansRedis.Redis.Queues;
 
 public sealed partial class QueueStore
 {
-    // Every partition script receives the same KEYS (QueuePartitionKeys.Fixed): 1-3 the streams s:h, s:n, s:l (consumer
-    // group 'g'), 4 delayed (ZSET id -> due ms), 5 leases (ZSET id -> lease expiry ms), 6 keyhead (HASH job key -> id of
-    // the job holding it), 7 stats (HASH counters and 'depth'), 8 dead (ZSET id -> dead at ms), 9 paused, 10 epoch.
-    // ARGV[1] the partition's key prefix (for job:{id}, keyq:{key}, dedup:{idem}: same hash tag, so the same slot),
-    // ARGV[2] MaxDead, ARGV[3] DeadRetention ms, ARGV[4] Retention ms; each script's own arguments start at ARGV[5].
+    // Every partition script receives the same first KEYS (QueuePartitionKeys.Fixed): 1-3 the streams s:h, s:n, s:l
+    // (consumer group 'g'), 4 delayed (ZSET id -> due ms), 5 leases (ZSET id -> lease expiry ms), 6 keyhead (HASH job key
+    // -> id of the job holding it), 7 stats (HASH counters and 'depth'), 8 dead (ZSET id -> dead at ms), 9 paused, 10
+    // epoch; from KEYS[11] the keys of the jobs the caller names (each script's comment says which). ARGV[1] the
+    // partition's key prefix, for the keys a script finds only while it runs (jobkey(id) of an id read from a stream, a
+    // key's list or a sorted set, keyq:{key} of a key read from a job's hash, dedup:{idem} of a rolled back job: same hash
+    // tag, so the same slot; docs/queues.md, "Keys the scripts build"), ARGV[2] MaxDead, ARGV[3] DeadRetention ms, ARGV[4]
+    // Retention ms; each script's own arguments start at ARGV[5].
     // Job hash fields: payload key prio state attempts max backoff runAt enqueuedAt startedAt finishedAt token lease kind
     // worker error result progress entry. Time is Redis's (TIME) only. Replies are named fields (QueueReply).
     private const string Prelude = """
@@ -153,25 +156,39 @@ public sealed partial class QueueStore
 
         """;
 
-    // ARGV[5] per-partition depth cap, ARGV[6] idempotency window ms, ARGV[7] number of groups G, ARGV[8..7+G] each
-    // group's job count, then 10 values per job: id, payload, key ('' none), priority 0-2, delay ms, run-at ms (0: use the
-    // delay), idempotency key ('' none), max attempts, backoff ms, user id ('' none: its events go to job:{id} only). Each group is all or nothing against the depth cap.
+    // KEYS[11..] per job, in ARGV's order: its hash job:{id}, then keyq:{key} when it has a key, then dedup:{idem} when it
+    // has an idempotency key. ARGV[5] per-partition depth cap, ARGV[6] idempotency window ms, ARGV[7] number of groups G,
+    // ARGV[8..7+G] each group's job count, then 10 values per job: id, payload, key ('' none), priority 0-2, delay ms,
+    // run-at ms (0: use the delay), idempotency key ('' none), max attempts, backoff ms, user id ('' none: its events go
+    // to job:{id} only). Each group is all or nothing against the depth cap.
     // Replies 'id', 'dup' (1/0), 'state' (columns, one per job; '' for a job of a refused group), 'group' ('ok'|'full'
     // per group), 'woke' (jobs made ready), 'due' (earliest delayed, or false), 'depth', 'now'.
     private const string EnqueueScript = Prelude + """
+        -- The KEYS of the job whose keys start at KEYS[k]: its hash, its key's list and its dedup key (false when it has
+        -- no key or no idempotency key), and where the next job's keys start.
+        local function jobkeys(k, key, idem)
+          local jk, qk, dk = KEYS[k], false, false
+          k = k + 1
+          if key ~= '' then qk, k = KEYS[k], k + 1 end
+          if idem ~= '' then dk, k = KEYS[k], k + 1 end
+          return jk, qk, dk, k
+        end
         local maxDepth = tonumber(ARGV[5])
         local ng = tonumber(ARGV[7])
         local ids, dups, states, groups = {}, {}, {}, {}
         local depth = tonumber(redis.call('HGET', STATS, 'depth') or '0')
         local pos = 8 + ng
+        local k = 11
         local n = 0
         local added = 0
         for g = 1, ng do
           local count = tonumber(ARGV[7 + g])
           local fresh = 0
+          local gk = k
           for j = 0, count - 1 do
-            local idem = ARGV[pos + j * 10 + 6]
-            if idem == '' or redis.call('EXISTS', P .. 'dedup:' .. idem) == 0 then fresh = fresh + 1 end
+            local _, _, dk
+            _, _, dk, k = jobkeys(k, ARGV[pos + j * 10 + 2], ARGV[pos + j * 10 + 6])
+            if not dk or redis.call('EXISTS', dk) == 0 then fresh = fresh + 1 end
           end
           if fresh > 0 and depth + fresh > maxDepth then
             groups[g] = 'full'
@@ -186,9 +203,11 @@ public sealed partial class QueueStore
             for j = 0, count - 1 do
               local b = pos + j * 10
               local id, key, idem = ARGV[b], ARGV[b + 2], ARGV[b + 6]
+              local jk, qk, dk
+              jk, qk, dk, gk = jobkeys(gk, key, idem)
               n = n + 1
               local first = false
-              if idem ~= '' then first = redis.call('GET', P .. 'dedup:' .. idem) end
+              if dk then first = redis.call('GET', dk) end
               if first then
                 ids[n] = first
                 dups[n] = 1
@@ -199,8 +218,8 @@ public sealed partial class QueueStore
                 if runAt == 0 then runAt = now + tonumber(ARGV[b + 4]) end
                 -- One HSET per job with its state and stream entry (the hot path of a bulk enqueue).
                 local state, entry = 'waiting', ''
-                if key ~= '' and redis.call('HSETNX', KEYHEAD, key, id) == 0 then
-                  redis.call('RPUSH', P .. 'keyq:' .. key, id)
+                if qk and redis.call('HSETNX', KEYHEAD, key, id) == 0 then
+                  redis.call('RPUSH', qk, id)
                 elseif runAt > now then
                   redis.call('ZADD', DELAYED, runAt, id)
                   state = 'delayed'
@@ -208,10 +227,10 @@ public sealed partial class QueueStore
                   entry = redis.call('XADD', stream(ARGV[b + 3]), '*', 'j', id)
                   woke = woke + 1
                 end
-                redis.call('HSET', jobkey(id), 'payload', ARGV[b + 1], 'key', key, 'prio', ARGV[b + 3], 'attempts', 0,
+                redis.call('HSET', jk, 'payload', ARGV[b + 1], 'key', key, 'prio', ARGV[b + 3], 'attempts', 0,
                   'max', ARGV[b + 7], 'backoff', ARGV[b + 8], 'runAt', runAt, 'enqueuedAt', now, 'state', state, 'entry', entry, 'idem', idem, 'user', ARGV[b + 9], 'readyAt', now)
                 states[n] = state
-                if idem ~= '' then redis.call('SET', P .. 'dedup:' .. idem, id, 'PX', ARGV[6]) end
+                if dk then redis.call('SET', dk, id, 'PX', ARGV[6]) end
                 ids[n] = id
                 dups[n] = 0
                 depth = depth + 1
@@ -306,19 +325,20 @@ public sealed partial class QueueStore
         return reply(lease(5), {'due', earliest(DELAYED), 'woke', woke, 'now', now})
         """;
 
-    // complete(C): ARGV[C] number of completions N, then 3 values each: id, token, result ('' none). A completion with the
-    // token of a job already completed with it answers 'ok' again (a retried call); any other mismatch is 'lost'.
+    // complete(C, K): ARGV[C] number of completions N, then 3 values each: id, token, result ('' none); KEYS[K..K+N-1]
+    // each completion's job hash. A completion with the token of a job already completed with it answers 'ok' again (a
+    // retried call); any other mismatch is 'lost'.
     // Answers columns 'status' ('ok'|'lost'), 'run' (ms since the attempt started), 'user' (the job's user, '' none),
     // 'attempt' (0 for a repeated completion: nothing changed).
     private const string CompleteSteps = """
-        local function complete(C)
+        local function complete(C, K)
           local n = tonumber(ARGV[C])
           local status, runs, users, atts = {}, {}, {}, {}
           local done = 0
           local finished, entries = {}, {{}, {}, {}}
           for i = 0, n - 1 do
             local id, token, result = ARGV[C + 1 + i * 3], ARGV[C + 2 + i * 3], ARGV[C + 3 + i * 3]
-            local jk = jobkey(id)
+            local jk = KEYS[K + i]
             local h = redis.call('HMGET', jk, 'state', 'token', 'entry', 'prio', 'key', 'startedAt', 'user', 'attempts')
             runs[i + 1] = 0
             users[i + 1] = h[7] or ''
@@ -365,29 +385,30 @@ public sealed partial class QueueStore
 
         """;
 
-    // complete(5) (CompleteSteps) and 'woke' (parked jobs made ready), 'due', 'depth', 'now'.
+    // complete(5, 11) (CompleteSteps: KEYS[11..] the jobs' hashes) and 'woke' (parked jobs made ready), 'due', 'depth', 'now'.
     private const string CompleteScript = Prelude + CompleteSteps + """
-        return reply(complete(5), {'woke', woke, 'due', earliest(DELAYED), 'depth', tonumber(redis.call('HGET', STATS, 'depth') or '0'), 'now', now})
+        return reply(complete(5, 11), {'woke', woke, 'due', earliest(DELAYED), 'depth', tonumber(redis.call('HGET', STATS, 'depth') or '0'), 'now', now})
         """;
 
-    // One run that completes a batch and then leases for the same worker: lease(5) (ARGV[5..13]) after complete(14)
-    // (ARGV[14] N, then 3 values each), so the slots the completions freed count against the cap, and a fenced lease
-    // still lets the completions land (as a complete script and then a lease would). Replies both parts' fields, 'woke'
+    // One run that completes a batch and then leases for the same worker: lease(5) (ARGV[5..13]) after complete(14, 11)
+    // (ARGV[14] N, then 3 values each; KEYS[11..10+N] the completed jobs' hashes; the leased jobs' keys are found while it
+    // runs), so the slots the completions freed count against the cap, and a fenced lease still lets the completions
+    // land (as a complete script and then a lease would). Replies both parts' fields, 'woke'
     // (the completions' alone: jobs the lease did not take are its own 'paused'/short answer), 'due', 'depth', 'now'.
     private const string CompleteLeaseScript = Prelude + CompleteSteps + LeaseSteps + """
-        local done = complete(14)
+        local done = complete(14, 11)
         local freed = woke
         local leased = lease(5)
         return reply(done, leased, {'woke', freed, 'due', earliest(DELAYED), 'depth', tonumber(redis.call('HGET', STATS, 'depth') or '0'), 'now', now})
         """;
 
-    // ARGV[5] id, ARGV[6] token, ARGV[7] error, ARGV[8] retry-after ms (-1: backoff), ARGV[9] backoff cap ms, ARGV[10]
+    // KEYS[11] the job's hash. ARGV[5] id, ARGV[6] token, ARGV[7] error, ARGV[8] retry-after ms (-1: backoff), ARGV[9] backoff cap ms, ARGV[10]
     // jitter in [0, 1). Backoff: d = min(cap, backoff * 2^(attempt-1)), wait d/2 + jitter * d/2 (equal jitter).
     // Replies 'status' ('retry'|'dead'|'lost'), 'at' (the retry's due time), 'run', 'user' ('' none), 'attempt', 'woke',
     // 'due', 'now'.
     private const string FailScript = Prelude + """
         local id = ARGV[5]
-        local jk = jobkey(id)
+        local jk = KEYS[11]
         local h = redis.call('HMGET', jk, 'state', 'token', 'entry', 'prio', 'key', 'attempts', 'max', 'backoff', 'startedAt', 'user')
         if h[1] ~= 'active' or h[2] ~= ARGV[6] then
           if redis.call('HGET', jk, 'rtoken') == ARGV[6] then unhold(id, jk) end
@@ -415,12 +436,12 @@ public sealed partial class QueueStore
         return {'status', 'retry', 'at', at, 'run', run, 'user', h[10] or '', 'attempt', attempts, 'woke', woke, 'due', earliest(DELAYED), 'now', now}
         """;
 
-    // ARGV[5] id, ARGV[6] token. Hands a leased job back unrun (its worker or handler is stopping): back to its stream
+    // KEYS[11] the job's hash. ARGV[5] id, ARGV[6] token. Hands a leased job back unrun (its worker or handler is stopping): back to its stream
     // with the attempt not counted, its key kept (so its key's order holds), the token stale from now on.
     // Replies 'status' ('released'|'lost'), 'woke', 'lease' (earliest lease expiry), 'now'.
     private const string ReleaseScript = Prelude + """
         local id = ARGV[5]
-        local jk = jobkey(id)
+        local jk = KEYS[11]
         local h = redis.call('HMGET', jk, 'state', 'token', 'entry', 'prio', 'attempts')
         if h[1] ~= 'active' or h[2] ~= ARGV[6] then
           if redis.call('HGET', jk, 'rtoken') == ARGV[6] then unhold(id, jk) end
@@ -435,11 +456,12 @@ public sealed partial class QueueStore
         return {'status', 'released', 'woke', woke, 'lease', earliest(LEASES), 'now', now}
         """;
 
-    // ARGV[5] id, ARGV[6] token, ARGV[7] lease ms, ARGV[8] progress, ARGV[9] '1' when progress is given.
+    // KEYS[11] the job's hash. ARGV[5] id, ARGV[6] token, ARGV[7] lease ms, ARGV[8] progress, ARGV[9] '1' when progress
+    // is given.
     // Replies 'status' ('ok'|'lost'), 'until' (new lease expiry), 'lease' (earliest lease expiry), 'user' ('' none),
     // 'attempt', 'now'.
     private const string HeartbeatScript = Prelude + """
-        local jk = jobkey(ARGV[5])
+        local jk = KEYS[11]
         local h = redis.call('HMGET', jk, 'state', 'token', 'user', 'attempts')
         if h[1] ~= 'active' or h[2] ~= ARGV[6] then return {'status', 'lost', 'now', now} end
         local l = now + tonumber(ARGV[7])
@@ -521,13 +543,13 @@ public sealed partial class QueueStore
         return {'epoch', epoch, 'created', created, 'paused', redis.call('EXISTS', PAUSED), 'now', now}
         """;
 
-    // ARGV[5] id. Waiting (in its stream: XDEL, never delivered; parked: LREM from its key's list), delayed or failed
+    // KEYS[11] the job's hash. ARGV[5] id. Waiting (in its stream: XDEL, never delivered; parked: LREM from its key's list), delayed or failed
     // (ZREM), active (lease revoked: XACK+XDEL, token cleared) -> cancelled, kept for Retention; the key passes on (for
     // an active job only when its revoked lease ends, or its holder's report is refused: see hold).
     // Replies 'status' ('cancelled'|'finished'|'missing'), 'woke', 'due', 'now'.
     private const string CancelScript = Prelude + """
         local id = ARGV[5]
-        local jk = jobkey(id)
+        local jk = KEYS[11]
         local h = redis.call('HMGET', jk, 'state', 'entry', 'prio', 'key', 'token', 'lease')
         if not h[1] then return {'status', 'missing', 'now', now} end
         local st = h[1]
@@ -547,7 +569,7 @@ public sealed partial class QueueStore
         return {'status', 'cancelled', 'woke', woke, 'due', earliest(DELAYED), 'now', now}
         """;
 
-    // ARGV[5] number of ids N, ARGV[6..5+N] ids written by an enqueue that the caller takes back (another share of its
+    // KEYS[11..10+N] the jobs' hashes. ARGV[5] number of ids N, ARGV[6..5+N] ids written by an enqueue that the caller takes back (another share of its
     // bulk was refused). A job not leased yet is removed without a trace: its stream entry, delayed entry or parked place,
     // its hash, its idempotency key (when it still names it, so a retried bulk is not answered with a removed job) and
     // its count in depth and 'enqueued'; its key passes on. A job leased in between stays.
@@ -558,7 +580,7 @@ public sealed partial class QueueStore
         local removed = 0
         for i = 1, n do
           local id = ARGV[5 + i]
-          local jk = jobkey(id)
+          local jk = KEYS[10 + i]
           local h = redis.call('HMGET', jk, 'state', 'entry', 'prio', 'key', 'idem')
           if not h[1] then
             status[i] = 'missing'
@@ -599,11 +621,11 @@ public sealed partial class QueueStore
         return {'id', ids, 'key', keys, 'payload', payloads, 'attempts', attempts, 'error', errors, 'at', ats, 'now', now}
         """;
 
-    // ARGV[5] id. A dead job goes back to its stream (or behind the job holding its key) with its attempts reset.
+    // KEYS[11] the job's hash. ARGV[5] id. A dead job goes back to its stream (or behind the job holding its key) with its attempts reset.
     // Replies 'status' ('retried'|'missing'), 'woke', 'now'.
     private const string DeadRetryScript = Prelude + """
         local id = ARGV[5]
-        local jk = jobkey(id)
+        local jk = KEYS[11]
         if redis.call('ZREM', DEAD, id) == 0 or redis.call('EXISTS', jk) == 0 then return {'status', 'missing', 'now', now} end
         redis.call('PERSIST', jk)
         redis.call('HSET', jk, 'attempts', 0, 'runAt', 0)

@@ -43,7 +43,7 @@ public sealed partial class QueueStore(RedisConnections connections, RedisKeys k
     /// <summary>Bumps the partition's epoch and makes sure its consumer groups exist.</summary>
     public async Task<(long Epoch, int GroupsCreated, bool Paused, long NowMs)> ActivateAsync(QueuePartitionKeys partition, QueuePartitionLimits limits)
     {
-        var reply = await RunAsync(ActivateScript, "queue activate", partition, limits).ConfigureAwait(false);
+        var reply = await RunAsync(ActivateScript, "queue activate", partition, partition.Fixed, limits).ConfigureAwait(false);
         return (reply.Int64(QueueReply.Epoch), (int)reply.Int64(QueueReply.Created), reply.Flag(QueueReply.Paused), reply.Int64(QueueReply.Now));
     }
 
@@ -52,6 +52,8 @@ public sealed partial class QueueStore(RedisConnections connections, RedisKeys k
     {
         var total = groups.Sum(g => g.Count);
         var args = new List<RedisValue>(8 + groups.Count + (total * 10)) { limits.MaxDepth, limits.IdempotencyWindowMs, groups.Count };
+        var declared = new List<RedisKey>(partition.Fixed.Length + (total * 3));
+        declared.AddRange(partition.Fixed);
         foreach (var group in groups)
         {
             args.Add(group.Count);
@@ -71,10 +73,20 @@ public sealed partial class QueueStore(RedisConnections connections, RedisKeys k
                 args.Add(job.MaxAttempts);
                 args.Add(job.BackoffMs);
                 args.Add(job.UserId ?? string.Empty);
+                declared.Add(partition.Job(job.Id));
+                if (!string.IsNullOrEmpty(job.Key))
+                {
+                    declared.Add(partition.KeyQueue(job.Key));
+                }
+
+                if (!string.IsNullOrEmpty(job.IdempotencyKey))
+                {
+                    declared.Add(partition.Dedup(job.IdempotencyKey));
+                }
             }
         }
 
-        var reply = await RunAsync(EnqueueScript, "queue enqueue", partition, limits, [.. args]).ConfigureAwait(false);
+        var reply = await RunAsync(EnqueueScript, "queue enqueue", partition, [.. declared], limits, [.. args]).ConfigureAwait(false);
         var ids = QueueReply.Strings(reply, QueueReply.Id);
         var dups = QueueReply.Longs(reply, QueueReply.Dup);
         var states = QueueReply.Strings(reply, QueueReply.State);
@@ -93,7 +105,7 @@ public sealed partial class QueueStore(RedisConnections connections, RedisKeys k
     public async Task<QueueLeaseOutcome> LeaseAsync(
         QueuePartitionKeys partition, QueuePartitionLimits limits, string queue, int max, long leaseMs, bool silo, string worker, long epoch)
     {
-        var reply = await RunAsync(LeaseScript, "queue lease", partition, limits, LeaseArguments(limits, max, leaseMs, silo, worker, epoch, 0)).ConfigureAwait(false);
+        var reply = await RunAsync(LeaseScript, "queue lease", partition, partition.Fixed, limits, LeaseArguments(limits, max, leaseMs, silo, worker, epoch, 0)).ConfigureAwait(false);
         return ReadLease(reply, queue);
     }
 
@@ -103,7 +115,7 @@ public sealed partial class QueueStore(RedisConnections connections, RedisKeys k
     {
         var args = new RedisValue[1 + (completions.Count * 3)];
         AddCompletions(args, 0, completions);
-        var reply = await RunAsync(CompleteScript, "queue complete", partition, limits, args).ConfigureAwait(false);
+        var reply = await RunAsync(CompleteScript, "queue complete", partition, WithJobs(partition, completions, c => c.JobId), limits, args).ConfigureAwait(false);
         return ReadComplete(reply);
     }
 
@@ -119,7 +131,7 @@ public sealed partial class QueueStore(RedisConnections connections, RedisKeys k
     {
         var args = LeaseArguments(limits, max, leaseMs, silo, worker, epoch, 1 + (completions.Count * 3));
         AddCompletions(args, LeaseArgumentCount, completions);
-        var reply = await RunAsync(CompleteLeaseScript, "queue complete lease", partition, limits, args).ConfigureAwait(false);
+        var reply = await RunAsync(CompleteLeaseScript, "queue complete lease", partition, WithJobs(partition, completions, c => c.JobId), limits, args).ConfigureAwait(false);
         return (ReadComplete(reply), ReadLease(reply, queue));
     }
 
@@ -196,7 +208,7 @@ public sealed partial class QueueStore(RedisConnections connections, RedisKeys k
     public async Task<QueueFailOutcome> FailAsync(QueuePartitionKeys partition, QueuePartitionLimits limits, string jobId, string token, string error, long? retryAfterMs)
     {
         var reply = await RunAsync(
-            FailScript, "queue fail", partition, limits,
+            FailScript, "queue fail", partition, WithJob(partition, jobId), limits,
             jobId, token, error, retryAfterMs ?? -1, limits.BackoffMaxMs, Random.Shared.NextDouble().ToString("R", CultureInfo.InvariantCulture)).ConfigureAwait(false);
         return new QueueFailOutcome(
             reply.String(QueueReply.Status), QueueReply.OptionalTime(reply, QueueReply.At), reply.Int64(QueueReply.Run, 0),
@@ -209,7 +221,7 @@ public sealed partial class QueueStore(RedisConnections connections, RedisKeys k
     /// <summary>Hands a leased job back to its stream without counting the attempt; <see langword="false"/> when the token no longer holds it.</summary>
     public async Task<(bool Released, bool Woke, long? EarliestLeaseMs)> ReleaseAsync(QueuePartitionKeys partition, QueuePartitionLimits limits, string jobId, string token)
     {
-        var reply = await RunAsync(ReleaseScript, "queue release", partition, limits, jobId, token).ConfigureAwait(false);
+        var reply = await RunAsync(ReleaseScript, "queue release", partition, WithJob(partition, jobId), limits, jobId, token).ConfigureAwait(false);
         return reply.String(QueueReply.Status) == "released"
             ? (true, true, QueueReply.OptionalTime(reply, QueueReply.Lease))
             : (false, reply.Int64(QueueReply.Woke, 0) > 0, null);
@@ -220,7 +232,7 @@ public sealed partial class QueueStore(RedisConnections connections, RedisKeys k
         QueuePartitionKeys partition, QueuePartitionLimits limits, string jobId, string token, long leaseMs, string? progress)
     {
         var reply = await RunAsync(
-            HeartbeatScript, "queue heartbeat", partition, limits, jobId, token, leaseMs, progress ?? string.Empty, progress is null ? "0" : "1").ConfigureAwait(false);
+            HeartbeatScript, "queue heartbeat", partition, WithJob(partition, jobId), limits, jobId, token, leaseMs, progress ?? string.Empty, progress is null ? "0" : "1").ConfigureAwait(false);
         return reply.String(QueueReply.Status) == "ok"
             ? (reply.Int64(QueueReply.Until), QueueReply.OptionalTime(reply, QueueReply.Lease),
                 new JobSubject(QueueReply.NullIfEmpty(reply.OptionalString(QueueReply.User) ?? string.Empty), (int)reply.Int64(QueueReply.Attempt, 0)))
@@ -239,7 +251,7 @@ public sealed partial class QueueStore(RedisConnections connections, RedisKeys k
         QueueMaintainOutcome? merged = null;
         while (true)
         {
-            var reply = await RunAsync(MaintainScript, "queue maintain", partition, limits, StepLimit, sweepEpoch, epoch, deadWorker ?? string.Empty, offset).ConfigureAwait(false);
+            var reply = await RunAsync(MaintainScript, "queue maintain", partition, partition.Fixed, limits, StepLimit, sweepEpoch, epoch, deadWorker ?? string.Empty, offset).ConfigureAwait(false);
             if (reply.Has(QueueReply.Fenced))
             {
                 return new QueueMaintainOutcome([], [], false, null, null, 0, reply.Int64(QueueReply.Now)) { Fenced = true };
@@ -271,7 +283,7 @@ public sealed partial class QueueStore(RedisConnections connections, RedisKeys k
     /// <summary>Cancels a job; answers <c>cancelled</c>, <c>finished</c> (nothing done) or <c>missing</c>, and whether a parked job became ready.</summary>
     public async Task<(string Status, bool Woke, long? DueMs)> CancelAsync(QueuePartitionKeys partition, QueuePartitionLimits limits, string jobId)
     {
-        var reply = await RunAsync(CancelScript, "queue cancel", partition, limits, jobId).ConfigureAwait(false);
+        var reply = await RunAsync(CancelScript, "queue cancel", partition, WithJob(partition, jobId), limits, jobId).ConfigureAwait(false);
         return (reply.String(QueueReply.Status), reply.Int64(QueueReply.Woke, 0) > 0, QueueReply.OptionalTime(reply, QueueReply.Due));
     }
 
@@ -285,7 +297,7 @@ public sealed partial class QueueStore(RedisConnections connections, RedisKeys k
             args[1 + i] = jobIds[i];
         }
 
-        var reply = await RunAsync(RollbackScript, "queue rollback", partition, limits, args).ConfigureAwait(false);
+        var reply = await RunAsync(RollbackScript, "queue rollback", partition, WithJobs(partition, jobIds, id => id), limits, args).ConfigureAwait(false);
         return (QueueReply.Strings(reply, QueueReply.Status).Count(s => s == "removed"), reply.Int64(QueueReply.Woke, 0) > 0, QueueReply.OptionalTime(reply, QueueReply.Due));
     }
 
@@ -312,7 +324,7 @@ public sealed partial class QueueStore(RedisConnections connections, RedisKeys k
     /// <summary>Reads a partition's figures.</summary>
     public async Task<QueuePartitionFigures> StatsAsync(QueuePartitionKeys partition, QueuePartitionLimits limits)
     {
-        var reply = await RunAsync(StatsScript, "queue stats", partition, limits).ConfigureAwait(false);
+        var reply = await RunAsync(StatsScript, "queue stats", partition, partition.Fixed, limits).ConfigureAwait(false);
         return new QueuePartitionFigures(
             reply.Int64(QueueReply.Depth), reply.Int64(QueueReply.Delayed), reply.Int64(QueueReply.Active), reply.Int64(QueueReply.Dead),
             reply.Flag(QueueReply.Paused), QueueReply.OptionalTime(reply, QueueReply.Oldest), QueueReply.ReadCounters(reply.Array(QueueReply.Counters)),
@@ -326,7 +338,7 @@ public sealed partial class QueueStore(RedisConnections connections, RedisKeys k
     /// <summary>Lists up to <paramref name="limit"/> dead jobs, most recent first.</summary>
     public async Task<IReadOnlyList<DeadJob>> ListDeadAsync(QueuePartitionKeys partition, QueuePartitionLimits limits, int limit)
     {
-        var reply = await RunAsync(DeadListScript, "queue dead list", partition, limits, limit).ConfigureAwait(false);
+        var reply = await RunAsync(DeadListScript, "queue dead list", partition, partition.Fixed, limits, limit).ConfigureAwait(false);
         var ids = QueueReply.Strings(reply, QueueReply.Id);
         var jobKeys = QueueReply.Strings(reply, QueueReply.Key);
         var payloads = QueueReply.Strings(reply, QueueReply.Payload);
@@ -345,7 +357,7 @@ public sealed partial class QueueStore(RedisConnections connections, RedisKeys k
     /// <summary>Moves a dead job back to its stream; <see langword="false"/> when it is not dead.</summary>
     public async Task<(bool Retried, bool Woke)> RetryDeadAsync(QueuePartitionKeys partition, QueuePartitionLimits limits, string jobId)
     {
-        var reply = await RunAsync(DeadRetryScript, "queue dead retry", partition, limits, jobId).ConfigureAwait(false);
+        var reply = await RunAsync(DeadRetryScript, "queue dead retry", partition, WithJob(partition, jobId), limits, jobId).ConfigureAwait(false);
         return (reply.String(QueueReply.Status) == "retried", reply.Int64(QueueReply.Woke, 0) > 0);
     }
 
@@ -356,10 +368,29 @@ public sealed partial class QueueStore(RedisConnections connections, RedisKeys k
         return (long)result;
     }
 
-    private async Task<ScriptReply> RunAsync(string script, string name, QueuePartitionKeys partition, QueuePartitionLimits limits, params RedisValue[] own)
+    // KEYS are `declared`: the partition's fixed keys (KEYS[1..10]), then the keys of the jobs the call names (KEYS[11..]:
+    // see each script's comment). Keys a script finds only while it runs (ids it reads from a stream, a list or a sorted
+    // set) are built from ARGV[1], the prefix: see "Keys the scripts build" in docs/queues.md.
+    private async Task<ScriptReply> RunAsync(string script, string name, QueuePartitionKeys partition, RedisKey[] declared, QueuePartitionLimits limits, params RedisValue[] own)
     {
-        var result = await Database.ScriptEvaluateAsync(OrleansRedisActivitySources.Queues, name, script, partition.Fixed, Arguments(partition, limits, own)).ConfigureAwait(false);
+        var result = await Database.ScriptEvaluateAsync(OrleansRedisActivitySources.Queues, name, script, declared, Arguments(partition, limits, own)).ConfigureAwait(false);
         return ScriptReply.Read(result, name);
+    }
+
+    // The fixed keys, then the hash of job `jobId` (KEYS[11]).
+    private static RedisKey[] WithJob(QueuePartitionKeys partition, string jobId) => [.. partition.Fixed, partition.Job(jobId)];
+
+    // The fixed keys, then the hash of each job of `items`, in order (KEYS[11..10+N]).
+    private static RedisKey[] WithJobs<T>(QueuePartitionKeys partition, IReadOnlyList<T> items, Func<T, string> jobId)
+    {
+        var declared = new RedisKey[partition.Fixed.Length + items.Count];
+        partition.Fixed.CopyTo(declared, 0);
+        for (var i = 0; i < items.Count; i++)
+        {
+            declared[partition.Fixed.Length + i] = partition.Job(jobId(items[i]));
+        }
+
+        return declared;
     }
 
     private static RedisValue[] Arguments(QueuePartitionKeys partition, QueuePartitionLimits limits, RedisValue[] own)
