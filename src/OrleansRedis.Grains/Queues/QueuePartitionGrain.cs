@@ -1124,7 +1124,7 @@ public sealed partial class QueuePartitionGrain(
                     {
                         var handler = HandlerKey(job);
                         _inflight[job.Id] = handler;
-                        GrainFactory.GetGrain<IQueueHandlerGrain>(handler).RunAsync(job).Ignore();
+                        _ = DispatchAsync(handler, job);
                     }
 
                     if (jobs.Count < free)
@@ -1144,6 +1144,25 @@ public sealed partial class QueuePartitionGrain(
         finally
         {
             _pumping = false;
+        }
+    }
+
+    // Hands a leased job to its handler grain. A call that fails never reached the handler (its silo died and the call
+    // went to the old activation, say): the job goes back at once, its attempt not counted, and the pump leases it
+    // again for a live handler, where waiting for its lease to run out would add a whole lease to the redelivery.
+    private async Task DispatchAsync(string handler, LeasedJob job)
+    {
+        try
+        {
+            await GrainFactory.GetGrain<IQueueHandlerGrain>(handler).RunAsync(job);
+        }
+        catch (Exception ex)
+        {
+            LogDispatchFailed(ex, _queue, _partition, job.Id);
+            if (!_stopping && _inflight.TryGetValue(job.Id, out var dispatched) && dispatched == handler)
+            {
+                await ReleaseLeasedAsync([job]);
+            }
         }
     }
 
@@ -1181,6 +1200,9 @@ public sealed partial class QueuePartitionGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Queue {Queue} partition {Partition}: job {JobId} could not be released; its lease runs out.")]
     private partial void LogReleaseFailed(Exception exception, string queue, int partition, string jobId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Queue {Queue} partition {Partition}: job {JobId} did not reach its handler; it goes back to the queue.")]
+    private partial void LogDispatchFailed(Exception exception, string queue, int partition, string jobId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Queue {Queue} partition {Partition}: dispatch to handlers failed; retrying in a second.")]
     private partial void LogPumpFailed(Exception exception, string queue, int partition);
