@@ -236,10 +236,7 @@ public sealed partial class QueuePartitionGrain(
     private async Task CompleteCoreAsync(string jobId, string leaseToken, string? result = null)
     {
         _ = Definition;
-        CheckOwnJob(jobId);
-        QueueRequests.CheckToken(_queue, leaseToken);
-        QueueRequests.CheckPayload(_queue, "result", result, options.Value.MaxPayloadBytes, required: false);
-        await EnsureActivatedAsync();
+        await CheckCompletionAsync(jobId, leaseToken, result);
         var (ok, _) = await _completions!.Enqueue(new CompletionRequest([new JobCompletion(jobId, leaseToken, result)], null, 0, 0)).Task;
         Finished(jobId);
         if (!ok[0])
@@ -318,10 +315,7 @@ public sealed partial class QueuePartitionGrain(
         }
 
         var leaseMs = QueueRequests.LeaseMs(_queue, lease, definition);
-        CheckOwnJob(jobId);
-        QueueRequests.CheckToken(_queue, leaseToken);
-        QueueRequests.CheckPayload(_queue, "result", result, options.Value.MaxPayloadBytes, required: false);
-        await EnsureActivatedAsync();
+        await CheckCompletionAsync(jobId, leaseToken, result);
         var (ok, leased) = await _completions!.Enqueue(new CompletionRequest([new JobCompletion(jobId, leaseToken, result)], worker, leaseMs, max)).Task;
         Finished(jobId);
         if (!ok[0])
@@ -1169,6 +1163,15 @@ public sealed partial class QueuePartitionGrain(
     private string HandlerKey(LeasedJob job) => job.Key is { } key
         ? $"{_queue}#{_partition}/k/{key}"
         : $"{_queue}#{_partition}/h/{QueueIds.PartitionOf(job.Id, HandlerSlots)}";
+
+    // What a completion (alone, or with the lease of the slot's next job) must pass before it is coalesced.
+    private async Task CheckCompletionAsync(string jobId, string leaseToken, string? result)
+    {
+        CheckOwnJob(jobId);
+        QueueRequests.CheckToken(_queue, leaseToken);
+        QueueRequests.CheckPayload(_queue, "result", result, options.Value.MaxPayloadBytes, required: false);
+        await EnsureActivatedAsync();
+    }
 
     private bool IsOwnJob(string? jobId) => QueueLimits.TryGetPartition(jobId, out var p) && p == _partition;
 
