@@ -2,8 +2,9 @@ namespace OrleansRedis.Abstractions.Queues;
 
 /// <summary>
 /// The recurring schedules of the queue named by the grain key, kept in Redis. Each tick enqueues one job with the
-/// idempotency key <c>schedule:{name}:{tick}</c>, so two activations or a restart never enqueue a tick twice; after an
-/// outage only the latest missed tick is enqueued.
+/// idempotency key <c>schedule:{name}:{tick}</c>, so two activations or a restart never enqueue a tick twice; ticks
+/// missed in an outage are enqueued afterwards, each one within the queue's <c>ScheduleCatchUp</c> window (5 minutes by
+/// default), of older ones only the latest.
 /// </summary>
 [Alias("orleansredis.queue.schedules")]
 public interface IQueueScheduleGrain : IGrainWithStringKey

@@ -18,6 +18,10 @@ namespace OrleansRedis.Abstractions.Queues;
 /// <param name="FinishedAtUtc">When it completed, died or was cancelled.</param>
 /// <param name="LeaseExpiresAtUtc">When an active job's lease runs out.</param>
 /// <param name="Worker">Who holds (or last held) the lease.</param>
+/// <param name="IdempotencyKey">
+/// The idempotency key it was enqueued with, when it had one; a recurring schedule's job has
+/// <c>schedule:{name}:{tickUnixMs}</c>, which names the tick it runs for.
+/// </param>
 [GenerateSerializer, Immutable, Alias("orleansredis.queue.job-info")]
 public sealed record JobInfo(
     string Id,
@@ -36,4 +40,5 @@ public sealed record JobInfo(
     DateTimeOffset? StartedAtUtc,
     DateTimeOffset? FinishedAtUtc,
     DateTimeOffset? LeaseExpiresAtUtc,
-    string? Worker);
+    string? Worker,
+    string? IdempotencyKey = null);

@@ -33,7 +33,8 @@ public static partial class QueueEndpoints
         DateTimeOffset? StartedAtUtc,
         DateTimeOffset? FinishedAtUtc,
         DateTimeOffset? LeaseExpiresAtUtc,
-        string? Worker);
+        string? Worker,
+        string? IdempotencyKey);
 
     /// <summary>The body of <c>POST /queues/{queue}/jobs/{id}/release</c>.</summary>
     /// <param name="LeaseToken">The token of the lease handed back.</param>
@@ -140,7 +141,7 @@ public static partial class QueueEndpoints
     private static JobResponse Job(JobInfo job) => new(
         job.Id, job.Queue, job.State, job.Attempts, job.MaxAttempts, job.Key, job.Priority, new RawJson(job.Payload), job.LastError,
         RawJson.From(job.Result), RawJson.From(job.Progress), job.EnqueuedAtUtc, job.RunAtUtc, job.StartedAtUtc, job.FinishedAtUtc,
-        job.LeaseExpiresAtUtc, job.Worker);
+        job.LeaseExpiresAtUtc, job.Worker, job.IdempotencyKey);
 
     private static LeasedJobResponse Leased(LeasedJob job) => new(
         job.Id, new RawJson(job.Payload), job.Key, job.Priority, job.Attempt, job.MaxAttempts, job.LeaseToken, job.LeaseExpiresAtUtc, job.EnqueuedAtUtc);

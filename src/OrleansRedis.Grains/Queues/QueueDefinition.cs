@@ -79,6 +79,14 @@ public sealed class QueueDefinition
     /// <summary>Gets or sets how long an idempotency key answers the first job's id.</summary>
     /// <value>The default is 24 hours. From 1 s to 30 days.</value>
     public TimeSpan IdempotencyWindow { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>
+    /// Gets or sets how far back a recurring schedule enqueues the ticks it missed (its silo died, the cluster was
+    /// down): every missed tick within this window is enqueued, oldest first; of the older ones only the latest, and only
+    /// when none is within the window. Zero enqueues only the latest missed tick.
+    /// </summary>
+    /// <value>The default is 5 minutes, longer than a silo's failure detection and a grain's reactivation. From 0 to 1 day.</value>
+    public TimeSpan ScheduleCatchUp { get; set; } = TimeSpan.FromMinutes(5);
 }
 
 /// <summary>Which jobs of a queue publish their events on real-time topics (<see cref="QueueDefinition.PublishEvents"/>).</summary>

@@ -131,6 +131,11 @@ public sealed class QueueOptionsValidator(IOptions<SiloMessagingOptions> messagi
         {
             yield return $"{path}:IdempotencyWindow must be between 00:00:01 and 30.00:00:00 (it was {d.IdempotencyWindow}).";
         }
+
+        if (Outside(d.ScheduleCatchUp, TimeSpan.Zero, TimeSpan.FromDays(1)))
+        {
+            yield return $"{path}:ScheduleCatchUp must be between 00:00:00 and 1.00:00:00 (it was {d.ScheduleCatchUp}).";
+        }
     }
 
     private static bool Outside(TimeSpan value, TimeSpan min, TimeSpan max) => value < min || value > max;

@@ -113,4 +113,32 @@ internal sealed class QueueScheduleClock
 
         return null;
     }
+
+    /// <summary>
+    /// The ticks to enqueue at <paramref name="nowMs"/> after the last one, oldest first: each tick after
+    /// <paramref name="lastTickMs"/> within <paramref name="catchUpMs"/> before now, at most <paramref name="max"/>
+    /// (<paramref name="more"/> says some are left); when none is within the window, the latest missed one (<see cref="LatestDue"/>).
+    /// </summary>
+    public List<long> DueTicks(long lastTickMs, long nowMs, long catchUpMs, int max, out bool more)
+    {
+        var ticks = new List<long>();
+        more = false;
+        for (var tick = Next(Math.Max(lastTickMs, nowMs - catchUpMs)); tick is { } t && t <= nowMs; tick = Next(t))
+        {
+            if (ticks.Count == max)
+            {
+                more = true;
+                break;
+            }
+
+            ticks.Add(t);
+        }
+
+        if (ticks.Count == 0 && LatestDue(lastTickMs, nowMs) is { } latest)
+        {
+            ticks.Add(latest);
+        }
+
+        return ticks;
+    }
 }

@@ -12,7 +12,8 @@ namespace OrleansRedis.Grains.Queues;
 /// The recurring schedules of one queue; see <see cref="IQueueScheduleGrain"/>. Schedules and each one's last tick
 /// live in Redis; a one-shot timer wakes the grain at the next tick, which enqueues with the idempotency key
 /// <c>schedule:{name}:{tickUnixMs}</c> and then moves the last tick forward, so a second activation, a restart or a
-/// retried tick never enqueues the same tick twice. After a long outage only the latest missed tick is enqueued.
+/// retried tick never enqueues the same tick twice. Ticks missed while no activation ran are enqueued when the grain
+/// wakes, those within the queue's <see cref="QueueDefinition.ScheduleCatchUp"/> each, older ones only as the latest.
 /// </summary>
 [GrainType("queue-schedules")]
 [Reentrant]
@@ -147,13 +148,15 @@ public sealed partial class QueueScheduleGrain(
         _ticking = true;
         try
         {
-            var (queue, _) = Find();
+            var (queue, definition) = Find();
             var router = GrainFactory.GetGrain<IQueueGrain>(queue);
             var nowMs = await RedisNowAsync();
+            var catchUpMs = (long)definition.ScheduleCatchUp.TotalMilliseconds;
             _retrySoon = false;
             foreach (var entry in _schedules.Values.ToList())
             {
-                if (entry.Clock.LatestDue(entry.LastTickMs, nowMs) is not { } tick)
+                var ticks = entry.Clock.DueTicks(entry.LastTickMs, nowMs, catchUpMs, options.Value.MaxBulk, out var more);
+                if (ticks.Count == 0)
                 {
                     continue;
                 }
@@ -161,14 +164,16 @@ public sealed partial class QueueScheduleGrain(
                 try
                 {
                     var s = entry.Stored;
-                    var result = await router.EnqueueAsync(new JobSpec(s.Payload, s.Key, s.Priority, IdempotencyKey: $"schedule:{entry.Name}:{tick}"));
-                    entry.LastTickMs = await store.AdvanceTickAsync(queue, entry.Name, tick);
-                    LogTicked(queue, entry.Name, tick, result.JobId, result.Deduplicated);
+                    var results = await router.EnqueueManyAsync(
+                        [.. ticks.Select(tick => new JobSpec(s.Payload, s.Key, s.Priority, IdempotencyKey: $"schedule:{entry.Name}:{tick}"))]);
+                    entry.LastTickMs = await store.AdvanceTickAsync(queue, entry.Name, ticks[^1]);
+                    LogTicked(queue, entry.Name, ticks.Count, ticks[^1], results[^1].JobId, results.Count(r => r.Deduplicated));
+                    _retrySoon |= more;
                 }
                 catch (Exception ex)
                 {
-                    // Tried again at the next wake-up; the idempotency key keeps a retried tick single.
-                    LogTickFailed(ex, queue, entry.Name, tick);
+                    // Tried again at the next wake-up; the idempotency keys keep a retried tick single.
+                    LogTickFailed(ex, queue, entry.Name, ticks[^1]);
                     _retrySoon = true;
                 }
             }
@@ -251,8 +256,8 @@ public sealed partial class QueueScheduleGrain(
             new(name, Cron, TimeZone, IntervalMs is { } ms ? TimeSpan.FromMilliseconds(ms) : null, Payload, Key, Priority);
     }
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Queue {Queue} schedule {Schedule}: tick {Tick} enqueued as {JobId} (deduplicated: {Deduplicated}).")]
-    private partial void LogTicked(string queue, string schedule, long tick, string jobId, bool deduplicated);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Queue {Queue} schedule {Schedule}: {Count} ticks up to {Tick} enqueued, the last as {JobId} ({Deduplicated} deduplicated).")]
+    private partial void LogTicked(string queue, string schedule, int count, long tick, string jobId, int deduplicated);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Queue {Queue} schedule {Schedule}: tick {Tick} could not be enqueued; trying again.")]
     private partial void LogTickFailed(Exception exception, string queue, string schedule, long tick);

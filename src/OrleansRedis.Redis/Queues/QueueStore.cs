@@ -318,7 +318,7 @@ public sealed partial class QueueStore(RedisConnections connections, RedisKeys k
         return new JobInfo(
             jobId, queue, state, (int)L("attempts"), (int)L("max"), S("key"), (JobPriority)L("prio"), S("payload") ?? "null", S("error"), S("result"),
             S("progress"), T("enqueuedAt") ?? DateTimeOffset.UnixEpoch, state is JobState.Delayed or JobState.Failed ? T("runAt") : null, T("startedAt"),
-            T("finishedAt"), state == JobState.Active ? T("lease") : null, S("worker"));
+            T("finishedAt"), state == JobState.Active ? T("lease") : null, S("worker"), S("idem"));
     }
 
     /// <summary>Reads a partition's figures.</summary>

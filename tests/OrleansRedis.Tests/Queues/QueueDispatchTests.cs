@@ -118,6 +118,35 @@ public sealed class QueueDispatchTests(QueueClusterFixture fixture)
         Assert.Equal(expected is null ? null : DateTimeOffset.Parse(expected, CultureInfo.InvariantCulture).ToUnixTimeMilliseconds(), due);
     }
 
+    [Theory]
+    // A failover of a few seconds on a 1 s interval: every missed tick, oldest first.
+    [InlineData(null, 1000L, "2026-06-15T12:00:00Z", "2026-06-15T12:00:03.500Z", 300_000L, 1000, "12:00:01,12:00:02,12:00:03", false)]
+    // Missed ticks older than the window are dropped; those within it run.
+    [InlineData("* * * * *", 0L, "2026-06-15T11:00:00Z", "2026-06-15T12:00:30Z", 120_000L, 1000, "11:59:00,12:00:00", false)]
+    // An outage longer than the window with no tick inside it: only the latest missed one.
+    [InlineData("0 3 * * *", 0L, "2026-06-10T03:00:00Z", "2026-06-15T12:00:00Z", 300_000L, 1000, "03:00:00", false)]
+    // Window zero: only the latest missed tick.
+    [InlineData(null, 1000L, "2026-06-15T12:00:00Z", "2026-06-15T12:00:03.500Z", 0L, 1000, "12:00:03", false)]
+    // More due than one bulk: the oldest first, the rest left for the next wake-up.
+    [InlineData(null, 1000L, "2026-06-15T12:00:00Z", "2026-06-15T12:00:05Z", 300_000L, 2, "12:00:01,12:00:02", true)]
+    // Nothing due yet.
+    [InlineData(null, 1000L, "2026-06-15T12:00:00Z", "2026-06-15T12:00:00.900Z", 300_000L, 1000, "", false)]
+    public void ScheduleDueTicks_AfterAnOutage_EveryMissedTickInTheCatchUpWindow(
+        string? cron, long intervalMs, string last, string now, long catchUpMs, int max, string expected, bool expectedMore)
+    {
+        var clock = QueueScheduleClock.Create("q", new RecurringSchedule("s", cron, null, cron is null ? TimeSpan.FromMilliseconds(intervalMs) : null, "{}"));
+        var nowAt = DateTimeOffset.Parse(now, CultureInfo.InvariantCulture);
+
+        var ticks = clock.DueTicks(DateTimeOffset.Parse(last, CultureInfo.InvariantCulture).ToUnixTimeMilliseconds(), nowAt.ToUnixTimeMilliseconds(), catchUpMs, max, out var more);
+
+        // Expected ticks are times of now's day (UTC).
+        var day = nowAt.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var wanted = expected.Split(',', StringSplitOptions.RemoveEmptyEntries)
+            .Select(t => DateTimeOffset.Parse($"{day}T{t}Z", CultureInfo.InvariantCulture).ToUnixTimeMilliseconds()).ToList();
+        Assert.Equal(wanted, ticks);
+        Assert.Equal(expectedMore, more);
+    }
+
     [Fact]
     public async Task LeaseCancelledAfterTheJobWasLeased_JobReleasedNotStranded_NextLeaseIsAttemptOne()
     {
