@@ -188,6 +188,15 @@ public sealed class SiloProcess : IAsyncDisposable
             return;
         }
 
+        // SILO_LOG_DIR keeps every line (the tail below is bounded), stamped, for looking into a failed fault scenario.
+        if (Environment.GetEnvironmentVariable("SILO_LOG_DIR") is { Length: > 0 } dir)
+        {
+            lock (_output)
+            {
+                File.AppendAllText(Path.Combine(dir, $"silo-{_process.Id}.log"), $"{DateTime.UtcNow:HH:mm:ss.fff} {line}{Environment.NewLine}");
+            }
+        }
+
         lock (_output)
         {
             // Keep the tail only: a long-running silo must not grow the test's memory without bound.

@@ -53,6 +53,7 @@ public sealed partial class QueuePartitionGrain(
     private QueuePartitionKeys? _keys;
     private QueuePartitionLimits? _limits;
     private Task? _activation;
+    private bool _active;
     private long _epoch;
     private bool _hasHandler;
     private bool _mayHaveWork = true;
@@ -578,6 +579,10 @@ public sealed partial class QueuePartitionGrain(
         var outcome = await store.MaintainAsync(_keys!, _limits!, sweepEpoch: epoch, epoch);
         Apply(outcome);
         LogActivated(_queue, _partition, epoch, outcome.Redelivered.Length);
+        // Active from here, not when this task completes: the pump started now (the jobs just redelivered, the ones that
+        // were ready) would otherwise find the activation still running, do nothing, and wait for the next signal or
+        // timer, seconds away when no enqueue wakes the partition.
+        _active = true;
         _ = PumpAsync();
         if (_hasHandler)
         {
@@ -1050,7 +1055,7 @@ public sealed partial class QueuePartitionGrain(
     private async Task OnTimerAsync()
     {
         _timerAtMs = long.MaxValue;
-        if (_stopping || _activation is not { IsCompletedSuccessfully: true })
+        if (_stopping || !_active)
         {
             return;
         }
@@ -1086,7 +1091,7 @@ public sealed partial class QueuePartitionGrain(
     // lease again when completions free slots or new work arrives.
     private async Task PumpAsync()
     {
-        if (!_hasHandler || _activation is not { IsCompletedSuccessfully: true })
+        if (!_hasHandler || !_active)
         {
             return;
         }

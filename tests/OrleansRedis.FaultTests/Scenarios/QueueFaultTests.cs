@@ -8,9 +8,8 @@ namespace OrleansRedis.FaultTests.Scenarios;
 /// <summary>
 /// Queues under crashes of every process involved: silos (partition grains and in-silo handlers), external worker
 /// processes, and Redis itself (AOF <c>always</c>). Every run of a job is recorded in a ledger Redis that no fault
-/// touches; the assertions read it. Sizes come from settings: <c>QUEUE_FAULT_JOBS</c> across <c>QUEUE_FAULT_KEYS</c>
-/// keys (100). The suite runs 4,000 jobs, enqueued over 18 s while the faults happen, to stay near 90 s of wall time;
-/// <c>QUEUE_FAULT_JOBS=10000</c> is the full scenario (enqueued over 45 s), run by hand (docs/queues.md has its figures).
+/// touches; the assertions read it. Sizes come from settings: <c>QUEUE_FAULT_JOBS</c> jobs (10,000) across
+/// <c>QUEUE_FAULT_KEYS</c> keys (100), enqueued at about 300 jobs/s while the faults happen.
 /// </summary>
 public sealed class QueueFaultTests
 {
@@ -47,7 +46,7 @@ public sealed class QueueFaultTests
     [Fact]
     public async Task Jobs_SiloWorkerAndRedisKills_NoneLost_EffectsOnce_KeyOrderKept_RedeliveredWithinTwiceDetection()
     {
-        var jobs = FaultSettings.Get("QUEUE_FAULT_JOBS", 4_000);
+        var jobs = FaultSettings.Get("QUEUE_FAULT_JOBS", 10_000);
         var keys = FaultSettings.Get("QUEUE_FAULT_KEYS", 100);
         var perKey = Math.Max(1, jobs / keys);
         jobs = perKey * keys;
@@ -65,8 +64,8 @@ public sealed class QueueFaultTests
         try
         {
             var timer = System.Diagnostics.Stopwatch.StartNew();
-            // About 220 jobs/s: enough for the faults to hit while jobs are enqueued and run.
-            var producer = new Producer(queue, keys, perKey, TimeSpan.FromSeconds(jobs / 220.0));
+            // About 300 jobs/s: the faults hit while jobs are enqueued and run, and 10,000 take about 33 s.
+            var producer = new Producer(queue, keys, perKey, TimeSpan.FromSeconds(jobs / 300.0));
             var producing = Task.Run(producer.RunAsync);
             var kills = new List<(string Who, long AtMs)>();
             var step = Math.Max(1, jobs / 25);

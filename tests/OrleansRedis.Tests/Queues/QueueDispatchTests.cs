@@ -257,6 +257,34 @@ public sealed class QueueDispatchTests(QueueClusterFixture fixture)
     }
 
     [Fact]
+    public async Task PartitionReactivated_HandlerJobsOfTheOldEpochRedelivered_DispatchedAtOnceWithoutAnEnqueue()
+    {
+        var queue = fixture.Queue(QueueClusterFixture.HandledSingle);
+        var key = $"react-{Guid.NewGuid():N}";
+        // A first run far longer than the test, so that no completion (refused as stale) wakes the new activation.
+        var id = (await queue.EnqueueAsync(new JobSpec("""{"ms":60000}""", Key: key, MaxAttempts: 5))).JobId;
+        await Eventually.TrueAsync(async () => (await queue.GetJobAsync(id))?.State == JobState.Active, Long, "the handler runs the job");
+
+        // As when the partition's silo dies: the activation goes, its handler's lease stays in Redis with the old epoch.
+        var partition = fixture.Grains.GetGrain<IQueuePartitionGrain>($"{QueueClusterFixture.HandledSingle}#0");
+        await partition.Cast<IGrainManagementExtension>().DeactivateOnIdle();
+        await Eventually.SucceedsAsync(async () =>
+        {
+            await partition.PingAsync();
+            return true;
+        }, Long, "the partition is reached");
+        var reactivated = System.Diagnostics.Stopwatch.StartNew();
+
+        // The new activation sweeps the lease and dispatches the job itself, with nothing else to wake it: not when its
+        // timer next fires (QueuePartitionGrain.LongestSleep, 10 s, when no job is due or leased).
+        var again = await Eventually.SucceedsAsync(
+            async () => await queue.GetJobAsync(id) is { State: JobState.Active, Attempts: 2 } j ? j : throw new InvalidOperationException("not running again"), Long, "the job runs again");
+        Assert.True(reactivated.Elapsed < TimeSpan.FromSeconds(5), $"dispatched {reactivated.Elapsed.TotalMilliseconds:0} ms after the reactivation");
+        Assert.StartsWith("silo:", again.Worker, StringComparison.Ordinal);
+        await queue.CancelAsync(id);
+    }
+
+    [Fact]
     public async Task HandlerGrainDeactivated_JobReleased_RunsAgainWithoutUsingAnAttempt()
     {
         var queue = fixture.Queue(QueueClusterFixture.HandledSingle);
