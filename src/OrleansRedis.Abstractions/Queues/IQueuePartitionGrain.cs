@@ -1,3 +1,5 @@
+using Orleans.Concurrency;
+
 namespace OrleansRedis.Abstractions.Queues;
 
 /// <summary>
@@ -17,6 +19,22 @@ public interface IQueuePartitionGrain : IGrainWithStringKey
     /// <summary>Leases up to <paramref name="max"/> ready jobs, waiting up to <paramref name="wait"/> when none is ready.</summary>
     [Alias("lease")]
     Task<IReadOnlyList<LeasedJob>> LeaseAsync(string worker, int max, TimeSpan lease, TimeSpan wait, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Leases like <see cref="LeaseAsync"/>, as one of the waits a worker holds on every partition at once: the call is
+    /// never cancelled (a cancelled call's answer is dropped, and with it the jobs it leased), it is ended instead by
+    /// <see cref="EndWaitAsync"/> with the same <paramref name="waitId"/>, and then answers at once: no jobs, or the jobs
+    /// it leased just before (which the caller runs or releases).
+    /// </summary>
+    [Alias("lease-wait")]
+    Task<IReadOnlyList<LeasedJob>> LeaseOrWaitAsync(string worker, int max, TimeSpan lease, TimeSpan wait, Guid waitId);
+
+    /// <summary>
+    /// Ends the wait of <see cref="LeaseOrWaitAsync"/> with <paramref name="waitId"/> (another partition answered first,
+    /// or the worker stops); one that arrives before its wait ends that wait as it starts.
+    /// </summary>
+    [Alias("end-wait"), OneWay]
+    Task EndWaitAsync(Guid waitId);
 
     /// <summary>
     /// Waits up to <paramref name="wait"/> until the partition has ready work (an enqueue, a retry or a delayed job came

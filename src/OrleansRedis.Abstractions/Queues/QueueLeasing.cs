@@ -46,11 +46,14 @@ public static class QueueLeasing
 
     /// <summary>
     /// The lease loop over a queue's partitions, the one both the queue's router and the client worker run: tries the
-    /// partitions from <paramref name="start"/> without waiting until <paramref name="max"/> jobs are leased, then waits on
-    /// all of them at once (only the waits see <paramref name="cancellationToken"/>, never a call that leases, so an
-    /// answer is never dropped with its leases) and leases from the one that woke first, and from it alone (an empty
-    /// answer, another worker having been faster, waits again). Jobs leased when the token is found cancelled are
-    /// answered all the same: the caller hands them back.
+    /// partitions from <paramref name="start"/> without waiting until <paramref name="max"/> jobs are leased; when none
+    /// had any, waits on all of them at once with a lease that answers the jobs themselves
+    /// (<see cref="IQueuePartitionGrain.LeaseOrWaitAsync"/>), so a job enqueued meanwhile is handed over in the answer to
+    /// the wait rather than in a second call. The first answer with jobs ends the other waits
+    /// (<see cref="IQueuePartitionGrain.EndWaitAsync"/>, never a cancelled call, whose answer would be dropped with its
+    /// leases); one that leased jobs all the same (two partitions woke together) hands them back. Cancelling
+    /// <paramref name="cancellationToken"/> ends the waits the same way; jobs leased by then are answered all the same:
+    /// the caller hands them back.
     /// </summary>
     /// <param name="partition">The partition grain of a partition number.</param>
     /// <param name="partitions">The queue's partition count.</param>
@@ -70,22 +73,109 @@ public static class QueueLeasing
         ArgumentNullException.ThrowIfNull(partition);
         ArgumentNullException.ThrowIfNull(time);
         var started = time.GetTimestamp();
-        int? woken = null;
-        while (true)
+        var leased = new List<LeasedJob>();
+        for (var i = 0; i < partitions && leased.Count < max; i++)
         {
-            var leased = new List<LeasedJob>();
-            var from = woken ?? start;
-            for (var i = 0; i < (woken is null ? partitions : 1) && leased.Count < max; i++)
+            leased.AddRange(await partition((start + i) % partitions).LeaseAsync(worker, max - leased.Count, lease, TimeSpan.Zero));
+        }
+
+        var left = wait - time.GetElapsedTime(started);
+        if (leased.Count > 0 || left <= TimeSpan.Zero || cancellationToken.IsCancellationRequested)
+        {
+            return leased;
+        }
+
+        return await LeaseOrWaitAllAsync(partition, partitions, worker, max, lease, left, cancellationToken);
+    }
+
+    // One wait on every partition; the first answer with jobs wins, the other waits are ended and what they leased
+    // meanwhile is released. A wait that fails (its silo is gone) ends the others and fails the whole wait.
+    private static async Task<IReadOnlyList<LeasedJob>> LeaseOrWaitAllAsync(
+        Func<int, IQueuePartitionGrain> partition, int partitions, string worker, int max, TimeSpan lease, TimeSpan wait,
+        CancellationToken cancellationToken)
+    {
+        var waitId = Guid.NewGuid();
+        var waits = new Task<IReadOnlyList<LeasedJob>>[partitions];
+        for (var p = 0; p < partitions; p++)
+        {
+            waits[p] = partition(p).LeaseOrWaitAsync(worker, max, lease, wait, waitId);
+        }
+
+        var pending = new List<Task<IReadOnlyList<LeasedJob>>>(waits);
+        void EndPending()
+        {
+            foreach (var left in pending)
             {
-                leased.AddRange(await partition((from + i) % partitions).LeaseAsync(worker, max - leased.Count, lease, TimeSpan.Zero));
+                var p = Array.IndexOf(waits, left);
+                _ = EndAndReleaseAsync(partition(p), waitId, left);
             }
 
-            var left = wait - time.GetElapsedTime(started);
-            if (leased.Count > 0 || left <= TimeSpan.Zero || cancellationToken.IsCancellationRequested
-                || (woken = await WaitAnyAsync(partition, partitions, left, cancellationToken)) is null)
+            pending.Clear();
+        }
+
+        IReadOnlyList<LeasedJob> answer = [];
+        try
+        {
+            using var stop = cancellationToken.Register(() =>
             {
-                return leased;
+                for (var p = 0; p < partitions; p++)
+                {
+                    _ = EndQuietlyAsync(partition(p), waitId);
+                }
+            });
+            while (pending.Count > 0)
+            {
+                var first = await Task.WhenAny(pending);
+                pending.Remove(first);
+                answer = await first;
+                if (answer.Count > 0)
+                {
+                    break;
+                }
             }
+        }
+        finally
+        {
+            EndPending();
+        }
+
+        return answer;
+    }
+
+    // Ends a wait whose answer is no longer wanted; jobs it leased before the end arrived go back at once, unrun.
+    private static async Task EndAndReleaseAsync(IQueuePartitionGrain partition, Guid waitId, Task<IReadOnlyList<LeasedJob>> wait)
+    {
+        await EndQuietlyAsync(partition, waitId);
+        try
+        {
+            foreach (var job in await wait)
+            {
+                try
+                {
+                    await partition.ReleaseAsync(job.Id, job.LeaseToken);
+                }
+                catch (Exception)
+                {
+                    // The lease runs out and the job is delivered again.
+                }
+            }
+        }
+        catch (Exception)
+        {
+            // The wait failed: it leased nothing the caller will see, and the partition releases what a lost call leased
+            // when its lease runs out.
+        }
+    }
+
+    private static async Task EndQuietlyAsync(IQueuePartitionGrain partition, Guid waitId)
+    {
+        try
+        {
+            await partition.EndWaitAsync(waitId);
+        }
+        catch (Exception)
+        {
+            // One-way: a partition that cannot be reached ends its wait at its bound.
         }
     }
 

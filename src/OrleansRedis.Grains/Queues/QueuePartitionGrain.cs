@@ -36,6 +36,7 @@ public sealed partial class QueuePartitionGrain(
 {
     // A timer never sleeps longer than this, so a due time written by another writer (a duplicate activation) is seen.
     private static readonly TimeSpan LongestSleep = TimeSpan.FromSeconds(10);
+    private const int MaxEndedWaits = 1024;
     private static readonly TimeSpan RetryAfterError = TimeSpan.FromSeconds(1);
     private const int HandlerSlots = 64;
 
@@ -54,6 +55,8 @@ public sealed partial class QueuePartitionGrain(
     private QueuePartitionLimits? _limits;
     private Task? _activation;
     private bool _active;
+    private readonly Dictionary<Guid, CancellationTokenSource> _waits = [];
+    private readonly HashSet<Guid> _endedWaits = [];
     private long _epoch;
     private bool _hasHandler;
     private bool _mayHaveWork = true;
@@ -156,7 +159,52 @@ public sealed partial class QueuePartitionGrain(
     public Task<IReadOnlyList<LeasedJob>> LeaseAsync(string worker, int max, TimeSpan lease, TimeSpan wait, CancellationToken cancellationToken = default) =>
         OrleansRedisActivitySources.Run(QueueTracing.Start("queue.lease", _queue, _partition), LeaseCoreAsync(worker, max, lease, wait, cancellationToken), QueueTracing.Leased);
 
-    private async Task<IReadOnlyList<LeasedJob>> LeaseCoreAsync(string worker, int max, TimeSpan lease, TimeSpan wait, CancellationToken cancellationToken = default)
+    /// <inheritdoc />
+    public Task<IReadOnlyList<LeasedJob>> LeaseOrWaitAsync(string worker, int max, TimeSpan lease, TimeSpan wait, Guid waitId) =>
+        OrleansRedisActivitySources.Run(QueueTracing.Start("queue.lease", _queue, _partition), LeaseOrWaitCoreAsync(worker, max, lease, wait, waitId), QueueTracing.Leased);
+
+    private async Task<IReadOnlyList<LeasedJob>> LeaseOrWaitCoreAsync(string worker, int max, TimeSpan lease, TimeSpan wait, Guid waitId)
+    {
+        if (_endedWaits.Remove(waitId))
+        {
+            return [];
+        }
+
+        using var ended = new CancellationTokenSource();
+        _waits[waitId] = ended;
+        try
+        {
+            return await LeaseCoreAsync(worker, max, lease, wait, CancellationToken.None, ended.Token);
+        }
+        finally
+        {
+            _waits.Remove(waitId);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task EndWaitAsync(Guid waitId)
+    {
+        if (_waits.TryGetValue(waitId, out var wait))
+        {
+            wait.Cancel();
+        }
+        else
+        {
+            // Ahead of its wait (calls are not ordered), or after it answered: remembered a while, so a late wait ends.
+            if (_endedWaits.Count >= MaxEndedWaits)
+            {
+                _endedWaits.Clear();
+            }
+
+            _endedWaits.Add(waitId);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private async Task<IReadOnlyList<LeasedJob>> LeaseCoreAsync(
+        string worker, int max, TimeSpan lease, TimeSpan wait, CancellationToken cancellationToken = default, CancellationToken waitEnded = default)
     {
         var definition = Definition;
         QueueRequests.CheckWorker(_queue, worker);
@@ -183,12 +231,13 @@ public sealed partial class QueuePartitionGrain(
             }
 
             var left = time.GetElapsedTime(time.GetTimestamp(), deadline);
-            if (time.GetTimestamp() >= deadline || cancellationToken.IsCancellationRequested || _stopping)
+            if (time.GetTimestamp() >= deadline || cancellationToken.IsCancellationRequested || waitEnded.IsCancellationRequested || _stopping)
             {
                 return [];
             }
 
-            if (!await WaitSignalAsync(signal, left, cancellationToken))
+            using var either = waitEnded.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, waitEnded) : null;
+            if (!await WaitSignalAsync(signal, left, either?.Token ?? cancellationToken))
             {
                 return [];
             }

@@ -46,6 +46,10 @@ public sealed class QueueLedger : IAsyncDisposable
     public async Task<IReadOnlyList<JobRun>> RunsAsync() =>
         (await Database.ListRangeAsync("runs")).Select(v => JobRun.Parse(v.ToString())).ToList();
 
+    /// <summary>Returns the last <paramref name="count"/> runs recorded, in the order they started.</summary>
+    public async Task<IReadOnlyList<JobRun>> LatestRunsAsync(int count) =>
+        (await Database.ListRangeAsync("runs", -count, -1)).Select(v => JobRun.Parse(v.ToString())).ToList();
+
     /// <summary>Returns the per-key order violations recorded so far.</summary>
     public async Task<IReadOnlyList<string>> ViolationsAsync() =>
         (await Database.ListRangeAsync("violations")).Select(v => v.ToString()).ToList();

@@ -77,12 +77,29 @@ public sealed class QueueFaultTests
             }
 
             // Kills the silo that ran the most jobs in the last 3 s: the one hosting partitions (in-silo handlers are
-            // placed with their partition), so that the kill interrupts jobs in flight.
+            // placed with their partition), so that the kill interrupts jobs in flight. Jobs come in rounds (one per key,
+            // each round once the previous one is enqueued), so the kill waits (up to 5 s; near the end there may be no
+            // round left) until that silo started a job less than half a job's work ago: a kill between two rounds
+            // would interrupt nothing.
             async Task KillBusiestSiloAsync()
             {
-                var now = await ledger.NowAsync();
-                var recent = (await ledger.RunsAsync()).Where(r => r.AtMs > now - 3000).GroupBy(r => r.Who).ToDictionary(g => g.Key, g => g.Count());
-                var index = Enumerable.Range(0, cluster.Silos.Count).MaxBy(i => recent.GetValueOrDefault($"silo:{cluster.Silos[i].ProcessId}"));
+                var index = 0;
+                var waitUntil = DateTime.UtcNow + TimeSpan.FromSeconds(5);
+                while (true)
+                {
+                    var now = await ledger.NowAsync();
+                    var latest = await ledger.LatestRunsAsync(2000);
+                    var recent = latest.Where(r => r.AtMs > now - 3000).GroupBy(r => r.Who).ToDictionary(g => g.Key, g => g.Count());
+                    index = Enumerable.Range(0, cluster.Silos.Count).MaxBy(i => recent.GetValueOrDefault($"silo:{cluster.Silos[i].ProcessId}"));
+                    var busiest = $"silo:{cluster.Silos[index].ProcessId}";
+                    if (latest.Any(r => r.Who == busiest && r.AtMs > now - (int.Parse(WorkMs, CultureInfo.InvariantCulture) / 2)) || DateTime.UtcNow > waitUntil)
+                    {
+                        break;
+                    }
+
+                    await Task.Delay(10);
+                }
+
                 // The kill's time is read once the process is gone: on a loaded machine it may run jobs for a second
                 // after the test decides to kill it, and those are in flight too.
                 var who = $"silo:{cluster.Silos[index].ProcessId}";

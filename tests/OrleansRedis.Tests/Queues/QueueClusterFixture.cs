@@ -59,6 +59,9 @@ public class QueueClusterFixture() : TestClusterFixture("queue")
     /// <summary>Schedules run into this queue (recording handler).</summary>
     public const string Scheduled = "sched";
 
+    /// <summary>Two partitions, no handler, for the long-poll waits of one test alone.</summary>
+    public const string Waits = "waits";
+
     /// <summary>The handler's recordings, shared with the in-process silos.</summary>
     public static RecordingHandler.Recorder Recorder => RecordingHandler.Recordings;
 
@@ -81,6 +84,7 @@ public class QueueClusterFixture() : TestClusterFixture("queue")
         [$"OrleansRedis:Queues:Definitions:{BenchEvents}:HandlerConcurrency"] = "32",
         [$"OrleansRedis:Queues:Definitions:{BenchEvents}:PublishEvents"] = "All",
         [$"OrleansRedis:Queues:Definitions:{Scheduled}:Partitions"] = "2",
+        [$"OrleansRedis:Queues:Definitions:{Waits}:Partitions"] = "2",
         [$"OrleansRedis:Queues:Definitions:{HandledSingle}:Partitions"] = "1",
         [$"OrleansRedis:Queues:Definitions:{HandledSingle}:MaxAttempts"] = "2",
         [$"OrleansRedis:Queues:Definitions:{CappedActive}:Partitions"] = "1",

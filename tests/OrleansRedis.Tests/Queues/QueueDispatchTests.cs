@@ -257,6 +257,44 @@ public sealed class QueueDispatchTests(QueueClusterFixture fixture)
     }
 
     [Fact]
+    public async Task LeaseOrWait_EndedByItsId_AnswersAtOnce_AlsoWhenTheEndArrivesFirst()
+    {
+        var partition = fixture.Grains.GetGrain<IQueuePartitionGrain>($"{QueueClusterFixture.Waits}#0");
+        var bound = TimeSpan.FromSeconds(10);
+
+        var waitId = Guid.NewGuid();
+        var waiting = partition.LeaseOrWaitAsync("test", 1, TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(60), waitId);
+        await partition.EndWaitAsync(waitId);
+        Assert.Empty(await waiting.WaitAsync(bound));
+
+        // Calls are not ordered: an end ahead of its wait ends that wait as it starts.
+        var early = Guid.NewGuid();
+        await partition.EndWaitAsync(early);
+        Assert.Empty(await partition.LeaseOrWaitAsync("test", 1, TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(60), early).WaitAsync(bound));
+    }
+
+    [Fact]
+    public async Task LongPollOverPartitions_JobEnqueuedDuringTheWait_AnsweredInTheWait_OtherWaitsKeepNothing()
+    {
+        var queue = fixture.Queue(QueueClusterFixture.Waits);
+        var waiting = queue.LeaseAsync("test", 10, TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(60));
+
+        // Both partitions wait (nothing is ready); the job goes to one of them and comes back in that wait's answer.
+        var id = (await queue.EnqueueAsync(new JobSpec("1"))).JobId;
+        var leased = Assert.Single(await waiting.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(id, leased.Id);
+
+        // The other partition's wait does not keep the next job for a caller that is gone: it was ended (or, had it leased
+        // the job first, the job was handed back unrun, its attempt not counted).
+        var next = (await queue.EnqueueAsync(new JobSpec("2"))).JobId;
+        var again = await QueueLeases.LeaseOneAsync(queue, next);
+        Assert.Equal(1, again.Attempt);
+        Assert.Equal(2, (await queue.GetStatsAsync()).Active);
+        await queue.CompleteAsync(id, leased.LeaseToken);
+        await queue.CompleteAsync(next, again.LeaseToken);
+    }
+
+    [Fact]
     public async Task PartitionReactivated_HandlerJobsOfTheOldEpochRedelivered_DispatchedAtOnceWithoutAnEnqueue()
     {
         var queue = fixture.Queue(QueueClusterFixture.HandledSingle);
