@@ -317,7 +317,8 @@ public sealed class QueueDispatchTests(QueueClusterFixture fixture)
         // timer next fires (QueuePartitionGrain.LongestSleep, 10 s, when no job is due or leased).
         var again = await Eventually.SucceedsAsync(
             async () => await queue.GetJobAsync(id) is { State: JobState.Active, Attempts: 2 } j ? j : throw new InvalidOperationException("not running again"), Long, "the job runs again");
-        Assert.True(reactivated.Elapsed < TimeSpan.FromSeconds(5), $"dispatched {reactivated.Elapsed.TotalMilliseconds:0} ms after the reactivation");
+        // Milliseconds when it works; 8 s leaves a loaded machine room and still fails a dispatch left to the timer.
+        Assert.True(reactivated.Elapsed < TimeSpan.FromSeconds(8), $"dispatched {reactivated.Elapsed.TotalMilliseconds:0} ms after the reactivation");
         Assert.StartsWith("silo:", again.Worker, StringComparison.Ordinal);
         await queue.CancelAsync(id);
     }
