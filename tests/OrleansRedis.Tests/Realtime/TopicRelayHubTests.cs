@@ -83,10 +83,17 @@ public sealed class TopicRelayHubTests(RealtimeRedisFixture fixture) : IClassFix
         var fast = await fixture.Hub.SubscribeAsync(topic, cancel.Token);
         var fastStream = fixture.Hub.StreamAsync(fast, topic, null, cancel.Token).GetAsyncEnumerator(cancel.Token);
 
-        // The slow one never reads: past its 8-event buffer the relay gives it up, while the fast one gets all 30.
-        var fastReads = TakeEventsAsync(fastStream, 30);
-        var ids = await fixture.PublishAsync(topic, 30);
-        var fastReceived = await fastReads;
+        // The slow one never reads: past its 8-event buffer the relay gives it up, while the fast one gets all 30. The
+        // fast one reads each event before the next is published, so it never has more than one buffered however
+        // slowly its reads are scheduled.
+        var ids = new List<string>();
+        var fastReceived = new List<TopicEvent>();
+        for (var i = 0; i < 30; i++)
+        {
+            ids.AddRange(await fixture.PublishAsync(topic, 1, first: i));
+            fastReceived.AddRange(await TakeEventsAsync(fastStream, 1));
+        }
+
         await fastStream.DisposeAsync();
         await Eventually.TrueAsync(() => Task.FromResult(slow.Overflowed), Long, "the slow subscriber is cut");
 
