@@ -45,8 +45,12 @@ public static class QueueLeasing
     }
 
     /// <summary>
-    /// The lease loop over a queue's partitions, the one both the queue's router and the client worker run: tries the
-    /// partitions from <paramref name="start"/> without waiting until <paramref name="max"/> jobs are leased; when none
+    /// The lease loop over a queue's partitions, the one both the queue's router and the client worker run: asks every
+    /// partition at once for its share of <paramref name="max"/> (the shares differ by one at most, the larger ones from
+    /// <paramref name="start"/> on), then the partitions that filled their share, in turn from <paramref name="start"/>,
+    /// for what the others lacked, all without waiting. A worker's slots keep leasing from the partition of their last
+    /// job, so the shares are how its slots spread over the partitions: taken all from the first partition with jobs
+    /// enough, they would serve its keys alone while it has any ready, one call at a time. When none
     /// had any, waits on all of them at once with a lease that answers the jobs themselves
     /// (<see cref="IQueuePartitionGrain.LeaseOrWaitAsync"/>), so a job enqueued meanwhile is handed over in the answer to
     /// the wait rather than in a second call. The first answer with jobs ends the other waits
@@ -73,10 +77,20 @@ public static class QueueLeasing
         ArgumentNullException.ThrowIfNull(partition);
         ArgumentNullException.ThrowIfNull(time);
         var started = time.GetTimestamp();
-        var leased = new List<LeasedJob>();
-        for (var i = 0; i < partitions && leased.Count < max; i++)
+        var asked = new List<(int Partition, int Share)>(partitions);
+        for (var i = 0; i < partitions && i < max; i++)
         {
-            leased.AddRange(await partition((start + i) % partitions).LeaseAsync(worker, max - leased.Count, lease, TimeSpan.Zero));
+            asked.Add(((start + i) % partitions, max / partitions + (i < max % partitions ? 1 : 0)));
+        }
+
+        var answers = await Task.WhenAll(asked.Select(a => partition(a.Partition).LeaseAsync(worker, a.Share, lease, TimeSpan.Zero)));
+        var leased = answers.SelectMany(a => a).ToList();
+        for (var i = 0; i < asked.Count && leased.Count < max; i++)
+        {
+            if (answers[i].Count >= asked[i].Share)
+            {
+                leased.AddRange(await partition(asked[i].Partition).LeaseAsync(worker, max - leased.Count, lease, TimeSpan.Zero));
+            }
         }
 
         var left = wait - time.GetElapsedTime(started);

@@ -9,7 +9,7 @@ namespace OrleansRedis.Tests.Queues;
 public sealed class QueueWorkerClusterFixture() : TestClusterFixture("qworker")
 {
     /// <summary>The queues declared, one per worker test.</summary>
-    public static readonly string[] Queues = ["wconc", "wbeat", "wretry", "wdrain", "wreturn", "wchain", "wlong"];
+    public static readonly string[] Queues = ["wconc", "wbeat", "wretry", "wdrain", "wreturn", "wchain", "wlong", "wspread"];
 
     /// <inheritdoc />
     protected override IReadOnlyDictionary<string, string> Settings { get; } = Queues

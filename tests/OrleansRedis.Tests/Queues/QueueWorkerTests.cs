@@ -61,6 +61,41 @@ public sealed class QueueWorkerTests(QueueWorkerClusterFixture fixture) : IClass
     }
 
     [Fact]
+    public async Task Worker_EveryPartitionHasABacklog_ItsSlotsSpreadOverThePartitions()
+    {
+        const string queue = "wspread";
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var started = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var worker = QueueWorker.Create(fixture.Grains, queue, async (job, cancellationToken) =>
+        {
+            started.Enqueue(job.JobId);
+            await gate.Task.WaitAsync(cancellationToken);
+            return null;
+        }, new QueueWorkerOptions { Concurrency = 4 });
+        var ids = (await Queue(queue).EnqueueManyAsync([.. Enumerable.Range(0, 16).Select(i => new JobSpec($"{i}"))])).Select(r => r.JobId).ToList();
+        // Jobs without a key go round the two partitions: each holds more than the worker's four slots.
+        Assert.Equal([8, 8], ids.GroupBy(PartitionOf).Select(g => g.Count()));
+
+        await worker.StartAsync(CancellationToken.None);
+        string[] first;
+        try
+        {
+            await Eventually.TrueAsync(() => Task.FromResult(started.Count == 4), Long, "four jobs run");
+            first = [.. started];
+            gate.SetResult();
+            await Eventually.TrueAsync(() => Task.FromResult(worker.Completed == 16), Long, "all sixteen complete");
+        }
+        finally
+        {
+            await worker.StopAsync(CancellationToken.None);
+        }
+
+        // Taken all from the first partition with four ready, the slots would keep to it while it has jobs ready.
+        Assert.Equal([(0, 2), (1, 2)], first.GroupBy(PartitionOf).Select(g => (g.Key, g.Count())).OrderBy(p => p.Key));
+        Assert.Equal((0L, 0L), (worker.LeasesLost, worker.Returned));
+    }
+
+    [Fact]
     public async Task Worker_JobLongerThanSeveralHeartbeats_HeartbeatsExtendTheLeaseAndReportProgress()
     {
         const string queue = "wbeat";
@@ -363,6 +398,8 @@ public sealed class QueueWorkerTests(QueueWorkerClusterFixture fixture) : IClass
     }
 
     private IQueueGrain Queue(string name) => fixture.Grains.GetGrain<IQueueGrain>(name);
+
+    private static int PartitionOf(string jobId) => QueueLimits.TryGetPartition(jobId, out var partition) ? partition : -1;
 
     private sealed class NoOpHandler : IQueueJobHandler
     {
