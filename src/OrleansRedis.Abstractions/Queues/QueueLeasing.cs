@@ -50,7 +50,9 @@ public static class QueueLeasing
     /// <paramref name="start"/> on), then the partitions that filled their share, in turn from <paramref name="start"/>,
     /// for what the others lacked, all without waiting. A worker's slots keep leasing from the partition of their last
     /// job, so the shares are how its slots spread over the partitions: taken all from the first partition with jobs
-    /// enough, they would serve its keys alone while it has any ready, one call at a time. When none
+    /// enough, they would serve its keys alone while it has any ready, one call at a time. A partition whose call fails
+    /// while others leased jobs is left out of this answer (those jobs are answered); when every call failed or none
+    /// leased, the failure is thrown. When none
     /// had any, waits on all of them at once with a lease that answers the jobs themselves
     /// (<see cref="IQueuePartitionGrain.LeaseOrWaitAsync"/>), so a job enqueued meanwhile is handed over in the answer to
     /// the wait rather than in a second call. The first answer with jobs ends the other waits
@@ -83,7 +85,18 @@ public static class QueueLeasing
             asked.Add(((start + i) % partitions, max / partitions + (i < max % partitions ? 1 : 0)));
         }
 
-        var answers = await Task.WhenAll(asked.Select(a => partition(a.Partition).LeaseAsync(worker, a.Share, lease, TimeSpan.Zero)));
+        var calls = asked.Select(a => partition(a.Partition).LeaseAsync(worker, a.Share, lease, TimeSpan.Zero)).ToArray();
+        try
+        {
+            await Task.WhenAll(calls);
+        }
+        catch (Exception) when (calls.Any(c => c.IsCompletedSuccessfully && c.Result.Count > 0))
+        {
+            // One partition failing (its silo died, its Redis timed out) must not strand the jobs the others leased: they
+            // are answered, and the failed partition is asked again at the next lease.
+        }
+
+        var answers = calls.Select(c => c.IsCompletedSuccessfully ? c.Result : []).ToArray();
         var leased = answers.SelectMany(a => a).ToList();
         for (var i = 0; i < asked.Count && leased.Count < max; i++)
         {

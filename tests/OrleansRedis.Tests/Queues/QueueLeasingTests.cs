@@ -1,0 +1,137 @@
+using System.Reflection;
+using Microsoft.Extensions.Time.Testing;
+using OrleansRedis.Abstractions.Queues;
+
+namespace OrleansRedis.Tests.Queues;
+
+/// <summary>
+/// The shares of <see cref="QueueLeasing.LeaseFromPartitionsAsync"/> over partitions that answer from memory (pure
+/// logic: a partition here is a list of ready job ids, or a failure); the real partitions are covered by
+/// <see cref="QueueWorkerTests"/> and the contract tests.
+/// </summary>
+public sealed class QueueLeasingTests
+{
+    [Fact]
+    public async Task TenSlotsOverFourFullPartitions_SharesOfThreeThreeTwoTwoFromTheStart()
+    {
+        var partitions = Partitions(ready: [50, 50, 50, 50]);
+
+        var leased = await LeaseAsync(partitions, start: 1, max: 10);
+
+        Assert.Equal([2, 3, 3, 2], partitions.Select(p => p.Taken));
+        Assert.Equal(10, leased.Count);
+    }
+
+    [Fact]
+    public async Task OnePartitionShort_TheOthersThatFilledTheirShareMakeUpTheRest()
+    {
+        var partitions = Partitions(ready: [1, 50, 50, 0]);
+
+        var leased = await LeaseAsync(partitions, start: 0, max: 8);
+
+        // Shares 2, 2, 2, 2: partition 0 had one, partition 3 none; the three missing come from partition 1 first.
+        Assert.Equal([1, 5, 2, 0], partitions.Select(p => p.Taken));
+        Assert.Equal(8, leased.Count);
+    }
+
+    [Fact]
+    public async Task FewerSlotsThanPartitions_OnlyTheFirstFromTheStartAreAsked()
+    {
+        var partitions = Partitions(ready: [5, 5, 5, 5]);
+
+        var leased = await LeaseAsync(partitions, start: 3, max: 2);
+
+        Assert.Equal([(1, 1), (0, 0), (0, 0), (1, 1)], partitions.Select(p => (p.Calls, p.Taken)));
+        Assert.Equal(2, leased.Count);
+    }
+
+    [Fact]
+    public async Task OnePartitionFails_TheJobsTheOthersLeasedAreAnswered()
+    {
+        var partitions = Partitions(ready: [5, 5, 5, 5]);
+        partitions[2].Fails = true;
+
+        var leased = await LeaseAsync(partitions, start: 0, max: 8);
+
+        // The failed share is made up by partition 0, the first that filled its own.
+        Assert.Equal([4, 2, 0, 2], partitions.Select(p => p.Taken));
+        Assert.Equal(8, leased.Count);
+    }
+
+    [Fact]
+    public async Task EveryPartitionFails_TheFailureIsThrown()
+    {
+        var partitions = Partitions(ready: [5, 5]);
+        partitions[0].Fails = partitions[1].Fails = true;
+
+        var failure = await Assert.ThrowsAsync<TimeoutException>(() => LeaseAsync(partitions, start: 0, max: 4));
+
+        Assert.Equal("partition down", failure.Message);
+    }
+
+    [Fact]
+    public async Task OnePartitionFailsAndTheOthersHadNothing_TheFailureIsThrown()
+    {
+        var partitions = Partitions(ready: [0, 5]);
+        partitions[1].Fails = true;
+
+        await Assert.ThrowsAsync<TimeoutException>(() => LeaseAsync(partitions, start: 0, max: 4));
+    }
+
+    private static Task<IReadOnlyList<LeasedJob>> LeaseAsync(FakePartition[] partitions, int start, int max) =>
+        QueueLeasing.LeaseFromPartitionsAsync(
+            p => partitions[p].Grain, partitions.Length, start, "w", max, TimeSpan.FromSeconds(30), TimeSpan.Zero, new FakeTimeProvider(), CancellationToken.None);
+
+    private static FakePartition[] Partitions(int[] ready) =>
+        [.. ready.Select((count, p) => new FakePartition(p, count))];
+
+    internal sealed class FakePartition
+    {
+        private readonly int _partition;
+        private int _ready;
+
+        public FakePartition(int partition, int ready)
+        {
+            _partition = partition;
+            _ready = ready;
+            Grain = DispatchProxy.Create<IQueuePartitionGrain, PartitionProxy>();
+            ((PartitionProxy)(object)Grain).Owner = this;
+        }
+
+        public IQueuePartitionGrain Grain { get; }
+
+        public bool Fails { get; set; }
+
+        public int Calls { get; private set; }
+
+        public int Taken { get; private set; }
+
+        public async Task<IReadOnlyList<LeasedJob>> LeaseAsync(int max)
+        {
+            Calls++;
+            await Task.Yield();
+            if (Fails)
+            {
+                throw new TimeoutException("partition down");
+            }
+
+            var n = Math.Min(max, _ready);
+            _ready -= n;
+            Taken += n;
+            var now = DateTimeOffset.UnixEpoch;
+            return [.. Enumerable.Range(0, n).Select(i => new LeasedJob(
+                $"{_partition}-{Taken - n + i}", "q", "{}", null, JobPriority.Normal, 1, 3, "t", now, now))];
+        }
+    }
+
+    // Answers LeaseAsync from its FakePartition; any other member is not part of the lease loop and fails the test.
+    public class PartitionProxy : DispatchProxy
+    {
+        internal FakePartition? Owner { get; set; }
+
+        protected override object? Invoke(MethodInfo? targetMethod, object?[]? args) =>
+            targetMethod?.Name == nameof(IQueuePartitionGrain.LeaseAsync)
+                ? Owner!.LeaseAsync((int)args![1]!)
+                : throw new NotSupportedException($"The lease loop called {targetMethod?.Name}.");
+    }
+}
