@@ -11,27 +11,20 @@ namespace OrleansRedis.Tests.Queues;
 /// </summary>
 public sealed class QueueLeasingTests
 {
-    [Fact]
-    public async Task TenSlotsOverFourFullPartitions_SharesOfThreeThreeTwoTwoFromTheStart()
+    [Theory]
+    // Ten slots over four full partitions from partition 1: shares 3, 3, 2, 2 from the start.
+    [InlineData(new[] { 50, 50, 50, 50 }, 1, 10, new[] { 2, 3, 3, 2 })]
+    // Shares 2 each; partition 0 had one, partition 3 none: the three missing come from partition 1, the first that
+    // filled its share.
+    [InlineData(new[] { 1, 50, 50, 0 }, 0, 8, new[] { 1, 5, 2, 0 })]
+    public async Task SlotsOverPartitions_EvenSharesFromTheStartThenTheRestFromThoseThatFilledTheirs(int[] ready, int start, int max, int[] taken)
     {
-        var partitions = Partitions(ready: [50, 50, 50, 50]);
+        var partitions = Partitions(ready);
 
-        var leased = await LeaseAsync(partitions, start: 1, max: 10);
+        var leased = await LeaseAsync(partitions, start, max);
 
-        Assert.Equal([2, 3, 3, 2], partitions.Select(p => p.Taken));
-        Assert.Equal(10, leased.Count);
-    }
-
-    [Fact]
-    public async Task OnePartitionShort_TheOthersThatFilledTheirShareMakeUpTheRest()
-    {
-        var partitions = Partitions(ready: [1, 50, 50, 0]);
-
-        var leased = await LeaseAsync(partitions, start: 0, max: 8);
-
-        // Shares 2, 2, 2, 2: partition 0 had one, partition 3 none; the three missing come from partition 1 first.
-        Assert.Equal([1, 5, 2, 0], partitions.Select(p => p.Taken));
-        Assert.Equal(8, leased.Count);
+        Assert.Equal(taken, partitions.Select(p => p.Taken));
+        Assert.Equal(max, leased.Count);
     }
 
     [Fact]
