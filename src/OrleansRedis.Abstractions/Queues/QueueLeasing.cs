@@ -96,13 +96,20 @@ public static class QueueLeasing
             // are answered, and the failed partition is asked again at the next lease.
         }
 
-        var answers = calls.Select(c => c.IsCompletedSuccessfully ? c.Result : []).ToArray();
-        var leased = answers.SelectMany(a => a).ToList();
+        var leased = calls.Where(c => c.IsCompletedSuccessfully).SelectMany(c => c.Result).ToList();
         for (var i = 0; i < asked.Count && leased.Count < max; i++)
         {
-            if (answers[i].Count >= asked[i].Share)
+            if (calls[i].IsCompletedSuccessfully && calls[i].Result.Count >= asked[i].Share)
             {
-                leased.AddRange(await partition(asked[i].Partition).LeaseAsync(worker, max - leased.Count, lease, TimeSpan.Zero));
+                try
+                {
+                    leased.AddRange(await partition(asked[i].Partition).LeaseAsync(worker, max - leased.Count, lease, TimeSpan.Zero));
+                }
+                catch (Exception) when (leased.Count > 0)
+                {
+                    // The same for a call that makes up a share: what is leased already is answered.
+                    break;
+                }
             }
         }
 

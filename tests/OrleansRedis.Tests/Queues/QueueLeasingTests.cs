@@ -42,7 +42,7 @@ public sealed class QueueLeasingTests
     public async Task OnePartitionFails_TheJobsTheOthersLeasedAreAnswered()
     {
         var partitions = Partitions(ready: [5, 5, 5, 5]);
-        partitions[2].Fails = true;
+        partitions[2].FailFrom = 1;
 
         var leased = await LeaseAsync(partitions, start: 0, max: 8);
 
@@ -55,7 +55,7 @@ public sealed class QueueLeasingTests
     public async Task EveryPartitionFails_TheFailureIsThrown()
     {
         var partitions = Partitions(ready: [5, 5]);
-        partitions[0].Fails = partitions[1].Fails = true;
+        partitions[0].FailFrom = partitions[1].FailFrom = 1;
 
         var failure = await Assert.ThrowsAsync<TimeoutException>(() => LeaseAsync(partitions, start: 0, max: 4));
 
@@ -66,9 +66,22 @@ public sealed class QueueLeasingTests
     public async Task OnePartitionFailsAndTheOthersHadNothing_TheFailureIsThrown()
     {
         var partitions = Partitions(ready: [0, 5]);
-        partitions[1].Fails = true;
+        partitions[1].FailFrom = 1;
 
         await Assert.ThrowsAsync<TimeoutException>(() => LeaseAsync(partitions, start: 0, max: 4));
+    }
+
+    [Fact]
+    public async Task TheCallThatMakesUpAShareFails_TheJobsLeasedBeforeItAreAnswered()
+    {
+        var partitions = Partitions(ready: [5, 0]);
+        partitions[0].FailFrom = 2;
+
+        var leased = await LeaseAsync(partitions, start: 0, max: 4);
+
+        // Partition 0 filled its share of 2, partition 1 had none; the make-up call to partition 0 failed.
+        Assert.Equal([(2, 2), (1, 0)], partitions.Select(p => (p.Calls, p.Taken)));
+        Assert.Equal(2, leased.Count);
     }
 
     private static Task<IReadOnlyList<LeasedJob>> LeaseAsync(FakePartition[] partitions, int start, int max) =>
@@ -93,7 +106,8 @@ public sealed class QueueLeasingTests
 
         public IQueuePartitionGrain Grain { get; }
 
-        public bool Fails { get; set; }
+        /// <summary>Gets or sets the first call (counted from 1) that fails; none by default.</summary>
+        public int FailFrom { get; set; } = int.MaxValue;
 
         public int Calls { get; private set; }
 
@@ -103,7 +117,7 @@ public sealed class QueueLeasingTests
         {
             Calls++;
             await Task.Yield();
-            if (Fails)
+            if (Calls >= FailFrom)
             {
                 throw new TimeoutException("partition down");
             }
