@@ -35,6 +35,8 @@ public static class OrleansRedisWorker
         {
             o.Concurrency = int.Parse(options["concurrency"]);
             o.LeaseTime = TimeSpan.FromMilliseconds(int.Parse(options["visibility-ms"]));
+            // BENCH_QUEUE_RELAYS=0: the control that calls every partition through whichever gateway the client gave it.
+            o.UsePartitionRelays = Environment.GetEnvironmentVariable("BENCH_QUEUE_RELAYS") != "0";
         }, async (context, _) =>
         {
             var (id, t0) = BenchJob.Read(context.Payload);

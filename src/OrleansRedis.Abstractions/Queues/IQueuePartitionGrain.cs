@@ -1,4 +1,5 @@
 using Orleans.Concurrency;
+using Orleans.Metadata;
 
 namespace OrleansRedis.Abstractions.Queues;
 
@@ -7,9 +8,11 @@ namespace OrleansRedis.Abstractions.Queues;
 /// its leases, timers (delayed jobs, lease expiry) and waiting workers, and, when the queue has in-silo handlers, their
 /// dispatcher. Each state change is one Lua script on the partition's hash-tagged keys. Callers normally go through
 /// <see cref="IQueueGrain"/>; the HTTP API and the worker may call a partition directly when they know it (from a
-/// job id) to save a hop. The same exceptions as <see cref="IQueueGrain"/>.
+/// job id) to save a hop. The same exceptions as <see cref="IQueueGrain"/>. A reference by key is the partition itself;
+/// <see cref="IQueuePartitionRelayGrain"/> is the other grain type with this interface.
 /// </summary>
 [Alias("orleansredis.queue.partition")]
+[DefaultGrainType("queue-partition")]
 public interface IQueuePartitionGrain : IGrainWithStringKey
 {
     /// <summary>Enqueues jobs already routed here, all or nothing when the partition is at its depth cap.</summary>
@@ -112,6 +115,13 @@ public interface IQueuePartitionGrain : IGrainWithStringKey
     /// <summary>See <see cref="IQueueGrain.PurgeDeadAsync"/>.</summary>
     [Alias("purge-dead")]
     Task<long> PurgeDeadAsync(DateTimeOffset? olderThanUtc);
+
+    /// <summary>
+    /// Answers the silo that hosts this partition's activation (a relay answers its partition's): where a caller's calls
+    /// to it are cheapest to enter the cluster (<see cref="IQueuePartitionRelayGrain"/>).
+    /// </summary>
+    [Alias("silo")]
+    Task<SiloAddress> GetSiloAsync();
 
     /// <summary>Keeps the partition active (its timers and handlers run while it lives); called by each silo's keeper.</summary>
     [Alias("ping")]

@@ -29,8 +29,14 @@ public sealed partial class QueueWorker
         return _shape = new QueueShape(stats.Queue, Math.Max(1, stats.Partitions));
     }
 
+    // Through the partition's relay on its own silo once one is known (PartitionRoutes), else straight to it.
     private IQueuePartitionGrain Partition(string queue, int partition) =>
-        _grains.GetGrain<IQueuePartitionGrain>(string.Create(CultureInfo.InvariantCulture, $"{queue}#{partition}"));
+        _routes.Get(queue, partition) ?? DirectPartition(queue, partition);
+
+    private IQueuePartitionGrain DirectPartition(string queue, int partition) =>
+        _grains.GetGrain<IQueuePartitionGrain>(PartitionKey(queue, partition));
+
+    private static string PartitionKey(string queue, int partition) => string.Create(CultureInfo.InvariantCulture, $"{queue}#{partition}");
 
     // A leased job names its partition (its id) and the queue's canonical name (its Queue).
     private IQueuePartitionGrain PartitionOf(LeasedJob job) =>
@@ -59,7 +65,7 @@ public sealed partial class QueueWorker
         {
             if (!_pumps.TryGetValue(partition, out pump!))
             {
-                _pumps[partition] = pump = new CompletionPump(this, PartitionOf(job));
+                _pumps[partition] = pump = new CompletionPump(this, job.Queue, partition);
             }
         }
 
@@ -77,7 +83,7 @@ public sealed partial class QueueWorker
     // reference them), it answers its requests inline on the batch's context (right on a grain's scheduler; here each
     // slot's next job would start on the pump's thread, behind the other answers of the batch), and it sends a request
     // that arrives alone at once, where this pump yields once so that slots finishing together share the first call.
-    private sealed class CompletionPump(QueueWorker worker, IQueuePartitionGrain partition)
+    private sealed class CompletionPump(QueueWorker worker, string queue, int partition)
     {
         private readonly List<Item> _pending = [];
         private bool _running;
@@ -125,7 +131,7 @@ public sealed partial class QueueWorker
                 try
                 {
                     var leasedAt = worker._time.GetTimestamp();
-                    var answer = await partition.CompleteManyAndLeaseAsync(
+                    var answer = await worker.Partition(queue, partition).CompleteManyAndLeaseAsync(
                         [.. batch.Select(i => i.Completion)], worker._options.Worker, wanted, worker._options.LeaseTime).ConfigureAwait(false);
                     var next = 0;
                     for (var i = 0; i < batch.Count; i++)

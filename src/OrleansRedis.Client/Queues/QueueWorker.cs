@@ -68,6 +68,7 @@ public sealed partial class QueueWorker : BackgroundService
         _logger = logger;
         _lifetime = lifetime;
         _slots = new SemaphoreSlim(options.Concurrency, options.Concurrency);
+        _routes = new PartitionRoutes(this);
     }
 
     /// <summary>Gets the queue this worker serves.</summary>

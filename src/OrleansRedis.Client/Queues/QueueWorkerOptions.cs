@@ -54,6 +54,16 @@ public sealed class QueueWorkerOptions
     /// <value>The default is <see langword="null"/>: until the host's shutdown timeout (<c>HostOptions.ShutdownTimeout</c>, 30 s by default) runs out.</value>
     public TimeSpan? DrainTimeout { get; set; }
 
+    /// <summary>
+    /// Gets or sets whether the worker calls each partition through a relay on the partition's own silo
+    /// (<c>IQueuePartitionRelayGrain</c>): an Orleans client sends a grain's calls through one gateway, picked when it
+    /// first calls that grain, and a gateway that does not host the partition forwards each call and each answer. The
+    /// worker looks its relays up when it starts and every 30 s (a partition moves when its silo stops); until then,
+    /// and for a partition on a silo it has no gateway to, it calls the partition as before.
+    /// </summary>
+    /// <value>The default is <see langword="true"/>.</value>
+    public bool UsePartitionRelays { get; set; } = true;
+
     /// <summary>Gets or sets the longest returning the unfinished jobs may take at the end of a stop.</summary>
     /// <value>The default is 5 seconds. From 1 ms to 1 minute.</value>
     public TimeSpan ReturnTimeout { get; set; } = TimeSpan.FromSeconds(5);

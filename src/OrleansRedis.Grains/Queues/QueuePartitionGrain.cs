@@ -580,6 +580,9 @@ public sealed partial class QueuePartitionGrain(
     }
 
     /// <inheritdoc />
+    public Task<SiloAddress> GetSiloAsync() => Task.FromResult(silo.SiloAddress);
+
+    /// <inheritdoc />
     public async Task PingAsync()
     {
         _ = Definition;

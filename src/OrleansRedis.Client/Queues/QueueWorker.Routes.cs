@@ -1,0 +1,98 @@
+using Microsoft.Extensions.Logging;
+using OrleansRedis.Abstractions.Queues;
+
+namespace OrleansRedis.Client.Queues;
+
+// Which way the worker's calls to each partition go (QueueWorkerOptions.UsePartitionRelays).
+public sealed partial class QueueWorker
+{
+    // Relays tried per partition: the client gives each grain it calls for the first time the next of its gateways in
+    // turn, so a few relays cover every gateway; a partition on a silo that is none of the client's gateways (or whose
+    // relays all landed elsewhere) keeps its direct calls.
+    private const int MaxRelayProbes = 8;
+
+    // A route is looked up again after this: a partition moves when its silo stops, and a gateway connection that is
+    // replaced gives its grains new gateways. A stale route still works (its calls are forwarded, as direct ones are).
+    private static readonly TimeSpan RouteRefresh = TimeSpan.FromSeconds(30);
+
+    private readonly PartitionRoutes _routes;
+
+    /// <summary>Looks the partitions' relays up now (tests; the worker does it by itself); answers how many have one.</summary>
+    internal async Task<int> LookUpRoutesAsync()
+    {
+        var shape = await ShapeAsync().ConfigureAwait(false);
+        var table = await _routes.LookUpAsync(shape.Name, shape.Partitions).ConfigureAwait(false);
+        return table.Relays.Count(r => r is not null);
+    }
+
+    /// <summary>The relay each partition's calls go through (null: direct), as last looked up.</summary>
+    private sealed record RouteTable(string Queue, IQueuePartitionGrain?[] Relays, long LookedUpAt);
+
+    /// <summary>
+    /// Finds, per partition, a relay (<see cref="IQueuePartitionRelayGrain"/>) that runs on the partition's silo, which
+    /// is where the relay's calls come in from this client: the relay's own silo is the gateway its grain id was given.
+    /// </summary>
+    private sealed class PartitionRoutes(QueueWorker worker)
+    {
+        private volatile RouteTable? _table;
+        private int _lookingUp;
+
+        /// <summary>The partition's relay, when one was found (looking the routes up again in the background when due).</summary>
+        public IQueuePartitionGrain? Get(string queue, int partition)
+        {
+            if (!worker._options.UsePartitionRelays)
+            {
+                return null;
+            }
+
+            var table = _table;
+            if ((table is null || worker._time.GetElapsedTime(table.LookedUpAt) >= RouteRefresh) && worker._shape is { } shape
+                && Interlocked.CompareExchange(ref _lookingUp, 1, 0) == 0)
+            {
+                _ = LookUpAsync(shape.Name, shape.Partitions);
+            }
+
+            return table is not null && table.Queue == queue && (uint)partition < (uint)table.Relays.Length ? table.Relays[partition] : null;
+        }
+
+        /// <summary>Looks up every partition's relay; the table answered so far stays until this one is complete.</summary>
+        public async Task<RouteTable> LookUpAsync(string queue, int partitions)
+        {
+            var relays = new IQueuePartitionGrain?[partitions];
+            try
+            {
+                await Task.WhenAll(Enumerable.Range(0, partitions).Select(async p => relays[p] = await FindAsync(queue, p).ConfigureAwait(false)))
+                    .ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                // A silo stopping, a partition activating elsewhere: the routes found stand, the others stay direct
+                // until the next lookup.
+                worker.LogRoutesFailed(queue, ex.GetType().Name, ex.Message);
+            }
+
+            var table = new RouteTable(queue, relays, worker._time.GetTimestamp());
+            _table = table;
+            Volatile.Write(ref _lookingUp, 0);
+            return table;
+        }
+
+        private async Task<IQueuePartitionGrain?> FindAsync(string queue, int partition)
+        {
+            var home = await worker.DirectPartition(queue, partition).GetSiloAsync().ConfigureAwait(false);
+            for (var n = 0; n < MaxRelayProbes; n++)
+            {
+                var relay = worker._grains.GetGrain<IQueuePartitionRelayGrain>($"{PartitionKey(queue, partition)}/r/{n}");
+                if ((await relay.GetRelaySiloAsync().ConfigureAwait(false)).Equals(home))
+                {
+                    return relay;
+                }
+            }
+
+            return null;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Queue {Queue}: looking up the partitions' relays failed ({ExceptionType}: {Reason}); those not found are called directly")]
+    private partial void LogRoutesFailed(string queue, string exceptionType, string reason);
+}
