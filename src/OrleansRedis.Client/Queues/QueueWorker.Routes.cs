@@ -11,6 +11,9 @@ public sealed partial class QueueWorker
     // relays all landed elsewhere) keeps its direct calls.
     private const int MaxRelayProbes = 8;
 
+    // Lookups in a row that may try new relays for a partition none of whose relays answered from its silo.
+    private const int MaxRelayRounds = 4;
+
     // A route is looked up again after this: a partition moves when its silo stops, and a gateway connection that is
     // replaced gives its grains new gateways. A stale route still works (its calls are forwarded, as direct ones are).
     private static readonly TimeSpan RouteRefresh = TimeSpan.FromSeconds(30);
@@ -35,6 +38,7 @@ public sealed partial class QueueWorker
     private sealed class PartitionRoutes(QueueWorker worker)
     {
         private volatile RouteTable? _table;
+        private int[] _starts = [];
         private int _lookingUp;
 
         /// <summary>The partition's relay, when one was found (looking the routes up again in the background when due).</summary>
@@ -58,41 +62,55 @@ public sealed partial class QueueWorker
         /// <summary>Looks up every partition's relay; the table answered so far stays until this one is complete.</summary>
         public async Task<RouteTable> LookUpAsync(string queue, int partitions)
         {
-            var relays = new IQueuePartitionGrain?[partitions];
+            // A partition not reached this time keeps the route it had (a stale route still works).
+            var relays = _table is { } last && last.Queue == queue && last.Relays.Length == partitions
+                ? (IQueuePartitionGrain?[])last.Relays.Clone()
+                : new IQueuePartitionGrain?[partitions];
+            var starts = _starts.Length == partitions ? _starts : new int[partitions];
             try
             {
-                await Task.WhenAll(Enumerable.Range(0, partitions).Select(async p => relays[p] = await FindAsync(queue, p).ConfigureAwait(false)))
-                    .ConfigureAwait(false);
+                // One partition after another, never side by side: the client hands new grains its gateways in turn,
+                // and partitions probed in step would each be handed the same gateway at every step (two partitions,
+                // two gateways: one always the first, the other always the second).
+                for (var p = 0; p < partitions; p++)
+                {
+                    (relays[p], starts[p]) = await FindAsync(queue, p, starts[p]).ConfigureAwait(false);
+                }
             }
             catch (Exception ex)
             {
-                // A silo stopping, a partition activating elsewhere: the routes found stand, the others stay direct
-                // until the next lookup.
+                // A silo stopping, a partition activating elsewhere: the routes found stand, the others stay as they
+                // were until the next lookup.
                 worker.LogRoutesFailed(queue, ex.GetType().Name, ex.Message);
             }
 
+            _starts = starts;
             var table = new RouteTable(queue, relays, worker._time.GetTimestamp());
             _table = table;
             Volatile.Write(ref _lookingUp, 0);
             return table;
         }
 
-        private async Task<IQueuePartitionGrain?> FindAsync(string queue, int partition)
+        // From the relay that answered last time (the same grain keeps its gateway while its connection lives); after a
+        // miss, the next lookup tries relays it has not tried yet (new grains, new gateways), going round after
+        // MaxRelayRounds misses so that the relays probed stay bounded.
+        private async Task<(IQueuePartitionGrain? Relay, int Start)> FindAsync(string queue, int partition, int start)
         {
             var home = await worker.DirectPartition(queue, partition).GetSiloAsync().ConfigureAwait(false);
-            for (var n = 0; n < MaxRelayProbes; n++)
+            for (var i = 0; i < MaxRelayProbes; i++)
             {
+                var n = (start + i) % (MaxRelayProbes * MaxRelayRounds);
                 var relay = worker._grains.GetGrain<IQueuePartitionRelayGrain>($"{PartitionKey(queue, partition)}/r/{n}");
                 if ((await relay.GetRelaySiloAsync().ConfigureAwait(false)).Equals(home))
                 {
-                    return relay;
+                    return (relay, n);
                 }
             }
 
-            return null;
+            return (null, (start + MaxRelayProbes) % (MaxRelayProbes * MaxRelayRounds));
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Queue {Queue}: looking up the partitions' relays failed ({ExceptionType}: {Reason}); those not found are called directly")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Queue {Queue}: looking up the partitions' relays failed ({ExceptionType}: {Reason}); the routes not looked up stay as they were")]
     private partial void LogRoutesFailed(string queue, string exceptionType, string reason);
 }
