@@ -35,7 +35,7 @@ public sealed class BackendFailureFilter : IIncomingGrainCallFilter
         {
             // The queue grains' callers get the queue's own vocabulary (QueueErrorCode.Unavailable, as IQueueGrain
             // documents); the HTTP layer answers both with 503.
-            if (context.Grain is QueuePartitionGrain or QueueGrain or QueueScheduleGrain or QueueHandlerGrain)
+            if (context.Grain is QueuePartitionGrain or QueuePartitionRelayGrain or QueueGrain or QueueScheduleGrain or QueueHandlerGrain)
             {
                 var key = context.TargetId.Key.ToString();
                 var end = key.IndexOfAny(['#', '/']);

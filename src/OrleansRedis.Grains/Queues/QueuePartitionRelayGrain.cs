@@ -8,6 +8,8 @@ namespace OrleansRedis.Grains.Queues;
 /// Passes each call on to its partition; see <see cref="IQueuePartitionRelayGrain"/>. A stateless worker, so it runs on
 /// the silo its caller's call came in through; one activation per silo (reentrant: a long poll waiting in it holds up
 /// nothing), no state: a relay on a silo that goes away is activated again wherever its caller's next call enters.
+/// The worker's routes rest on an Orleans client sending every call to one grain id through the same gateway (its
+/// grain bucket); QueuePartitionRelayTests check that a relay's calls all run on one silo.
 /// </summary>
 [GrainType("queue-partition-relay")]
 [StatelessWorker(1)]

@@ -76,6 +76,9 @@ public sealed class QueuePartitionRelayTests(QueueRelayClusterFixture fixture) :
         Assert.Equal(QueueErrorCode.LeaseLost, stale.Code);
         var job = (await partition.GetJobAsync(id))!;
         Assert.Equal((JobState.Completed, "\"done\""), (job.State, job.Result));
+        // The relay answers where the partition runs, not where it runs itself (it may be either silo).
+        var relaySilo = QueueRelayClusterFixture.Calls.Last(c => c.Target.ToString().EndsWith("rpass#1/r/0", StringComparison.Ordinal)).Silo;
+        Assert.Equal(relaySilo, await relay.GetRelaySiloAsync());
         Assert.Equal(await partition.GetSiloAsync(), await relay.GetSiloAsync());
     }
 
